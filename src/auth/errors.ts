@@ -1,0 +1,50 @@
+import { GraphQLError } from 'graphql';
+
+/** Why an allowed identity may not see or do a thing; sent as `extensions.reason`. */
+export enum ForbiddenReason {
+  FEDRAMP_RESTRICTED = 'FEDRAMP_RESTRICTED',
+  NOT_BRAND_ADMIN = 'NOT_BRAND_ADMIN',
+  NOT_A_CUSTOMER = 'NOT_A_CUSTOMER',
+  NOT_STAFF = 'NOT_STAFF',
+  NOT_AN_AGENT = 'NOT_AN_AGENT',
+  NOT_AN_INTEGRATION = 'NOT_AN_INTEGRATION',
+  NOT_TICKET_PARTICIPANT = 'NOT_TICKET_PARTICIPANT',
+  NOT_BILLING_CONTACT = 'NOT_BILLING_CONTACT',
+  /** PREF-3 / FED-3: free accounts and FedRAMP users have no e-mail preferences. */
+  EMAIL_PREFERENCES_NOT_ELIGIBLE = 'EMAIL_PREFERENCES_NOT_ELIGIBLE',
+}
+
+/** Codes of every error this API raises as a GraphQL error (not a userError). */
+export enum ErrorCode {
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  NOT_FOUND = 'NOT_FOUND',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+}
+
+/** Missing, malformed, expired or unverifiable credentials. */
+export function unauthenticated(message = 'Sign in to use this operation: send Authorization: Bearer <token>.'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+}
+
+/** A known identity asking for something the rules do not allow. */
+export function forbidden(reason: ForbiddenReason, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN, reason } });
+}
+
+/** Input the client can correct, outside a mutation payload (query arguments, ids). */
+export function badUserInput(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
+}
+
+export function notFound(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.NOT_FOUND } });
+}
+
+/** The FED-1 refusal, identical wherever ticket history is asked for. */
+export function fedrampHistoryRestricted(): GraphQLError {
+  return forbidden(
+    ForbiddenReason.FEDRAMP_RESTRICTED,
+    'Support ticket history is not available to FedRAMP accounts. You can still contact support.',
+  );
+}

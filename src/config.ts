@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/** How tokens are verified: a shared HS256 secret (local use, tests) or a JWKS (production). */
+export type AuthConfig =
+  | { kind: 'secret'; secret: Uint8Array; issuer?: string; audience?: string; generated: boolean }
+  | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string };
+
+/** Where the data lives. */
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgresql'; url: string };
+
+/** Operational settings of the support flow. */
+export interface SupportSettings {
+  /** Where ENT-4 hand-overs of requests raised outside Enterprise hours are sent. */
+  enterpriseMailbox: string;
+  /** PHN-2: handle time assumed for a callback queue with no finished calls yet, in minutes. */
+  callbackDefaultHandleMinutes: number;
+}
+
+export const DEFAULT_SUPPORT_SETTINGS: SupportSettings = {
+  enterpriseMailbox: 'enterprise-support@support.example.com',
+  callbackDefaultHandleMinutes: 12,
+};
+
+/** The whole validated configuration, read once at start-up. */
+export interface AppConfig {
+  port: number;
+  production: boolean;
+  database: DatabaseConfig;
+  redisUrl?: string;
+  /** RT-4: prefix of this deployment's Redis channels (`REDIS_NAMESPACE`, default `hub`). */
+  redisNamespace?: string;
+  auth: AuthConfig;
+  seedDemoData: boolean;
+  dataDir: string;
+  support: SupportSettings;
+}
+
+/** Raised when the environment cannot start the service; the message says what to set. */
+export class ConfigError extends Error {}
+
+
+function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+function readSupport(env: NodeJS.ProcessEnv): SupportSettings {
+  const mailbox = env.ENTERPRISE_SUPPORT_MAILBOX || DEFAULT_SUPPORT_SETTINGS.enterpriseMailbox;
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(mailbox)) {
+    throw new ConfigError(`ENTERPRISE_SUPPORT_MAILBOX must be an e-mail address, got "${mailbox}"`);
+  }
+  const raw = env.CALLBACK_DEFAULT_HANDLE_MINUTES;
+  const minutes = raw === undefined || raw === '' ? DEFAULT_SUPPORT_SETTINGS.callbackDefaultHandleMinutes : Number(raw);
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) {
+    throw new ConfigError(`CALLBACK_DEFAULT_HANDLE_MINUTES must be a number of minutes from 1 to 1440, got "${raw}"`);
+  }
+  return { enterpriseMailbox: mailbox, callbackDefaultHandleMinutes: minutes };
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 4000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be an integer from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+/** Parses `DATABASE_URL`: `postgres://…`/`postgresql://…` or `sqlite:<path>` (`:memory:` allowed). */
+export function parseDatabaseUrl(url: string): DatabaseConfig {
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgresql', url };
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (!path) throw new ConfigError('DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/hub.sqlite');
+    return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+  }
+  throw new ConfigError(`DATABASE_URL must start with postgres://, postgresql:// or sqlite:, got "${url}"`);
+}
+
+/** Reads the generated local secret, creating it on first start (development only). */
+function localSecret(dataDir: string): Uint8Array {
+  const file = resolve(dataDir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  }
+  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+function readAuth(env: NodeJS.ProcessEnv, production: boolean, dataDir: string): AuthConfig {
+  const { AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWT_SECRET } = env;
+  if (AUTH_JWKS_URL) {
+    if (!AUTH_ISSUER || !AUTH_AUDIENCE) {
+      throw new ConfigError('AUTH_JWKS_URL needs AUTH_ISSUER and AUTH_AUDIENCE');
+    }
+    return { kind: 'jwks', jwksUrl: AUTH_JWKS_URL, issuer: AUTH_ISSUER, audience: AUTH_AUDIENCE };
+  }
+  if (AUTH_JWT_SECRET) {
+    if (production && AUTH_JWT_SECRET.length < 32) {
+      throw new ConfigError('AUTH_JWT_SECRET must be at least 32 characters in production');
+    }
+    return {
+      kind: 'secret',
+      secret: new TextEncoder().encode(AUTH_JWT_SECRET),
+      issuer: AUTH_ISSUER || undefined,
+      audience: AUTH_AUDIENCE || undefined,
+      generated: false,
+    };
+  }
+  if (production) {
+    throw new ConfigError(
+      'NODE_ENV=production needs explicit auth configuration: AUTH_JWKS_URL + AUTH_ISSUER + AUTH_AUDIENCE, or AUTH_JWT_SECRET',
+    );
+  }
+  return { kind: 'secret', secret: localSecret(dataDir), generated: true };
+}
+
+/**
+ * Reads and validates the environment once. Production (`NODE_ENV=production`) refuses development
+ * defaults: no generated secret, no demo data unless asked for, no implicit SQLite file.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const production = env.NODE_ENV === 'production';
+  const dataDir = resolve(env.HUB_DATA_DIR || './data');
+  if (production && !env.DATABASE_URL) {
+    throw new ConfigError('NODE_ENV=production needs DATABASE_URL');
+  }
+  const database = parseDatabaseUrl(env.DATABASE_URL || `sqlite:${resolve(dataDir, 'hub.sqlite')}`);
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl}"`);
+  }
+  return {
+    port: parsePort(env.PORT),
+    production,
+    database,
+    redisUrl,
+    redisNamespace: env.REDIS_NAMESPACE || 'hub',
+    auth: readAuth(env, production, dataDir),
+    seedDemoData: parseBoolean('SEED_DEMO_DATA', env.SEED_DEMO_DATA, !production),
+    dataDir,
+    support: readSupport(env),
+  };
+}

@@ -1,0 +1,46 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import type { Viewer } from './auth/viewer';
+import { DEFAULT_SUPPORT_SETTINGS, type SupportSettings } from './config';
+import { createLoaders, type Loaders } from './loaders';
+import type { EventBus } from './realtime/events';
+import type { StagedUploads } from './services/attachment-storage';
+
+/** What every resolver receives: a fresh entity-manager fork, the viewer and fresh loaders. */
+export interface Context {
+  em: EntityManager;
+  viewer: Viewer;
+  loaders: Loaders;
+  requestId: string;
+  /** The instant the request is evaluated at; injectable so time rules are testable. */
+  now: () => Date;
+  /** Operational settings of the support flow (from the configuration). */
+  settings: SupportSettings;
+  /** In-process domain event bus; services publish after their transaction commits. */
+  events?: EventBus;
+  /** Staged attachment uploads (FUP-3), linked to messages by `replyToTicket`. */
+  uploads?: StagedUploads;
+  /** PREF-6: key of the e-mail preference manage links; undefined when links are not enabled. */
+  preferenceLinkKey?: Uint8Array;
+  /** Subscriptions only (RT-3): a brand-new context, viewer re-read from the database, for one event. */
+  renew?: () => Promise<Context>;
+}
+
+/**
+ * One context per request and per subscription event. Never reuses a fork: a subscription outlives its
+ * events, and cached entities or loaders would serve stale data.
+ */
+export function createContext(rootEm: EntityManager, viewer: Viewer, opts: { requestId?: string; now?: () => Date; settings?: SupportSettings; events?: EventBus; uploads?: StagedUploads; preferenceLinkKey?: Uint8Array } = {}): Context {
+  const em = rootEm.fork({ clear: true });
+  return {
+    em,
+    viewer,
+    loaders: createLoaders(em),
+    requestId: opts.requestId ?? randomUUID(),
+    now: opts.now ?? (() => new Date()),
+    settings: opts.settings ?? DEFAULT_SUPPORT_SETTINGS,
+    preferenceLinkKey: opts.preferenceLinkKey,
+    events: opts.events,
+    uploads: opts.uploads,
+  };
+}

@@ -1,0 +1,80 @@
+import { DefaultLogger, type LoggerOptions, MikroORM, type Options } from '@mikro-orm/core';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DatabaseConfig } from '../config';
+import { ALL_ENTITIES } from '../entities';
+import { postgresqlMigrations } from '../../migrations/postgresql';
+import { sqliteMigrations } from '../../migrations/sqlite';
+
+/** Called once per SQL statement the ORM sends; used by the statement-count tests and metrics. */
+export type QueryListener = (sql: string) => void;
+
+const queryListeners = new Set<QueryListener>();
+
+/** Registers a listener for every SQL statement; returns the function that removes it. */
+export function onQuery(listener: QueryListener): () => void {
+  queryListeners.add(listener);
+  return () => queryListeners.delete(listener);
+}
+
+class HubLogger extends DefaultLogger {
+  override logQuery(context: { query: string } & Parameters<DefaultLogger['logQuery']>[0]): void {
+    for (const listener of queryListeners) listener(context.query);
+    super.logQuery(context);
+  }
+}
+
+export type Orm = MikroORM;
+
+/** ORM options for a database; migrations are listed explicitly so the same code runs from ts and js. */
+export function ormOptions(database: DatabaseConfig): Options {
+  const common: Options = {
+    entities: ALL_ENTITIES,
+    extensions: [Migrator],
+    loggerFactory: (options: LoggerOptions) => new HubLogger(options),
+    // relations are loaded through per-request loaders; never lazily behind a property access
+    forceUndefined: false,
+    allowGlobalContext: false,
+    discovery: { warnWhenNoEntities: true },
+    ignoreUndefinedInQuery: true,
+    // inverse one-to-ones (ticket → escalation) are read through loaders, not joined into every ticket query
+    autoJoinOneToOneOwner: false,
+  };
+  if (database.kind === 'postgresql') {
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: database.url,
+      pool: { min: 0, max: 10 },
+      migrations: { migrationsList: postgresqlMigrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    } as Options;
+  }
+  return {
+    ...common,
+    driver: BetterSqliteDriver,
+    dbName: database.path,
+    migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+  } as Options;
+}
+
+/** Connects and (optionally) applies pending migrations. */
+export async function createOrm(database: DatabaseConfig, opts: { migrate?: boolean } = {}): Promise<Orm> {
+  if (database.kind === 'sqlite' && database.path !== ':memory:') {
+    mkdirSync(dirname(database.path), { recursive: true });
+  }
+  const orm = await MikroORM.init(ormOptions(database));
+  if (database.kind === 'sqlite') {
+    // WAL lets readers proceed while one writer commits; foreign keys are off by default in SQLite
+    const conn = orm.em.getConnection();
+    await conn.execute('pragma journal_mode = WAL');
+    await conn.execute('pragma foreign_keys = ON');
+    await conn.execute('pragma busy_timeout = 5000');
+  }
+  if (opts.migrate ?? true) {
+    await orm.getMigrator().up();
+  }
+  return orm;
+}

@@ -1,0 +1,51 @@
+export * from './enums';
+export { Account } from './account.entity';
+export { AccountTeam } from './account-team.entity';
+export { Agent } from './agent.entity';
+export { ApplicationComponent } from './application-component.entity';
+export { Attachment } from './attachment.entity';
+export { Brand } from './brand.entity';
+export { CallbackRequest } from './callback-request.entity';
+export { ChatTranscriptEntry } from './chat-transcript-entry.entity';
+export { BillingInquiry, Contract, ContractContact, License } from './contract.entity';
+export { EmailPreference, PendingPreferenceChange } from './email-preference.entity';
+export { Escalation, EscalationTimelineEntry } from './escalation.entity';
+export { Certification, CommunityAccount } from './linked-account.entity';
+export { Message } from './message.entity';
+export { OutboxEmail } from './outbox-email.entity';
+export { ProxyAccessChange } from './proxy-access-change.entity';
+export { SharedResource } from './shared-resource.entity';
+export { ConferenceDetails, PhoneDetails, Ticket } from './ticket.entity';
+export { TicketFeedback } from './ticket-feedback.entity';
+export { TicketParticipant } from './ticket-participant.entity';
+export { TicketReference } from './ticket-reference.entity';
+
+import { Account } from './account.entity';
+import { AccountTeam } from './account-team.entity';
+import { Agent } from './agent.entity';
+import { ApplicationComponent } from './application-component.entity';
+import { Attachment } from './attachment.entity';
+import { Brand } from './brand.entity';
+import { CallbackRequest } from './callback-request.entity';
+import { ChatTranscriptEntry } from './chat-transcript-entry.entity';
+import { BillingInquiry, Contract, ContractContact, License } from './contract.entity';
+import { EmailPreference, PendingPreferenceChange } from './email-preference.entity';
+import { Escalation, EscalationTimelineEntry } from './escalation.entity';
+import { Certification, CommunityAccount } from './linked-account.entity';
+import { Message } from './message.entity';
+import { OutboxEmail } from './outbox-email.entity';
+import { ProxyAccessChange } from './proxy-access-change.entity';
+import { SharedResource } from './shared-resource.entity';
+import { ConferenceDetails, PhoneDetails, Ticket } from './ticket.entity';
+import { TicketFeedback } from './ticket-feedback.entity';
+import { TicketParticipant } from './ticket-participant.entity';
+import { TicketReference } from './ticket-reference.entity';
+
+/** Every entity and embeddable, for the ORM configuration. */
+export const ALL_ENTITIES = [
+  Account, AccountTeam, Agent, ApplicationComponent, Attachment, Brand, CallbackRequest,
+  ChatTranscriptEntry, BillingInquiry, Contract, ContractContact, License, EmailPreference,
+  PendingPreferenceChange, Escalation, EscalationTimelineEntry, Certification, CommunityAccount,
+  Message, OutboxEmail, ProxyAccessChange, SharedResource, ConferenceDetails, PhoneDetails, Ticket,
+  TicketFeedback, TicketParticipant, TicketReference,
+];

@@ -1,0 +1,40 @@
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import { Account } from './account.entity';
+import { Agent } from './agent.entity';
+import { MessageAuthorKind } from './enums';
+import { Ticket } from './ticket.entity';
+
+/** One e-mail of a ticket's thread (TKT-2, FUP-1). The body is stored sanitized (FUP-2). */
+@Entity({ tableName: 'message' })
+@Index({ properties: ['ticket', 'createdAt'] })
+export class Message {
+  [OptionalProps]?: 'recipients' | 'createdAt';
+
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => Ticket, { ref: true, deleteRule: 'cascade' })
+  ticket!: Ref<Ticket>;
+
+  @Enum({ items: () => MessageAuthorKind })
+  authorKind!: MessageAuthorKind;
+
+  @ManyToOne(() => Account, { ref: true, nullable: true })
+  authorAccount?: Ref<Account> | null;
+
+  @ManyToOne(() => Agent, { ref: true, nullable: true })
+  authorAgent?: Ref<Agent> | null;
+
+  @Property({ type: 'string', length: 300 })
+  subject!: string;
+
+  /** Sanitized HTML. */
+  @Property({ type: 'text' })
+  bodyHtml!: string;
+
+  @Property({ type: 'json' })
+  recipients: string[] = [];
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}

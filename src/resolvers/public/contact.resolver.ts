@@ -1,0 +1,114 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../../auth/roles';
+import type { Context } from '../../context';
+import { ProductArea, SupportLanguage, Ticket } from '../../entities';
+import { EnterpriseService } from '../../services/enterprise.service';
+import { ContactUnavailableError, TicketCreateService } from '../../services/ticket-create.service';
+import type { QueueStatus } from '../../services/callback-queue.service';
+import { EmailTicketType, PhoneTicketType } from '../types/ticket.types';
+import { UserInputError, withUserErrors } from '../types/user-error';
+import {
+  CallbackQueueStatusType,
+  ChooseCallbackLanguageInput,
+  ChooseCallbackLanguagePayload,
+  CreateEmailTicketInput,
+  CreateTicketPayload,
+  EnterpriseVerificationType,
+  RequestPhoneCallbackInput,
+  ScheduleConferenceCallInput,
+  StartChatInput,
+  SupportOptionsType,
+  VerifyEnterpriseAccountInput,
+  VerifyEnterpriseAccountPayload,
+} from './contact.types';
+
+/** Runs a create; refusals become userErrors, with the CON-4 reason when a method is unavailable. */
+async function createPayload(body: () => Promise<Ticket>): Promise<CreateTicketPayload> {
+  try {
+    return { ticket: await body(), unavailableReason: null, userErrors: [] };
+  } catch (error) {
+    if (error instanceof ContactUnavailableError) return { ticket: null, unavailableReason: error.reason, userErrors: error.errors };
+    if (error instanceof UserInputError) return { ticket: null, unavailableReason: null, userErrors: error.errors };
+    throw error;
+  }
+}
+
+function verificationOf(ticket: Ticket): EnterpriseVerificationType {
+  return {
+    enterprise: ticket.enterprise,
+    awaitingVerification: ticket.awaitingVerification,
+    enterpriseAccessAllowed: ticket.enterpriseAccessAllowed ?? null,
+    verifiedAt: ticket.verifiedAt ?? null,
+  };
+}
+
+/** Contacting support (CON-1…9, PHN-3, ENT-1…5): signed-in customers only (CON-1). */
+@Resolver()
+export class ContactResolver {
+  @Authorized(Role.CUSTOMER)
+  @Query(() => SupportOptionsType, { description: 'The contact methods available now for a product area and language, and why the others are not (CON-2…8, ENT-1).' })
+  supportOptions(
+    @Ctx() ctx: Context,
+    @Arg('productArea', () => ProductArea, { description: 'Product area (CON-3).' }) productArea: ProductArea,
+    @Arg('language', () => SupportLanguage, { description: 'Support language (CON-5, CON-8).' }) language: SupportLanguage,
+  ) {
+    return new TicketCreateService(ctx).supportOptions(productArea, language);
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => CreateTicketPayload, { description: 'Open an e-mail ticket (CON-6); a confirmation e-mail is queued (CON-9).' })
+  createEmailTicket(@Ctx() ctx: Context, @Arg('input', () => CreateEmailTicketInput, { description: 'The request.' }) input: CreateEmailTicketInput) {
+    return createPayload(() => new TicketCreateService(ctx).createEmailTicket(input));
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => CreateTicketPayload, { description: 'Ask for a phone callback (CON-7); joins the callback queue (PHN-1).' })
+  requestPhoneCallback(@Ctx() ctx: Context, @Arg('input', () => RequestPhoneCallbackInput, { description: 'The request.' }) input: RequestPhoneCallbackInput) {
+    return createPayload(() => new TicketCreateService(ctx).requestPhoneCallback(input));
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => CreateTicketPayload, { description: 'Start a chat, while chat is available (CON-5).' })
+  startChat(@Ctx() ctx: Context, @Arg('input', () => StartChatInput, { description: 'The request.' }) input: StartChatInput) {
+    return createPayload(() => new TicketCreateService(ctx).startChat(input));
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => CreateTicketPayload, { description: 'Schedule a conference call with a support specialist (ENT-3).' })
+  scheduleConferenceCall(@Ctx() ctx: Context, @Arg('input', () => ScheduleConferenceCallInput, { description: 'The request.' }) input: ScheduleConferenceCallInput) {
+    return createPayload(() => new TicketCreateService(ctx).scheduleConferenceCall(input));
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => ChooseCallbackLanguagePayload, { description: 'Answer the English fallback offer of a waiting phone request (PHN-3).' })
+  chooseCallbackLanguage(@Ctx() ctx: Context, @Arg('input', () => ChooseCallbackLanguageInput, { description: 'The request.' }) input: ChooseCallbackLanguageInput) {
+    return withUserErrors(() => new TicketCreateService(ctx).chooseCallbackLanguage(input));
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => VerifyEnterpriseAccountPayload, { description: 'Verify the account on a ticket forwarded to Enterprise Support, and say whether it may access the account (ENT-5).' })
+  verifyEnterpriseAccount(@Ctx() ctx: Context, @Arg('input', () => VerifyEnterpriseAccountInput, { description: 'The request.' }) input: VerifyEnterpriseAccountInput) {
+    return withUserErrors(async () => {
+      const ticket = await new EnterpriseService(ctx).verify(input.ticketId, input.allowEnterpriseAccess);
+      return { ticket, verification: verificationOf(ticket) };
+    });
+  }
+}
+
+/** PHN-2, PHN-3: a phone ticket's place in its callback queue. */
+@Resolver(() => PhoneTicketType)
+export class PhoneTicketCallbackResolver {
+  @FieldResolver(() => CallbackQueueStatusType, { nullable: true, description: 'Position, estimated wait and English fallback offer while the callback is pending (PHN-2, PHN-3).' })
+  callbackStatus(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<QueueStatus | null> {
+    return new TicketCreateService(ctx).callbackStatus(ticket.id);
+  }
+}
+
+/** ENT-5: verification state of tickets forwarded to Enterprise Support (always e-mail tickets). */
+@Resolver(() => EmailTicketType)
+export class EmailTicketEnterpriseResolver {
+  @FieldResolver(() => EnterpriseVerificationType, { description: 'Enterprise Support handling and the ENT-5 verification state.' })
+  enterpriseVerification(@Root() ticket: Ticket): EnterpriseVerificationType {
+    return verificationOf(ticket);
+  }
+}

@@ -1,0 +1,355 @@
+import { ArrayMaxSize, IsEmail, IsOptional, Length, Matches, MaxLength } from 'class-validator';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { CallbackState, ProductArea, SupportLanguage } from '../../entities/enums';
+import { ContactMethod, RedirectTarget, SupportTeam, SupportTopic, UnavailableReason } from '../../services/support-hours';
+import { TicketInterface } from '../types/ticket.types';
+import { UserError } from '../types/user-error';
+
+registerEnumType(ContactMethod, { name: 'ContactMethod', description: 'A way to reach support.' });
+registerEnumType(UnavailableReason, {
+  name: 'ContactUnavailableReason',
+  description: 'Why a contact method is not offered now (CON-4).',
+  valuesConfig: {
+    OUT_OF_HOURS: { description: 'Outside the hours of this method in this language (CON-5, CON-8).' },
+    LANGUAGE_NOT_OFFERED: { description: 'Not offered in this language (CON-5, CON-8).' },
+    PRODUCT_NOT_COVERED: { description: 'Not offered for this product area (CON-5, ENT-3).' },
+    LICENSE: { description: "Not included in the account's license." },
+    NOT_SUCCESS_PACKAGE: { description: 'Needs an Enterprise Support seat of a success package (ENT-3).' },
+    SEPARATE_TEAM: { description: 'This product area is handled by a separate support team (CON-3: XM Discover / Social Connect).' },
+  },
+});
+registerEnumType(SupportTeam, {
+  name: 'SupportTeam',
+  description: 'Who answers a request made now.',
+  valuesConfig: {
+    GENERAL_SUPPORT: { description: 'General technical support (also for seat holders outside Enterprise hours, ENT-4).' },
+    ENTERPRISE_SUPPORT: { description: 'The Enterprise Support team (ENT-1, ENT-2).' },
+    XM_DISCOVER_SUPPORT: { description: 'The separate XM Discover / Social Connect team (CON-3).' },
+  },
+});
+registerEnumType(RedirectTarget, { name: 'SupportRedirectTarget', description: 'Who a request may belong to instead of support (CON-2).' });
+registerEnumType(SupportTopic, { name: 'SupportTopic', description: 'Topics a user can pick before contacting support (CON-2).' });
+registerEnumType(CallbackState, { name: 'CallbackState', description: 'Where a phone callback request is.' });
+
+export enum CallbackLanguageChoice {
+  ENGLISH = 'ENGLISH',
+  KEEP = 'KEEP',
+}
+registerEnumType(CallbackLanguageChoice, {
+  name: 'CallbackLanguageChoice',
+  description: 'The answer to the English fallback offer (PHN-3).',
+  valuesConfig: { ENGLISH: { description: 'Switch to the (faster) English queue.' }, KEEP: { description: 'Keep waiting for a callback in the requested language.' } },
+});
+
+@ObjectType('ContactMethodOption', { description: 'One contact method and whether it can be used now (CON-4).' })
+export class ContactMethodOptionType {
+  @Field(() => ContactMethod, { description: 'The method.' })
+  method!: ContactMethod;
+
+  @Field({ description: 'Usable now.' })
+  available!: boolean;
+
+  @Field(() => UnavailableReason, { nullable: true, description: 'Why not, when unavailable.' })
+  unavailableReason!: UnavailableReason | null;
+
+  @Field(() => Int, { nullable: true, description: 'Estimated wait in minutes: chat from the configured default, phone from the callback queue (PHN-2); null for e-mail and conference calls.' })
+  estimatedWaitMinutes!: number | null;
+
+  @Field(() => SupportTeam, { description: 'Who answers a request made now (ENT-4).' })
+  handledBy!: SupportTeam;
+
+  @Field(() => String, { nullable: true, description: 'The label "Enterprise Support" on channels that team serves for seat holders (ENT-1).' })
+  enterpriseSupport!: string | null;
+
+  @Field({ description: 'Recommended for urgent problems (ENT-2: phone for Enterprise Support).' })
+  recommendedForUrgent!: boolean;
+
+  @Field({ description: 'Hours of this method in the requested language, for display.' })
+  hours!: string;
+}
+
+@ObjectType('SupportRedirectAdvice', { description: 'Check first whether the request belongs elsewhere (CON-2).' })
+export class RedirectAdviceType {
+  @Field(() => RedirectTarget, { description: 'Brand administrator (standard users) or account team (brand admins).' })
+  checkWith!: RedirectTarget;
+
+  @Field({ description: 'Advice to show.' })
+  message!: string;
+
+  @Field(() => [String], { description: 'Typical requests that belong there.' })
+  examples!: string[];
+}
+
+@ObjectType('PhoneCountry', { description: 'A country the phone request can use; picking it adds the calling code (CON-7).' })
+export class PhoneCountryType {
+  @Field({ description: 'ISO 3166-1 alpha-2 code.' })
+  code!: string;
+
+  @Field({ description: 'International calling code without "+", e.g. "39".' })
+  callingCode!: string;
+}
+
+@ObjectType('SupportOptions', { description: 'How the viewer can contact support now, for a product area and language (CON-2…8, ENT-1…3).' })
+export class SupportOptionsType {
+  @Field(() => ProductArea, { description: 'The product area asked about.' })
+  productArea!: ProductArea;
+
+  @Field(() => SupportLanguage, { description: 'The language asked about.' })
+  language!: SupportLanguage;
+
+  @Field(() => [ContactMethodOptionType], { description: 'Chat, e-mail, phone and conference call, each with availability now.' })
+  methods!: ContactMethodOptionType[];
+
+  @Field({ description: 'The viewer holds an Enterprise Support seat (ENT-1).' })
+  enterpriseSeat!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Set when the product area is handled by a separate team (CON-3).' })
+  routedToSeparateTeam!: string | null;
+
+  @Field(() => RedirectAdviceType, { description: 'Role-specific advice shown before contacting support (CON-2).' })
+  advice!: RedirectAdviceType;
+
+  @Field(() => [SupportTopic], { description: 'Topics for the viewer’s role (CON-2).' })
+  topics!: SupportTopic[];
+
+  @Field(() => [PhoneCountryType], { description: 'Countries for the phone request (CON-7).' })
+  phoneCountries!: PhoneCountryType[];
+}
+
+/** FUP-5: how many earlier tickets or escalations one request may reference. */
+export const MAX_REFERENCES = 10;
+
+const IDEMPOTENCY_DESCRIPTION = 'Client-chosen key; retrying with the same key returns the first ticket instead of creating another.';
+
+@InputType({ description: 'Open an e-mail ticket (CON-6).' })
+export class CreateEmailTicketInput {
+  @Field(() => ProductArea, { description: 'Product area (CON-3).' })
+  productArea!: ProductArea;
+
+  @Field(() => SupportLanguage, { defaultValue: SupportLanguage.ENGLISH, description: 'Support language (CON-8).' })
+  language!: SupportLanguage;
+
+  @Field({ description: 'Subject line.' })
+  @Length(1, 300)
+  subject!: string;
+
+  @Field({ description: 'Description of the problem, stored as written (HIST-6).' })
+  @Length(1, 50_000)
+  description!: string;
+
+  @Field(() => String, { nullable: true, description: 'BCP-47 tag of the description; defaults from the support language.' })
+  @IsOptional()
+  @Matches(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/)
+  descriptionLanguage?: string | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
+  @IsOptional()
+  @Length(1, 100)
+  idempotencyKey?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'FUP-5: earlier tickets or escalations (global ids) this request refers to; at most 10, each visible to the viewer.' })
+  @IsOptional()
+  @ArrayMaxSize(MAX_REFERENCES)
+  references?: string[] | null;
+}
+
+@InputType({ description: 'The number to call back (CON-7).' })
+export class PhoneNumberInput {
+  @Field({ description: 'ISO 3166-1 alpha-2 country picked from `supportOptions.phoneCountries`; gives the calling code.' })
+  @Length(2, 2)
+  country!: string;
+
+  @Field({ description: 'The number, national or international format.' })
+  @Length(3, 30)
+  number!: string;
+
+  @Field(() => String, { nullable: true, description: 'Extension, digits only.' })
+  @IsOptional()
+  @Matches(/^\d{1,10}$/)
+  extension?: string | null;
+}
+
+@InputType({ description: 'Ask for a phone callback (CON-7, PHN-1).' })
+export class RequestPhoneCallbackInput {
+  @Field(() => ProductArea, { description: 'Product area (CON-3).' })
+  productArea!: ProductArea;
+
+  @Field(() => SupportLanguage, { defaultValue: SupportLanguage.ENGLISH, description: 'Support language; picks the queue (PHN-2).' })
+  language!: SupportLanguage;
+
+  @Field(() => PhoneNumberInput, { description: 'Number to call.' })
+  phone!: PhoneNumberInput;
+
+  @Field(() => String, { nullable: true, description: "Where the confirmation goes; defaults to the account's e-mail." })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  confirmationEmail?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Short subject, also the description in the history; defaults to "Phone call – <username>" (HIST-7).' })
+  @IsOptional()
+  @Length(1, 300)
+  subject?: string | null;
+
+  @Field({ defaultValue: true, description: 'Consent to call recording; on unless unticked.' })
+  recordingConsent!: boolean;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
+  @IsOptional()
+  @Length(1, 100)
+  idempotencyKey?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'FUP-5: earlier tickets or escalations (global ids) this request refers to; at most 10, each visible to the viewer.' })
+  @IsOptional()
+  @ArrayMaxSize(MAX_REFERENCES)
+  references?: string[] | null;
+}
+
+@InputType({ description: 'Start a chat (CON-5); only while chat is available.' })
+export class StartChatInput {
+  @Field(() => ProductArea, { description: 'Product area (CON-3).' })
+  productArea!: ProductArea;
+
+  @Field(() => SupportLanguage, { defaultValue: SupportLanguage.ENGLISH, description: 'English, or Spanish for Survey Platform.' })
+  language!: SupportLanguage;
+
+  @Field({ description: 'Subject line.' })
+  @Length(1, 300)
+  subject!: string;
+
+  @Field({ defaultValue: '', description: 'What the chat is about.' })
+  @Length(0, 50_000)
+  description!: string;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
+  @IsOptional()
+  @Length(1, 100)
+  idempotencyKey?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'FUP-5: earlier tickets or escalations (global ids) this request refers to; at most 10, each visible to the viewer.' })
+  @IsOptional()
+  @ArrayMaxSize(MAX_REFERENCES)
+  references?: string[] | null;
+}
+
+@InputType({ description: 'Schedule a conference call with a support specialist (ENT-3).' })
+export class ScheduleConferenceCallInput {
+  @Field(() => ProductArea, { description: 'Product area (only some are offered).' })
+  productArea!: ProductArea;
+
+  @Field({ description: 'Start of the call; must be in the future.' })
+  scheduledAt!: Date;
+
+  @Field({ defaultValue: false, description: 'Screen share requested.' })
+  screenShare!: boolean;
+
+  @Field({ defaultValue: '', description: 'What the team wants to discuss.' })
+  @Length(0, 50_000)
+  description!: string;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
+  @IsOptional()
+  @Length(1, 100)
+  idempotencyKey?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'FUP-5: earlier tickets or escalations (global ids) this request refers to; at most 10, each visible to the viewer.' })
+  @IsOptional()
+  @ArrayMaxSize(MAX_REFERENCES)
+  references?: string[] | null;
+}
+
+@ObjectType('CreateTicketPayload', { description: 'Result of a create mutation: the ticket, or why nothing was created.' })
+export class CreateTicketPayload {
+  @Field(() => TicketInterface, { nullable: true, description: 'The created ticket (or the first one, on an idempotent retry).' })
+  ticket?: object | null;
+
+  @Field(() => UnavailableReason, { nullable: true, description: 'When refused because the method is not available now, why.' })
+  unavailableReason?: UnavailableReason | null;
+
+  @Field(() => [UserError], { description: 'Fixable problems; empty on success.' })
+  userErrors!: UserError[];
+}
+
+@ObjectType('CallbackQueueStatus', { description: 'A phone request in its callback queue (PHN-1…3).' })
+export class CallbackQueueStatusType {
+  @Field(() => CallbackState, { description: 'WAITING until the call starts.' })
+  state!: CallbackState;
+
+  @Field(() => SupportLanguage, { description: 'Queue language.' })
+  language!: SupportLanguage;
+
+  @Field(() => ProductArea, { description: 'Queue product area.' })
+  productArea!: ProductArea;
+
+  @Field(() => Int, { nullable: true, description: '1 = next to be called; null once the call started.' })
+  position!: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Estimated wait in minutes, from the queue's recent handle times (PHN-2)." })
+  estimatedWaitMinutes!: number | null;
+
+  @Field({ description: 'PHN-3: English is offered because this language has limited coverage and the wait is much longer.' })
+  englishFallbackOffered!: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'Estimated wait in the English queue, when compared.' })
+  englishEstimatedWaitMinutes!: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'The user’s answer: true = switched to English, false = kept their language, null = not answered.' })
+  englishFallbackAccepted!: boolean | null;
+}
+
+@InputType({ description: 'Answer the English fallback offer (PHN-3).' })
+export class ChooseCallbackLanguageInput {
+  @Field(() => ID, { description: 'The phone ticket.' })
+  ticketId!: string;
+
+  @Field(() => CallbackLanguageChoice, { description: 'ENGLISH or KEEP.' })
+  language!: CallbackLanguageChoice;
+}
+
+@ObjectType('ChooseCallbackLanguagePayload', { description: 'Result of chooseCallbackLanguage.' })
+export class ChooseCallbackLanguagePayload {
+  @Field(() => TicketInterface, { nullable: true, description: 'The phone ticket.' })
+  ticket?: object | null;
+
+  @Field(() => CallbackQueueStatusType, { nullable: true, description: 'The queue status after the choice.' })
+  callbackStatus?: CallbackQueueStatusType | null;
+
+  @Field(() => [UserError], { description: 'Fixable problems; empty on success.' })
+  userErrors!: UserError[];
+}
+
+@InputType({ description: 'Verify the account on a ticket forwarded to Enterprise Support (ENT-5).' })
+export class VerifyEnterpriseAccountInput {
+  @Field(() => ID, { description: 'The forwarded ticket.' })
+  ticketId!: string;
+
+  @Field({ description: 'Whether Enterprise Support may access the account.' })
+  allowEnterpriseAccess!: boolean;
+}
+
+@ObjectType('EnterpriseVerification', { description: 'ENT-5: the verification state of a ticket forwarded to Enterprise Support.' })
+export class EnterpriseVerificationType {
+  @Field({ description: 'Handled by Enterprise Support.' })
+  enterprise!: boolean;
+
+  @Field({ description: 'Waiting for the user to verify ("Verify & Confirm"); nobody acts on it until then.' })
+  awaitingVerification!: boolean;
+
+  @Field(() => Boolean, { nullable: true, description: 'The user’s answer: whether Enterprise Support may access the account.' })
+  enterpriseAccessAllowed!: boolean | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the user verified.' })
+  verifiedAt!: Date | null;
+}
+
+@ObjectType('VerifyEnterpriseAccountPayload', { description: 'Result of verifyEnterpriseAccount.' })
+export class VerifyEnterpriseAccountPayload {
+  @Field(() => TicketInterface, { nullable: true, description: 'The ticket.' })
+  ticket?: object | null;
+
+  @Field(() => EnterpriseVerificationType, { nullable: true, description: 'The recorded verification.' })
+  verification?: EnterpriseVerificationType | null;
+
+  @Field(() => [UserError], { description: 'Fixable problems; empty on success.' })
+  userErrors!: UserError[];
+}

@@ -1,0 +1,161 @@
+import { Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { Escalation, EscalationStatus, Message, ParticipantRole, Ticket, TicketKind } from '../../entities';
+import { estimateResolution } from '../../services/escalation-estimate.service';
+import { EstimateSource } from '../types/enums';
+import { toGlobalId } from '../types/node';
+import {
+  AttachmentType,
+  ChatTicketType,
+  ConferenceCallType,
+  ConferenceTicketType,
+  EscalationType,
+  EstimatedResolutionType,
+  MessageType,
+  PhoneDetailsType,
+  PhoneTicketType,
+  SharedResourceType,
+  SupportRepresentativeType,
+  TicketInterface,
+  TicketParticipantType,
+  TicketReferenceType,
+  TimelineEntryType,
+  TranscriptEntryType,
+} from '../types/ticket.types';
+
+const ESTIMATE_DISCLAIMER = 'Estimated date, not guaranteed.';
+
+/** Fields every ticket kind shares (TKT-1); relations go through the request's loaders. */
+@Resolver(() => TicketInterface)
+export class TicketFieldsResolver {
+  @FieldResolver(() => ID)
+  id(@Root() ticket: Ticket): string {
+    return toGlobalId('Ticket', ticket.id);
+  }
+
+  @FieldResolver(() => Int)
+  number(@Root() ticket: Ticket): number {
+    return ticket.id;
+  }
+
+  @FieldResolver(() => TicketKind)
+  type(@Root() ticket: Ticket): TicketKind {
+    return ticket.kind;
+  }
+
+  @FieldResolver(() => TicketParticipantType, { description: 'The user who submitted the ticket.' })
+  async submitter(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketParticipantType> {
+    const account = await ctx.loaders.account.load(ticket.submitter.id);
+    return { username: account!.username, displayName: `${account!.firstName} ${account!.lastName}`, role: ParticipantRole.SUBMITTER };
+  }
+
+  @FieldResolver(() => [TicketParticipantType], { description: 'Every user associated with the ticket, submitter first (HIST-3, TKT-1).' })
+  async participants(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketParticipantType[]> {
+    const rows = await ctx.loaders.participantsByTicket.load(ticket.id);
+    const accounts = await ctx.loaders.account.loadMany(rows.map((p) => p.account.id));
+    return rows.flatMap((row, i) => {
+      const account = accounts[i];
+      if (!account || account instanceof Error) return [];
+      return [{ username: account.username, displayName: `${account.firstName} ${account.lastName}`, role: row.role }];
+    });
+  }
+
+  @FieldResolver(() => SupportRepresentativeType, { nullable: true, description: 'The assigned support representative.' })
+  async assignee(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<SupportRepresentativeType | null> {
+    if (!ticket.assignee) return null;
+    const agent = await ctx.loaders.agent.load(ticket.assignee.id);
+    return agent ? { name: agent.displayName } : null;
+  }
+
+  @FieldResolver(() => EscalationType, { nullable: true, description: 'Escalation progress, when the ticket was escalated (ESC-1…4).' })
+  escalation(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<Escalation | null> {
+    return ctx.loaders.escalationByTicket.load(ticket.id);
+  }
+
+  @FieldResolver(() => [SharedResourceType], { description: 'Support resources shared during the interaction (TKT-1).' })
+  sharedResources(@Root() ticket: Ticket, @Ctx() ctx: Context) {
+    return ctx.loaders.resourcesByTicket.load(ticket.id);
+  }
+
+  @FieldResolver(() => [TicketReferenceType], { description: 'Earlier tickets and escalations this request referred to (FUP-5).' })
+  async references(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketReferenceType[]> {
+    const rows = await ctx.loaders.referencesByTicket.load(ticket.id);
+    return Promise.all(
+      rows.map(async (row) => ({
+        ticketNumber: row.referencedTicket?.id ?? null,
+        escalationReference: row.referencedEscalation ? ((await ctx.loaders.escalation.load(row.referencedEscalation.id))?.reference ?? null) : null,
+      })),
+    );
+  }
+
+  @FieldResolver(() => [MessageType], { description: 'The e-mail thread (TKT-2) or related e-mails (TKT-3, TKT-5), oldest first.' })
+  messages(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<Message[]> {
+    return ctx.loaders.messagesByTicket.load(ticket.id);
+  }
+}
+
+@Resolver(() => MessageType)
+export class MessageFieldsResolver {
+  @FieldResolver(() => [AttachmentType], { description: 'Attached files.' })
+  attachments(@Root() message: Message, @Ctx() ctx: Context) {
+    return ctx.loaders.attachmentsByMessage.load(message.id);
+  }
+}
+
+@Resolver(() => PhoneTicketType)
+export class PhoneTicketResolver {
+  @FieldResolver(() => PhoneDetailsType, { nullable: true, description: 'What the phone request asked for.' })
+  phoneCall(@Root() ticket: Ticket) {
+    return ticket.phone ?? null;
+  }
+}
+
+@Resolver(() => ChatTicketType)
+export class ChatTicketResolver {
+  @FieldResolver(() => [TranscriptEntryType], { description: 'The chat transcript, oldest line first (TKT-5).' })
+  transcript(@Root() ticket: Ticket, @Ctx() ctx: Context) {
+    return ctx.loaders.transcriptByTicket.load(ticket.id);
+  }
+}
+
+@Resolver(() => ConferenceTicketType)
+export class ConferenceTicketResolver {
+  @FieldResolver(() => ConferenceCallType, { nullable: true, description: 'Scheduled time, call status, meeting link and passcode (TKT-4).' })
+  conferenceCall(@Root() ticket: Ticket) {
+    return ticket.conference ?? null;
+  }
+}
+
+@Resolver(() => EscalationType)
+export class EscalationFieldsResolver {
+  @FieldResolver(() => ID)
+  id(@Root() escalation: Escalation): string {
+    return toGlobalId('Escalation', escalation.id);
+  }
+
+  @FieldResolver(() => [TimelineEntryType], { description: 'Statuses reached so far, in order, each with its date (ESC-2, ESC-3).' })
+  timeline(@Root() escalation: Escalation, @Ctx() ctx: Context) {
+    return ctx.loaders.timelineByEscalation.load(escalation.id);
+  }
+
+  @FieldResolver(() => EstimatedResolutionType, {
+    nullable: true,
+    description: 'Before RESOLVED: the date set by engineering, else an estimate from similar escalations; null when resolved or without history (ESC-4).',
+  })
+  async estimatedResolution(@Root() escalation: Escalation, @Ctx() ctx: Context): Promise<EstimatedResolutionType | null> {
+    if (escalation.status === EscalationStatus.RESOLVED) return null;
+    if (escalation.estimatedResolutionAt) {
+      return { date: escalation.estimatedResolutionAt, source: EstimateSource.ENGINEERING, basedOnCount: null, isEstimate: true, disclaimer: ESTIMATE_DISCLAIMER };
+    }
+    const stats = await ctx.loaders.resolutionStats.load(escalation.productArea);
+    const date = estimateResolution(escalation.submittedAt, stats, ctx.now());
+    if (!date || !stats) return null;
+    return {
+      date,
+      source: EstimateSource.HISTORICAL_ESTIMATE,
+      basedOnCount: stats.count,
+      isEstimate: true,
+      disclaimer: `Estimate based on ${stats.count} similar resolved escalation${stats.count === 1 ? '' : 's'}; not guaranteed.`,
+    };
+  }
+}

@@ -1,0 +1,116 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Role } from '../../auth/roles';
+import {
+  canClose,
+  canLeaveFeedback,
+  canReply,
+  canSetProxyAccess,
+  closedNotice,
+  type ActionDecision,
+  TicketActionRefusal,
+} from '../../auth/ticket-actions';
+import type { Context } from '../../context';
+import type { Ticket, TicketFeedback } from '../../entities';
+import { ticketActionLoaders } from '../../loaders/ticket-actions.loaders';
+import { TicketFollowupService } from '../../services/ticket-followup.service';
+import { TicketQueryService } from '../../services/ticket-query.service';
+import { TicketInterface } from '../types/ticket.types';
+import { withUserErrors } from '../types/user-error';
+import {
+  CloseTicketInput,
+  CloseTicketPayload,
+  LeaveTicketFeedbackInput,
+  LeaveTicketFeedbackPayload,
+  ReplyToTicketInput,
+  ReplyToTicketPayload,
+  SetTicketProxyAccessInput,
+  SetTicketProxyAccessPayload,
+  TicketFeedbackType,
+  TicketProxyAccessType,
+} from './ticket-followup.types';
+
+/** Follow-up, closing, feedback and proxy access for customers (FUP, CLS, PRX). */
+@Resolver()
+export class TicketFollowupResolver {
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => ReplyToTicketPayload, { description: 'Reply on an open ticket with an e-mail thread, as its submitter or a brand admin (FUP-1…4).' })
+  replyToTicket(@Ctx() ctx: Context, @Arg('input', () => ReplyToTicketInput, { description: 'The mutation input.' }) input: ReplyToTicketInput) {
+    return withUserErrors(() => new TicketFollowupService(ctx).reply(input));
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => CloseTicketPayload, { description: 'Close a ticket you submitted (CLS-1).' })
+  closeTicket(@Ctx() ctx: Context, @Arg('input', () => CloseTicketInput, { description: 'The mutation input.' }) input: CloseTicketInput) {
+    return withUserErrors(async () => ({ ticket: await new TicketFollowupService(ctx).close(input.ticketId) }));
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => LeaveTicketFeedbackPayload, { description: 'Rate the support interaction of a closed ticket you submitted, once (CLS-3).' })
+  leaveTicketFeedback(@Ctx() ctx: Context, @Arg('input', () => LeaveTicketFeedbackInput, { description: 'The mutation input.' }) input: LeaveTicketFeedbackInput) {
+    return withUserErrors(() => new TicketFollowupService(ctx).leaveFeedback(input));
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => SetTicketProxyAccessPayload, { description: "Grant or revoke support's proxy access to your own account for one ticket (PRX-1…4)." })
+  setTicketProxyAccess(@Ctx() ctx: Context, @Arg('input', () => SetTicketProxyAccessInput, { description: 'The mutation input.' }) input: SetTicketProxyAccessInput) {
+    return withUserErrors(async () => ({ ticket: await new TicketFollowupService(ctx).setProxyAccess(input) }));
+  }
+}
+
+const allowed = (d: ActionDecision) => d.allowed;
+const reasonOf = (d: ActionDecision) => (d.allowed ? null : d.reason);
+
+/** Capability and closing fields on every ticket kind: clients read the rules, never re-implement them. */
+@Resolver(() => TicketInterface)
+export class TicketCapabilitiesResolver {
+  @FieldResolver(() => Boolean, { description: 'Whether the viewer can reply now (FUP-1, FUP-4); see viewerCanReplyReason when false.' })
+  async viewerCanReply(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<boolean> {
+    return allowed(canReply(ctx.viewer, await new TicketFollowupService(ctx).facts(ticket)));
+  }
+
+  @FieldResolver(() => TicketActionRefusal, { nullable: true, description: 'Why the viewer cannot reply; null when they can (FUP-4).' })
+  async viewerCanReplyReason(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketActionRefusal | null> {
+    return reasonOf(canReply(ctx.viewer, await new TicketFollowupService(ctx).facts(ticket)));
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether the viewer can close the ticket (CLS-1).' })
+  async viewerCanClose(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<boolean> {
+    return allowed(canClose(ctx.viewer, await new TicketFollowupService(ctx).facts(ticket)));
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether the viewer can leave feedback now (CLS-3); false once feedback was received.' })
+  async viewerCanLeaveFeedback(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<boolean> {
+    return allowed(canLeaveFeedback(ctx.viewer, await new TicketFollowupService(ctx).facts(ticket)));
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether the viewer can set proxy access for their own account on this ticket (PRX-2).' })
+  async viewerCanSetProxyAccess(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<boolean> {
+    return allowed(canSetProxyAccess(ctx.viewer, await new TicketQueryService(ctx).accessFacts(ticket)));
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The notice a closed ticket carries (CLS-2); null while open.' })
+  closedNotice(@Root() ticket: Ticket): string | null {
+    return closedNotice(ticket.status);
+  }
+
+  @FieldResolver(() => TicketFeedbackType, { nullable: true, description: 'The feedback left on the ticket, if any (CLS-3).' })
+  feedback(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketFeedback | null> {
+    return ticketActionLoaders(ctx).feedback.load(ticket.id);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Feedback was received: show the thank-you state instead of the feedback action (CLS-3).' })
+  async feedbackReceived(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<boolean> {
+    return (await ticketActionLoaders(ctx).feedback.load(ticket.id)) !== null;
+  }
+
+  @FieldResolver(() => TicketProxyAccessType, {
+    nullable: true,
+    description: "Support's proxy access to the viewer's own account for this ticket: effective value, its source and history (PRX-1…4). Null for viewers not associated with the ticket.",
+  })
+  async proxyAccess(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketProxyAccessType | null> {
+    const { viewer } = ctx;
+    if (viewer.kind !== 'customer') return null;
+    if (!canSetProxyAccess(viewer, await new TicketQueryService(ctx).accessFacts(ticket)).allowed) return null;
+    return new TicketFollowupService(ctx).proxyAccessOf(ticket, viewer.account);
+  }
+}

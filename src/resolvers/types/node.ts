@@ -1,0 +1,54 @@
+import { Field, ID, InterfaceType } from 'type-graphql';
+import { badUserInput } from '../../auth/errors';
+import { Escalation, Ticket } from '../../entities';
+import { TicketKind } from '../../entities/enums';
+
+const TICKET_TYPE_NAMES: Record<TicketKind, string> = {
+  [TicketKind.EMAIL]: 'EmailTicket',
+  [TicketKind.PHONE]: 'PhoneTicket',
+  [TicketKind.CHAT]: 'ChatTicket',
+  [TicketKind.CONFERENCE]: 'ConferenceTicket',
+};
+
+/** The GraphQL object type of an entity served as a Node (also the Ticket interface's resolver). */
+export function nodeTypeName(value: object): string | undefined {
+  if (value instanceof Ticket) return TICKET_TYPE_NAMES[value.kind];
+  if (value instanceof Escalation) return 'Escalation';
+  return undefined;
+}
+
+/** The Relay node interface: anything with an opaque global id that `node(id)` can fetch again. */
+@InterfaceType('Node', {
+  description: 'An object with a globally unique, opaque id that `node(id:)` resolves.',
+  autoRegisterImplementations: false,
+  resolveType: (value: object) => nodeTypeName(value),
+})
+export abstract class Node {
+  @Field(() => ID, { description: 'Opaque global id.' })
+  id!: string;
+}
+
+/** Encodes a global id; the type name is part of it so ids of different types never collide. */
+export function toGlobalId(type: string, localId: string | number): string {
+  return Buffer.from(`${type}:${localId}`, 'utf8').toString('base64url');
+}
+
+/** Decodes a global id; throws BAD_USER_INPUT for anything that is not one of ours. */
+export function fromGlobalId(globalId: string): { type: string; localId: string } {
+  const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
+  const sep = decoded.indexOf(':');
+  if (sep <= 0 || sep === decoded.length - 1 || toGlobalId(decoded.slice(0, sep), decoded.slice(sep + 1)) !== globalId) {
+    throw badUserInput(`"${globalId}" is not a valid id.`, 'id');
+  }
+  return { type: decoded.slice(0, sep), localId: decoded.slice(sep + 1) };
+}
+
+/** Decodes a global id that must be of `type`, returning its numeric local id. */
+export function numericIdOf(type: string, globalId: string): number {
+  const { type: actual, localId } = fromGlobalId(globalId);
+  const n = Number(localId);
+  if (actual !== type || !Number.isSafeInteger(n) || n <= 0) {
+    throw badUserInput(`"${globalId}" is not a ${type} id.`, 'id');
+  }
+  return n;
+}

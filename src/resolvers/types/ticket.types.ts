@@ -1,0 +1,280 @@
+import { Field, ID, InputType, Int, InterfaceType, ObjectType } from 'type-graphql';
+import {
+  ConferenceCallStatus,
+  EscalationStatus,
+  MessageAuthorKind,
+  ParticipantRole,
+  ProductArea,
+  SupportLanguage,
+  TicketKind,
+  TicketStatus,
+  TranscriptAuthorKind,
+} from '../../entities/enums';
+import { EstimateSource, SortDirection, TicketOrderField } from './enums';
+import { Node, nodeTypeName, PageInfo } from './index-base';
+
+@ObjectType('TicketParticipant', { description: 'A user associated with a ticket.' })
+export class TicketParticipantType {
+  @Field({ description: 'The username.' })
+  username!: string;
+
+  @Field({ description: 'First and last name.' })
+  displayName!: string;
+
+  @Field(() => ParticipantRole, { description: 'Submitter, or an additional associated user.' })
+  role!: ParticipantRole;
+}
+
+@ObjectType('SupportRepresentative', { description: 'The support agent assigned to a ticket.' })
+export class SupportRepresentativeType {
+  @Field({ description: "The representative's display name." })
+  name!: string;
+}
+
+@ObjectType('SharedResource', { description: 'A link to a support resource shared during the interaction (TKT-1).' })
+export class SharedResourceType {
+  @Field({ description: 'Title of the resource.' })
+  title!: string;
+
+  @Field({ description: 'Link to the resource.' })
+  url!: string;
+
+  @Field({ description: 'When it was shared.' })
+  sharedAt!: Date;
+}
+
+@ObjectType('TicketAttachment', { description: 'A file attached to a message.' })
+export class AttachmentType {
+  @Field({ description: 'The file name as uploaded.' })
+  fileName!: string;
+
+  @Field({ description: 'Media type detected from the content.' })
+  contentType!: string;
+
+  @Field(() => Int, { description: 'Size in bytes.' })
+  sizeBytes!: number;
+}
+
+@ObjectType('TicketMessage', { description: 'One e-mail of a ticket thread (TKT-2).' })
+export class MessageType {
+  @Field(() => MessageAuthorKind, { description: 'Customer or support agent.' })
+  authorKind!: MessageAuthorKind;
+
+  @Field({ description: 'Subject of the e-mail; replies keep the thread subject (FUP-1).' })
+  subject!: string;
+
+  @Field({ description: 'Sanitized HTML body (FUP-2).' })
+  bodyHtml!: string;
+
+  @Field(() => [String], { description: 'Recipients of the e-mail.' })
+  recipients!: string[];
+
+  @Field({ description: 'When it was sent.' })
+  createdAt!: Date;
+}
+
+@ObjectType('ChatTranscriptEntry', { description: 'One line of a chat transcript (TKT-5).' })
+export class TranscriptEntryType {
+  @Field(() => TranscriptAuthorKind, { description: 'Who wrote the line.' })
+  authorKind!: TranscriptAuthorKind;
+
+  @Field({ description: 'Display name of the author.' })
+  authorName!: string;
+
+  @Field({ description: 'The text.' })
+  text!: string;
+
+  @Field({ description: 'When it was sent.' })
+  sentAt!: Date;
+}
+
+@ObjectType('TicketReference', { description: 'An earlier ticket or escalation a request referred to when it was raised (FUP-5).' })
+export class TicketReferenceType {
+  @Field(() => Int, { nullable: true, description: 'Number of the referenced ticket.' })
+  ticketNumber?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Id of the referenced escalation, e.g. CP-10442.' })
+  escalationReference?: string | null;
+}
+
+@ObjectType('EscalationTimelineEntry', { description: 'A status an escalation reached, and when (ESC-2).' })
+export class TimelineEntryType {
+  @Field(() => EscalationStatus, { description: 'The status reached.' })
+  status!: EscalationStatus;
+
+  @Field({ description: 'When it was reached.' })
+  reachedAt!: Date;
+}
+
+@ObjectType('EstimatedResolution', { description: 'An estimated resolution date: never a guarantee (ESC-4).' })
+export class EstimatedResolutionType {
+  @Field({ description: 'The estimated date.' })
+  date!: Date;
+
+  @Field(() => EstimateSource, { description: 'Who or what produced the estimate.' })
+  source!: EstimateSource;
+
+  @Field(() => Int, { nullable: true, description: 'For historical estimates: how many resolved escalations it is based on.' })
+  basedOnCount?: number | null;
+
+  @Field({ description: 'Always true: the date is an estimate, not a commitment.' })
+  isEstimate!: boolean;
+
+  @Field({ description: 'Wording to show beside the date.' })
+  disclaimer!: string;
+}
+
+@ObjectType('Escalation', { implements: Node, description: 'A ticket handed to engineering (ESC-1…4).' })
+export class EscalationType {
+  @Field(() => ID, { description: 'Opaque global id.' })
+  id!: string;
+
+  @Field({ description: "Engineering's own id, often starting `CP-` (ESC-2); can be quoted when contacting support (FUP-5)." })
+  reference!: string;
+
+  @Field({ description: 'Description of the problem.' })
+  problemDescription!: string;
+
+  @Field(() => EscalationStatus, { description: 'Current status (ESC-3).' })
+  status!: EscalationStatus;
+
+  @Field({ description: 'When the escalation was submitted.' })
+  submittedAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When it was resolved.' })
+  resolvedAt?: Date | null;
+}
+
+@InterfaceType('Ticket', {
+  implements: Node,
+  description: 'A support ticket; one of EmailTicket, PhoneTicket, ChatTicket, ConferenceTicket.',
+  autoRegisterImplementations: false,
+  resolveType: (value: object) => nodeTypeName(value),
+})
+export abstract class TicketInterface {
+  @Field(() => ID, { description: 'Opaque global id.' })
+  id!: string;
+
+  @Field(() => Int, { description: 'The ticket number shown to users and quoted when contacting support again (FUP-5).' })
+  number!: number;
+
+  @Field({ description: 'Subject line.' })
+  subject!: string;
+
+  @Field({ description: 'Description, in the language it was submitted in (HIST-6).' })
+  description!: string;
+
+  @Field({ description: 'BCP-47 tag of the language the description was written in.' })
+  descriptionLanguage!: string;
+
+  @Field(() => TicketKind, { description: 'How the ticket was raised (HIST-2).' })
+  type!: TicketKind;
+
+  @Field(() => TicketStatus, { description: 'OPEN, CLOSED or ESCALATED (HIST-2, ESC-1).' })
+  status!: TicketStatus;
+
+  @Field(() => ProductArea, { description: 'Product area of the request.' })
+  productArea!: ProductArea;
+
+  @Field(() => SupportLanguage, { description: 'Language support works the ticket in.' })
+  supportLanguage!: SupportLanguage;
+
+  @Field({ description: 'When the ticket was created (UTC).' })
+  createdAt!: Date;
+
+  @Field({ description: 'Last activity on the ticket (UTC): the "last updated" date.' })
+  lastActivityAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When the ticket was closed.' })
+  closedAt?: Date | null;
+}
+
+@ObjectType('EmailTicket', { implements: [Node, TicketInterface], description: 'A ticket raised by e-mail; shows the whole thread (TKT-2).' })
+export class EmailTicketType {}
+
+@ObjectType('PhoneTicket', { implements: [Node, TicketInterface], description: 'A phone callback ticket; no transcript, related e-mails only (TKT-3).' })
+export class PhoneTicketType {}
+
+@ObjectType('ChatTicket', { implements: [Node, TicketInterface], description: 'A chat ticket with its transcript (TKT-5).' })
+export class ChatTicketType {}
+
+@ObjectType('ConferenceTicket', { implements: [Node, TicketInterface], description: 'A scheduled conference call (TKT-4).' })
+export class ConferenceTicketType {}
+
+@ObjectType('ConferenceCall', { description: 'Scheduled call details (TKT-4).' })
+export class ConferenceCallType {
+  @Field({ description: 'The scheduled start (UTC).' })
+  scheduledAt!: Date;
+
+  @Field(() => ConferenceCallStatus, { description: 'PENDING until support accepts, then ACCEPTED.' })
+  callStatus!: ConferenceCallStatus;
+
+  @Field(() => String, { nullable: true, description: 'Meeting link.' })
+  meetingUrl?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Meeting passcode.' })
+  passcode?: string | null;
+
+  @Field({ description: 'Screen sharing was requested.' })
+  screenShare!: boolean;
+}
+
+@ObjectType('PhoneCallDetails', { description: 'What the phone request asked for (CON-7).' })
+export class PhoneDetailsType {
+  @Field({ description: 'E.164 phone number.' })
+  number!: string;
+
+  @Field({ description: 'ISO 3166-1 alpha-2 country.' })
+  country!: string;
+
+  @Field(() => String, { nullable: true, description: 'Extension.' })
+  extension?: string | null;
+
+  @Field({ description: 'Where the confirmation e-mail went.' })
+  confirmationEmail!: string;
+
+  @Field({ description: 'Consent to call recording.' })
+  recordingConsent!: boolean;
+}
+
+@ObjectType('TicketEdge', { description: 'A ticket in a connection.' })
+export class TicketEdge {
+  @Field({ description: 'Cursor of this edge.' })
+  cursor!: string;
+
+  @Field(() => TicketInterface, { description: 'The ticket.' })
+  node!: object;
+}
+
+@ObjectType('TicketConnection', { description: 'A page of tickets.' })
+export class TicketConnection {
+  @Field(() => [TicketEdge], { description: 'The tickets of this page.' })
+  edges!: TicketEdge[];
+
+  @Field(() => PageInfo, { description: 'Paging information.' })
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: 'How many tickets match, over all pages.' })
+  totalCount!: number;
+}
+
+@InputType('TicketFilter', { description: 'Narrows a ticket list (HIST-4).' })
+export class TicketFilter {
+  @Field(() => [TicketStatus], { nullable: true, description: 'Only these statuses.' })
+  status?: TicketStatus[] | null;
+
+  @Field(() => [TicketKind], { nullable: true, description: 'Only these types.' })
+  type?: TicketKind[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Matches the ticket number, an escalation id (e.g. CP-10442) or words of the subject.' })
+  search?: string | null;
+}
+
+@InputType('TicketOrder', { description: 'Sort order of a ticket list (HIST-4).' })
+export class TicketOrder {
+  @Field(() => TicketOrderField, { defaultValue: TicketOrderField.CREATED_AT, description: 'Field to sort by.' })
+  field: TicketOrderField = TicketOrderField.CREATED_AT;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.DESC, description: 'Direction.' })
+  direction: SortDirection = SortDirection.DESC;
+}

@@ -1,0 +1,64 @@
+import type { GraphQLSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { buildSchema } from 'type-graphql';
+import { fedrampTicketGuard } from './auth/fedramp-ticket-guard';
+import { authChecker } from './auth/roles';
+import { AgentTicketResolver } from './resolvers/internal/agent-ticket.resolver';
+import { CallbackResolver } from './resolvers/internal/callback.resolver';
+import { ApplicationStatusAdminResolver } from './resolvers/internal/application-status.resolver';
+import { ProvisioningResolver } from './resolvers/internal/provisioning.resolver';
+import { TicketWorkResolver } from './resolvers/internal/ticket-work.resolver';
+import { TicketCapabilitiesResolver, TicketFollowupResolver } from './resolvers/public/ticket-followup.resolver';
+import { ProfileFieldsResolver, ProfileResolver } from './resolvers/public/profile.resolver';
+import {
+  ChatTicketResolver,
+  ConferenceTicketResolver,
+  EscalationFieldsResolver,
+  MessageFieldsResolver,
+  PhoneTicketResolver,
+  TicketFieldsResolver,
+} from './resolvers/public/ticket-fields.resolver';
+import { ContactResolver, EmailTicketEnterpriseResolver, PhoneTicketCallbackResolver } from './resolvers/public/contact.resolver';
+import { TicketResolver } from './resolvers/public/ticket.resolver';
+import { RealtimeResolver } from './resolvers/public/realtime.resolver';
+import { subscriptionPubSub } from './realtime/pubsub';
+import { ViewerResolver } from './resolvers/public/viewer.resolver';
+import { ChatTicketType, ConferenceTicketType, EmailTicketType, EscalationType, PhoneTicketType } from './resolvers/types/ticket.types';
+
+/** Field resolvers of the types both schemas share. */
+const SHARED_TYPE_RESOLVERS = [
+  TicketFieldsResolver,
+  MessageFieldsResolver,
+  PhoneTicketResolver,
+  ChatTicketResolver,
+  ConferenceTicketResolver,
+  EscalationFieldsResolver,
+  PhoneTicketCallbackResolver,
+  EmailTicketEnterpriseResolver,
+] as const;
+
+/** Implementations of Node/Ticket are listed, never auto-registered, so nothing slips into a schema. */
+const TICKET_TYPES = [EmailTicketType, PhoneTicketType, ChatTicketType, ConferenceTicketType, EscalationType];
+
+const common = {
+  authChecker,
+  globalMiddlewares: [fedrampTicketGuard],
+  scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+  validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+  orphanedTypes: TICKET_TYPES,
+};
+
+/** The public schema: customers and partners. Built only from public resolvers. */
+export function buildPublicSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    ...common,
+    resolvers: [ViewerResolver, TicketResolver, TicketFollowupResolver, TicketCapabilitiesResolver, ContactResolver, ProfileFieldsResolver, ProfileResolver, ...SHARED_TYPE_RESOLVERS, RealtimeResolver],
+    // real time: subscriptions have their own `subscribe` over the domain event bus (src/realtime)
+    pubSub: subscriptionPubSub,
+  });
+}
+
+/** The internal schema: support agents and provisioning integrations. */
+export function buildInternalSchema(): Promise<GraphQLSchema> {
+  return buildSchema({ ...common, resolvers: [ProvisioningResolver, AgentTicketResolver, TicketWorkResolver, CallbackResolver, ApplicationStatusAdminResolver, ...SHARED_TYPE_RESOLVERS] });
+}

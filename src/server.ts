@@ -1,0 +1,165 @@
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import express from 'express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppConfig } from './config';
+import { createContext, type Context } from './context';
+import { forbidden, ForbiddenReason, unauthenticated } from './auth/errors';
+import { bearerToken, createTokenVerifier, TokenError } from './auth/token';
+import { ANONYMOUS, resolveViewer, type Viewer } from './auth/viewer';
+import { createOrm, type Orm } from './db/orm';
+import { buildInternalSchema, buildPublicSchema } from './schema';
+import { applyDuePreferenceChanges, derivePreferenceLinkKey } from './services/email-preferences.service';
+import { EventBus } from './realtime/events';
+import { startSubscriptionServer } from './realtime/ws-server';
+import { bridgeToRedis } from './realtime/redis-bridge';
+import { mountUploads } from './uploads';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  orm: Orm;
+  httpServer: Server;
+  /** The in-process domain event bus (ticket changes). */
+  events: EventBus;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Use this ORM instead of connecting from the configuration (tests share one per suite). */
+  orm?: Orm;
+  /** Clock for time-dependent rules. */
+  now?: () => Date;
+  log?: (message: string) => void;
+  /** PREF-5: how often this instance applies due e-mail preference changes; 0 turns the timer off. */
+  preferenceJobIntervalMs?: number;
+}
+
+/**
+ * Wires HTTP, both GraphQL schemas, health endpoints and shutdown. No business logic lives here.
+ */
+export async function startServer(config: AppConfig, opts: StartOptions = {}): Promise<RunningServer> {
+  const orm = opts.orm ?? (await createOrm(config.database));
+  const verify = createTokenVerifier(config.auth);
+  const [publicSchema, internalSchema] = await Promise.all([buildPublicSchema(), buildInternalSchema()]);
+
+  /** Bearer token → viewer; a present but bad token is UNAUTHENTICATED, never silently anonymous. */
+  async function viewerFrom(header: string | undefined): Promise<Viewer> {
+    let token: string | undefined;
+    try {
+      token = bearerToken(header);
+      if (!token) return ANONYMOUS;
+      const verified = await verify(token);
+      const viewer = await resolveViewer(orm.em.fork(), verified);
+      if (!viewer) throw unauthenticated('The token is valid but its subject is unknown.');
+      return viewer;
+    } catch (error) {
+      if (error instanceof TokenError) throw unauthenticated(`Invalid token: ${error.message}.`);
+      throw error;
+    }
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+
+  const apolloOptions = (schema: GraphQLSchema) =>
+    new ApolloServer<Context>({
+      schema,
+      introspection: true,
+      includeStacktraceInErrorResponses: !config.production,
+      plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+      formatError: (formatted, error) => {
+        // validation failures of inputs are the client's to fix: say so with BAD_USER_INPUT
+        const original = (error as GraphQLError)?.originalError as { name?: string; validationErrors?: unknown } | undefined;
+        if (original?.name === 'ArgumentValidationError') {
+          return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', validationErrors: original.validationErrors } };
+        }
+        return formatted;
+      },
+    });
+  const publicApollo = apolloOptions(publicSchema);
+  const internalApollo = apolloOptions(internalSchema);
+  await Promise.all([publicApollo.start(), internalApollo.start()]);
+
+  const events = new EventBus();
+  // PREF-6: manage links are signed with a key derived from the local auth secret (none with JWKS auth)
+  const preferenceLinkKey = config.auth.kind === 'secret' ? derivePreferenceLinkKey(config.auth.secret) : undefined;
+  const uploads = mountUploads(app, { viewerFrom, dataDir: config.dataDir, now: opts.now });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      res.json({ status: 'ready', database: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(publicApollo, {
+      context: async ({ req }) => createContext(orm.em, await viewerFrom(req.headers.authorization), { now: opts.now, settings: config.support, events, uploads, preferenceLinkKey }),
+    }),
+  );
+  app.use(
+    '/internal/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(internalApollo, {
+      context: async ({ req }) => {
+        const viewer = await viewerFrom(req.headers.authorization);
+        if (viewer.kind === 'anonymous') throw unauthenticated();
+        if (viewer.kind === 'customer') {
+          const error = forbidden(ForbiddenReason.NOT_STAFF, 'The internal API is for support agents and integrations.');
+          throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 403 } } });
+        }
+        return createContext(orm.em, viewer, { now: opts.now, settings: config.support, events, uploads });
+      },
+    }),
+  );
+
+  // real time (RT-1…3): graphql-ws on the same port and path, public schema only
+  const subscriptions = startSubscriptionServer({ httpServer, path: '/graphql', schema: publicSchema, rootEm: orm.em, verify, contextOptions: { now: opts.now, settings: config.support, events } });
+
+  // RT-4: with REDIS_URL, events reach subscribers on every instance
+  const redisBridge = config.redisUrl ? bridgeToRedis(events, config.redisUrl, { namespace: config.redisNamespace ?? 'hub', log: opts.log }) : undefined;
+  await redisBridge?.ready.catch(() => undefined);
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+
+  // PREF-5: apply due preference changes; safe with any number of instances (rows are claimed)
+  const preferenceInterval = opts.preferenceJobIntervalMs ?? 60_000;
+  const preferenceTimer = preferenceInterval > 0
+    ? setInterval(() => {
+        applyDuePreferenceChanges(orm.em, opts.now?.() ?? new Date()).catch((error) => (opts.log ?? console.error)(`preference job failed: ${String(error)}`));
+      }, preferenceInterval)
+    : undefined;
+  preferenceTimer?.unref();
+  const url = `http://localhost:${port}/graphql`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    orm,
+    httpServer,
+    events,
+    close() {
+      closing ??= (async () => {
+        if (preferenceTimer) clearInterval(preferenceTimer);
+        await subscriptions.close();
+        await redisBridge?.close();
+        await Promise.all([publicApollo.stop(), internalApollo.stop()]);
+        if (!opts.orm) await orm.close(true);
+      })();
+      return closing;
+    },
+  };
+}

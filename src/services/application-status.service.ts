@@ -1,0 +1,64 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { ApplicationComponent } from '../entities';
+import { ApplicationComponentKey, ComponentStatus } from '../entities/enums';
+import type { ApplicationComponentStatusType, SetApplicationStatusInput } from '../resolvers/types/profile.types';
+import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
+
+/** STAT-1: the sixteen components, in status-page order, with their display names. */
+export const APPLICATION_COMPONENTS: ReadonlyArray<readonly [ApplicationComponentKey, string]> = [
+  [ApplicationComponentKey.LOGINS, 'Logins'],
+  [ApplicationComponentKey.SURVEY_EDITING, 'Survey editing'],
+  [ApplicationComponentKey.SURVEY_TAKING, 'Survey taking'],
+  [ApplicationComponentKey.DATA_INGESTION, 'Data ingestion'],
+  [ApplicationComponentKey.CONTACT_IMPORTS, 'Contact imports'],
+  [ApplicationComponentKey.EMAIL_DISTRIBUTIONS, 'Email distributions'],
+  [ApplicationComponentKey.REPORTING, 'Reporting'],
+  [ApplicationComponentKey.ACTIONS_AND_TICKETING, 'Actions & ticketing'],
+  [ApplicationComponentKey.API_V3, 'API (v3)'],
+  [ApplicationComponentKey.CX_DASHBOARDS, 'CX dashboards'],
+  [ApplicationComponentKey.EMPLOYEE_360, 'Employee 360'],
+  [ApplicationComponentKey.EX_DASHBOARDS, 'EX dashboards'],
+  [ApplicationComponentKey.EX_PROJECT_MANAGEMENT, 'EX project management'],
+  [ApplicationComponentKey.WEBSITE_APP_FEEDBACK_COLLECTION, 'Website/app feedback data collection'],
+  [ApplicationComponentKey.WEBSITE_APP_FEEDBACK_MANAGEMENT, 'Website/app feedback management'],
+  [ApplicationComponentKey.XM_DIRECTORY, 'XM Directory'],
+];
+
+const NAMES = new Map(APPLICATION_COMPONENTS);
+
+function toStatus(key: ApplicationComponentKey, row: ApplicationComponent | undefined): ApplicationComponentStatusType {
+  return {
+    component: key,
+    name: NAMES.get(key)!,
+    status: row?.status ?? ComponentStatus.OPERATIONAL,
+    message: row?.message ?? null,
+    updatedAt: row?.updatedAt ?? null,
+  };
+}
+
+/** STAT-1: reads and sets the status page. A component never reported is operational. */
+export class ApplicationStatusService {
+  constructor(private readonly em: EntityManager) {}
+
+  async list(): Promise<ApplicationComponentStatusType[]> {
+    const rows = await this.em.find(ApplicationComponent, {});
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    return APPLICATION_COMPONENTS.map(([key]) => toStatus(key, byKey.get(key)));
+  }
+
+  /** Sets one component; an unknown key is a userError. Publishes nothing (STAT-2 is the real-time issue's). */
+  async set(input: SetApplicationStatusInput, now: Date): Promise<ApplicationComponentStatusType> {
+    const key = input.component as ApplicationComponentKey;
+    if (!NAMES.has(key)) {
+      throw UserInputError.of(['input', 'component'], UserErrorCode.NOT_FOUND, `Unknown component "${input.component}"; expected one of ${[...NAMES.keys()].join(', ')}.`);
+    }
+    const row = await this.em.transactional(async (em) => {
+      const existing = (await em.findOne(ApplicationComponent, { key })) ?? em.create(ApplicationComponent, { key, name: NAMES.get(key)! });
+      existing.status = input.status;
+      existing.message = input.message ?? null;
+      existing.updatedAt = now;
+      return existing;
+    });
+    return toStatus(key, row);
+  }
+}

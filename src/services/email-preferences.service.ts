@@ -1,0 +1,153 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { createHmac } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import { canUnsubscribe, emailPreferencesEligibility, preferenceCategoriesFor } from '../auth/profile-access';
+import { Account, EmailPreference, PendingPreferenceChange } from '../entities';
+import { BrandRole, EmailPreferenceCategory } from '../entities/enums';
+import type { EmailPreferenceChangeInput, EmailPreferencesType } from '../resolvers/types/profile.types';
+import { UserErrorCode, UserInputError, type UserError } from '../resolvers/types/user-error';
+
+/** PREF-5: a saved change takes effect this long after it was saved. */
+export const PREFERENCE_DELAY_MS = 24 * 60 * 60 * 1000;
+
+/** PREF-6: how long a manage link works. */
+export const MANAGE_LINK_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+const LINK_AUDIENCE = 'hub:email-preferences';
+
+/** PREF-6: the manage-link signing key, derived from the auth secret so it never equals a login key. */
+export function derivePreferenceLinkKey(authSecret: Uint8Array): Uint8Array {
+  return new Uint8Array(createHmac('sha256', authSecret).update('hub/email-preferences-link/v1').digest());
+}
+
+/** PREF-6: signs a manage-link token bound to one address. */
+export async function signManageLinkToken(key: Uint8Array, email: string, now: Date, ttlSeconds = MANAGE_LINK_TTL_SECONDS): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ email: email.toLowerCase() })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setAudience(LINK_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttlSeconds)
+    .sign(key);
+}
+
+/** PREF-6: the address a manage-link token is bound to; a userError when invalid or expired. */
+export async function verifyManageLinkToken(key: Uint8Array | undefined, token: string, now: Date): Promise<string> {
+  const refuse = (message: string) => UserInputError.of(['input', 'token'], UserErrorCode.INVALID, message);
+  if (!key) throw refuse('Manage links are not enabled on this server.');
+  try {
+    const { payload } = await jwtVerify(token, key, { audience: LINK_AUDIENCE, algorithms: ['HS256'], currentDate: now });
+    if (typeof payload.email !== 'string' || payload.email === '') throw new Error('no address');
+    return payload.email;
+  } catch (error) {
+    const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
+    throw refuse(expired ? 'This link has expired: use the link in a more recent e-mail.' : 'This link is not valid.');
+  }
+}
+
+/**
+ * PREF-1…6: preferences keyed by e-mail address; changes are stored as pending and applied by
+ * `applyDuePreferenceChanges` when due.
+ */
+export class EmailPreferencesService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Current values with the pending changes, for the categories of `role`. */
+  async get(email: string, role: BrandRole): Promise<EmailPreferencesType> {
+    const address = email.toLowerCase();
+    const [rows, pending] = await Promise.all([
+      this.em.find(EmailPreference, { email: address }),
+      this.em.find(PendingPreferenceChange, { email: address, appliedAt: null }, { orderBy: { id: 'asc' } }),
+    ]);
+    const current = new Map(rows.map((r) => [r.category, r.subscribed]));
+    const pendingBy = new Map(pending.map((p) => [p.category, p]));
+    return {
+      email: address,
+      settings: preferenceCategoriesFor(role).map((category) => {
+        const p = pendingBy.get(category);
+        return {
+          category,
+          subscribed: canUnsubscribe(category) ? (current.get(category) ?? true) : true,
+          canUnsubscribe: canUnsubscribe(category),
+          pending: p ? { subscribed: p.subscribed, effectiveAt: p.effectiveAt, requestedAt: p.requestedAt } : null,
+        };
+      }),
+    };
+  }
+
+  /**
+   * Saves changes as pending (effective 24 h later), replacing any earlier pending change of the same
+   * category; a change back to the current value just cancels the pending one. Every change is
+   * checked first: one refusal and nothing is saved.
+   */
+  async save(email: string, role: BrandRole, changes: EmailPreferenceChangeInput[], now: Date, source: 'HUB' | 'MANAGE_LINK'): Promise<void> {
+    const allowed = new Set(preferenceCategoriesFor(role));
+    const errors: UserError[] = [];
+    const seen = new Set<EmailPreferenceCategory>();
+    changes.forEach((change, i) => {
+      const field = ['input', 'changes', String(i), 'category'];
+      if (!allowed.has(change.category)) {
+        errors.push({ field, code: UserErrorCode.INVALID, message: `${change.category} e-mails are not available to this address.` });
+      } else if (!canUnsubscribe(change.category) && !change.subscribed) {
+        errors.push({ field: ['input', 'changes', String(i), 'subscribed'], code: UserErrorCode.INVALID, message: 'Operational updates cannot be unsubscribed.' });
+      } else if (seen.has(change.category)) {
+        errors.push({ field, code: UserErrorCode.INVALID, message: `${change.category} is listed twice.` });
+      }
+      seen.add(change.category);
+    });
+    if (errors.length) throw new UserInputError(errors);
+    const address = email.toLowerCase();
+    await this.em.transactional(async (em) => {
+      for (const change of changes) {
+        if (!canUnsubscribe(change.category)) continue; // always subscribed: nothing to store
+        await em.nativeDelete(PendingPreferenceChange, { email: address, category: change.category, appliedAt: null });
+        const current = await em.findOne(EmailPreference, { email: address, category: change.category });
+        if ((current?.subscribed ?? true) === change.subscribed) continue;
+        em.create(PendingPreferenceChange, {
+          email: address,
+          category: change.category,
+          subscribed: change.subscribed,
+          source,
+          requestedAt: now,
+          effectiveAt: new Date(now.getTime() + PREFERENCE_DELAY_MS),
+        });
+      }
+    });
+  }
+
+  /** PREF-6: the role that decides the categories of an address: brand admin if any eligible account with it is. */
+  async roleForAddress(email: string): Promise<BrandRole> {
+    const accounts = await this.em.find(Account, { email: email.toLowerCase() }, { populate: ['brand'] });
+    const eligible = accounts.filter((a) => emailPreferencesEligibility({ accountType: a.accountType, isFedramp: a.brand.getEntity().fedramp }).available);
+    if (eligible.length === 0) {
+      throw UserInputError.of(['input', 'token'], UserErrorCode.INVALID_STATE, 'This address has no e-mail preferences to manage.');
+    }
+    return eligible.some((a) => a.role === BrandRole.BRAND_ADMIN) ? BrandRole.BRAND_ADMIN : BrandRole.STANDARD;
+  }
+}
+
+/**
+ * PREF-5: applies every pending change due at `now`, each exactly once even when several instances
+ * run this at the same time: a row is claimed with `update … set applied_at = now where id = ? and
+ * applied_at is null` and only the caller whose update affected the row applies it, in the same
+ * transaction. Returns how many changes this call applied.
+ */
+export async function applyDuePreferenceChanges(rootEm: EntityManager, now: Date, batchSize = 500): Promise<number> {
+  const em = rootEm.fork({ clear: true });
+  const due = await em.find(
+    PendingPreferenceChange,
+    { appliedAt: null, effectiveAt: { $lte: now } },
+    { orderBy: { id: 'asc' }, limit: batchSize },
+  );
+  let applied = 0;
+  for (const change of due) {
+    const claimed = await em.fork({ clear: true }).transactional(async (tx) => {
+      const affected = await tx.nativeUpdate(PendingPreferenceChange, { id: change.id, appliedAt: null }, { appliedAt: now });
+      if (affected !== 1) return false;
+      await tx.upsert(EmailPreference, { email: change.email, category: change.category, subscribed: change.subscribed, updatedAt: now });
+      return true;
+    });
+    if (claimed) applied += 1;
+  }
+  return applied;
+}

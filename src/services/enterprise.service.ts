@@ -1,0 +1,80 @@
+import type { Context } from '../context';
+import { Account, Message, MessageAuthorKind, OutboxEmail, ParticipantRole, ProductArea, Ticket, TicketKind, TicketParticipant } from '../entities';
+import { ForbiddenReason, forbidden } from '../auth/errors';
+import { numericIdOf } from '../resolvers/types/node';
+import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
+import { OutboxTemplate } from './ticket-create.service';
+
+export interface ForwardToEnterpriseInput {
+  accountId: string;
+  productArea: ProductArea;
+  subject: string;
+  description: string;
+}
+
+/**
+ * ENT-5: questions an account team forwards to Enterprise Support. The ticket waits, untouched, until
+ * its submitter verifies the account and says whether Enterprise Support may access it.
+ */
+export class EnterpriseService {
+  constructor(private readonly ctx: Context) {}
+
+  /** Agent side: creates the forwarded ticket (enterprise, awaiting verification) and asks the user to verify. */
+  async forward(input: ForwardToEnterpriseInput): Promise<Ticket> {
+    const now = this.ctx.now();
+    return this.ctx.em.transactional(async (em) => {
+      const account = await em.findOne(Account, { id: input.accountId }, { populate: ['brand'] });
+      if (!account) throw UserInputError.of(['input', 'accountId'], UserErrorCode.NOT_FOUND, `No account "${input.accountId}".`);
+      if (!account.brand.getEntity().successPackage) {
+        throw UserInputError.of(['input', 'accountId'], UserErrorCode.INVALID_STATE, "The account's brand has no success package, so no Enterprise Support.");
+      }
+      const ticket = em.create(Ticket, {
+        kind: TicketKind.EMAIL,
+        subject: input.subject,
+        description: input.description,
+        productArea: input.productArea,
+        brand: account.brand,
+        submitter: account,
+        enterprise: true,
+        awaitingVerification: true,
+        createdAt: now,
+        lastActivityAt: now,
+      });
+      em.create(TicketParticipant, { ticket, account, role: ParticipantRole.SUBMITTER, addedAt: now });
+      em.create(Message, { ticket, authorKind: MessageAuthorKind.AGENT, subject: input.subject, bodyHtml: `<p>Forwarded to Enterprise Support by your account team.</p>`, recipients: [account.email], createdAt: now });
+      await em.flush();
+      em.create(OutboxEmail, {
+        to: account.email,
+        subject: `[Ticket #${ticket.id}] Verify & Confirm: ${input.subject}`.slice(0, 300),
+        body: `Your account team forwarded your question to Enterprise Support (ticket #${ticket.id}). Verify your account in the Customer Success Hub and choose whether Enterprise Support may access it; nobody works on the ticket until then.`,
+        template: OutboxTemplate.ENTERPRISE_VERIFY,
+        ticketId: ticket.id,
+        createdAt: now,
+      });
+      return ticket;
+    });
+  }
+
+  /** Customer side: the submitter verifies and records whether Enterprise Support may access the account. */
+  async verify(ticketGlobalId: string, allowEnterpriseAccess: boolean): Promise<Ticket> {
+    const { viewer, em } = this.ctx;
+    if (viewer.kind !== 'customer') throw new Error('verifyEnterpriseAccount is for customers (guarded by @Authorized)');
+    const ticket = await em.findOne(Ticket, { id: numericIdOf('Ticket', ticketGlobalId) });
+    if (!ticket || ticket.brand.id !== viewer.brandId) {
+      throw UserInputError.of(['input', 'ticketId'], UserErrorCode.NOT_FOUND, 'No such ticket.');
+    }
+    if (ticket.submitter.id !== viewer.accountId) {
+      throw forbidden(ForbiddenReason.NOT_TICKET_PARTICIPANT, 'Only the user the ticket was forwarded for can verify it.');
+    }
+    if (!ticket.awaitingVerification) {
+      throw UserInputError.of(['input', 'ticketId'], UserErrorCode.INVALID_STATE, 'This ticket is not waiting for verification.');
+    }
+    const now = this.ctx.now();
+    ticket.awaitingVerification = false;
+    ticket.enterpriseAccessAllowed = allowEnterpriseAccess;
+    ticket.verifiedAt = now;
+    ticket.lastActivityAt = now;
+    await em.flush();
+    return ticket;
+  }
+}

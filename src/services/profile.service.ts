@@ -1,0 +1,87 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { CustomerViewer } from '../auth/viewer';
+import { brandAdminContactsAvailability, linkedAccountsAvailability, type Availability, type ProfileFacts } from '../auth/profile-access';
+import { Account, AccountTeam, Certification, CommunityAccount } from '../entities';
+import { AccountType, BrandRole } from '../entities/enums';
+import type { AccountDeletionInfo, AccountTeamType, LinkedAccountsType, SectionAvailability } from '../resolvers/types/profile.types';
+
+/** The facts the profile rules read, from a customer viewer. */
+export function profileFacts(viewer: CustomerViewer): ProfileFacts {
+  return { role: viewer.role, accountType: viewer.account.accountType, isFedramp: viewer.isFedramp, email: viewer.account.email };
+}
+
+/** Availability as the GraphQL type shows it. */
+export function toSectionAvailability(a: Availability): SectionAvailability {
+  return a.available ? { available: true, reason: null, message: null } : { available: false, reason: a.reason, message: a.message };
+}
+
+/** ACC-3: deletion information per account type. */
+export const ACCOUNT_DELETION: Record<AccountType, AccountDeletionInfo> = {
+  [AccountType.FREE]: {
+    accountType: AccountType.FREE,
+    selfService: true,
+    instructions: 'You can delete your free account yourself from Account Settings > Delete account. Your data is removed within 30 days.',
+  },
+  [AccountType.SELF_SERVICE]: {
+    accountType: AccountType.SELF_SERVICE,
+    selfService: false,
+    instructions: 'Cancel your self-service subscription first, then contact support to delete the account. Data is removed within 30 days of the request.',
+  },
+  [AccountType.ENTERPRISE]: {
+    accountType: AccountType.ENTERPRISE,
+    selfService: false,
+    instructions: 'Enterprise accounts belong to your organization: ask one of your brand administrators to delete the account.',
+  },
+};
+
+/** The profile sections of ACC-2, ACC-3 and LINK-1/2, with the FED-2 and FED-4 restrictions applied. */
+export class ProfileService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** ACC-2 / FED-2. */
+  async accountTeam(viewer: CustomerViewer): Promise<AccountTeamType> {
+    const facts = profileFacts(viewer);
+    if (viewer.role === BrandRole.BRAND_ADMIN) {
+      const team = await this.em.findOne(AccountTeam, { brand: viewer.brandId });
+      const successManager = team?.successManagerName && team.successManagerEmail
+        ? { name: team.successManagerName, email: team.successManagerEmail, phone: team.successManagerPhone ?? null }
+        : null;
+      const accountExecutive = team?.accountExecutiveName && team.accountExecutiveEmail
+        ? { name: team.accountExecutiveName, email: team.accountExecutiveEmail, phone: team.accountExecutivePhone ?? null }
+        : null;
+      return {
+        brandAdmins: [],
+        brandAdminsAvailability: toSectionAvailability({ available: true }),
+        successManager,
+        accountExecutive,
+        intakeFormUrl: successManager ? null : (team?.intakeFormUrl ?? null),
+      };
+    }
+    const availability = brandAdminContactsAvailability(facts);
+    const admins = availability.available
+      ? await this.em.find(Account, { brand: viewer.brandId, role: BrandRole.BRAND_ADMIN }, { orderBy: { lastName: 'asc', firstName: 'asc', id: 'asc' } })
+      : [];
+    return {
+      brandAdmins: admins.map((a) => ({ firstName: a.firstName, lastName: a.lastName, email: a.email, phone: a.contactPhone ?? null })),
+      brandAdminsAvailability: toSectionAvailability(availability),
+      successManager: null,
+      accountExecutive: null,
+      intakeFormUrl: null,
+    };
+  }
+
+  /** LINK-1, LINK-2; null for FedRAMP users (FED-4). */
+  async linkedAccounts(viewer: CustomerViewer): Promise<LinkedAccountsType | null> {
+    if (!linkedAccountsAvailability(profileFacts(viewer)).available) return null;
+    const [community, certifications] = await Promise.all([
+      this.em.findOne(CommunityAccount, { account: viewer.accountId }),
+      this.em.find(Certification, { account: viewer.accountId }, { orderBy: { completedAt: 'desc', id: 'asc' } }),
+    ]);
+    return {
+      community: community
+        ? { username: community.username, rank: community.rank, memberSince: community.memberSince, topicsParticipated: community.topicsParticipated }
+        : null,
+      certifications: certifications.map((c) => ({ name: c.name, status: c.status, completedAt: c.completedAt ?? null, certificateUrl: c.certificateUrl ?? null })),
+    };
+  }
+}

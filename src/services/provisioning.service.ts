@@ -1,0 +1,169 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  Account,
+  AccountTeam,
+  Agent,
+  Brand,
+  Certification,
+  CommunityAccount,
+  Contract,
+  License,
+} from '../entities';
+import type {
+  SetAccountTeamInput,
+  SetLinkedAccountsInput,
+  UpsertAccountInput,
+  UpsertAgentInput,
+  UpsertBrandInput,
+  UpsertContractInput,
+} from '../resolvers/internal/provisioning.types';
+import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
+
+/** ENT-1: a success package gives at most this many Enterprise Support seats. */
+export const MAX_ENTERPRISE_SEATS = 5;
+
+/** Provisioning from the CRM integration: idempotent upserts keyed by the CRM's ids. */
+export class ProvisioningService {
+  constructor(private readonly em: EntityManager) {}
+
+  async upsertBrand(input: UpsertBrandInput): Promise<Brand> {
+    return this.em.transactional(async (em) => {
+      const brand = (await em.findOne(Brand, { id: input.id })) ?? em.create(Brand, { id: input.id, name: input.name });
+      brand.name = input.name;
+      if (input.fedramp !== undefined && input.fedramp !== null) brand.fedramp = input.fedramp;
+      if (input.successPackage !== undefined && input.successPackage !== null) brand.successPackage = input.successPackage;
+      if (input.billingContactEditing !== undefined && input.billingContactEditing !== null) brand.billingContactEditing = input.billingContactEditing;
+      return brand;
+    });
+  }
+
+  private async brandOf(em: EntityManager, brandId: string): Promise<Brand> {
+    const brand = await em.findOne(Brand, { id: brandId });
+    if (!brand) throw UserInputError.of(['input', 'brandId'], UserErrorCode.NOT_FOUND, `No brand "${brandId}".`);
+    return brand;
+  }
+
+  async upsertAccount(input: UpsertAccountInput): Promise<Account> {
+    try {
+      return await this.em.transactional(async (em) => {
+        const brand = await this.brandOf(em, input.brandId);
+        let account = await em.findOne(Account, { id: input.id });
+        if (!account) {
+          account = em.create(Account, {
+            id: input.id,
+            brand,
+            username: input.username,
+            email: input.email,
+            firstName: input.firstName,
+            lastName: input.lastName,
+          });
+        }
+        account.brand = em.getReference(Brand, brand.id, { wrapped: true });
+        account.username = input.username;
+        account.email = input.email.toLowerCase();
+        account.firstName = input.firstName;
+        account.lastName = input.lastName;
+        if (input.language) account.language = input.language;
+        if (input.accountType) account.accountType = input.accountType;
+        if (input.role) account.role = input.role;
+        if (input.contactPhone !== undefined) account.contactPhone = input.contactPhone;
+        if (input.supportAccessGranted != null) account.supportAccessGranted = input.supportAccessGranted;
+        if (input.enterpriseSeat != null) account.enterpriseSeat = input.enterpriseSeat;
+        if (account.enterpriseSeat) await this.checkSeats(em, brand, account.id);
+        return account;
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw UserInputError.of(['input', 'username'], UserErrorCode.TAKEN, `Username "${input.username}" is taken.`);
+      }
+      throw error;
+    }
+  }
+
+  /** ENT-1: seats need a success package, and a brand has at most five. */
+  private async checkSeats(em: EntityManager, brand: Brand, accountId: string): Promise<void> {
+    if (!brand.successPackage) {
+      throw UserInputError.of(['input', 'enterpriseSeat'], UserErrorCode.INVALID_STATE, 'Enterprise Support seats need a success package.');
+    }
+    const others = await em.count(Account, { brand: brand.id, enterpriseSeat: true, id: { $ne: accountId } });
+    if (others >= MAX_ENTERPRISE_SEATS) {
+      throw UserInputError.of(
+        ['input', 'enterpriseSeat'],
+        UserErrorCode.LIMIT_EXCEEDED,
+        `A success package gives at most ${MAX_ENTERPRISE_SEATS} Enterprise Support seats; brand "${brand.id}" has ${others}.`,
+      );
+    }
+  }
+
+  async upsertAgent(input: UpsertAgentInput): Promise<Agent> {
+    return this.em.transactional(async (em) => {
+      const agent = (await em.findOne(Agent, { id: input.id })) ?? em.create(Agent, { id: input.id, displayName: input.displayName, email: input.email });
+      agent.displayName = input.displayName;
+      agent.email = input.email.toLowerCase();
+      return agent;
+    });
+  }
+
+  async setAccountTeam(input: SetAccountTeamInput): Promise<void> {
+    await this.em.transactional(async (em) => {
+      const brand = await this.brandOf(em, input.brandId);
+      const team = (await em.findOne(AccountTeam, { brand: brand.id })) ?? em.create(AccountTeam, { brand });
+      team.successManagerName = input.successManager?.name ?? null;
+      team.successManagerEmail = input.successManager?.email ?? null;
+      team.successManagerPhone = input.successManager?.phone ?? null;
+      team.accountExecutiveName = input.accountExecutive?.name ?? null;
+      team.accountExecutiveEmail = input.accountExecutive?.email ?? null;
+      team.accountExecutivePhone = input.accountExecutive?.phone ?? null;
+      team.intakeFormUrl = input.intakeFormUrl ?? null;
+    });
+  }
+
+  async upsertContract(input: UpsertContractInput): Promise<Contract> {
+    if (input.endDate <= input.startDate) {
+      throw UserInputError.of(['input', 'endDate'], UserErrorCode.INVALID, 'The end date must be after the start date.');
+    }
+    for (const key of ['startDate', 'endDate'] as const) {
+      if (Number.isNaN(Date.parse(`${input[key]}T00:00:00Z`))) {
+        throw UserInputError.of(['input', key], UserErrorCode.INVALID, `${input[key]} is not a calendar date.`);
+      }
+    }
+    return this.em.transactional(async (em) => {
+      const brand = await this.brandOf(em, input.brandId);
+      let contract = await em.findOne(Contract, { number: input.number });
+      if (contract && contract.brand.id !== brand.id) {
+        throw UserInputError.of(['input', 'number'], UserErrorCode.TAKEN, `Contract ${input.number} belongs to another brand.`);
+      }
+      const contact = (c: UpsertContractInput['primaryContact']) => ({ firstName: c.firstName, lastName: c.lastName, email: c.email.toLowerCase(), updatedAt: null });
+      if (!contract) {
+        contract = em.create(Contract, {
+          brand,
+          number: input.number,
+          startDate: input.startDate,
+          endDate: input.endDate,
+          primaryContact: contact(input.primaryContact),
+          billingContact: contact(input.billingContact),
+        });
+      } else {
+        contract.startDate = input.startDate;
+        contract.endDate = input.endDate;
+        contract.primaryContact = Object.assign(contract.primaryContact, contact(input.primaryContact));
+        contract.billingContact = Object.assign(contract.billingContact, contact(input.billingContact));
+        await em.nativeDelete(License, { contract: contract.id });
+      }
+      for (const license of input.licenses) em.create(License, { contract, product: license.product, quantity: license.quantity });
+      return contract;
+    });
+  }
+
+  async setLinkedAccounts(input: SetLinkedAccountsInput): Promise<void> {
+    await this.em.transactional(async (em) => {
+      const account = await em.findOne(Account, { id: input.accountId });
+      if (!account) throw UserInputError.of(['input', 'accountId'], UserErrorCode.NOT_FOUND, `No account "${input.accountId}".`);
+      await em.nativeDelete(CommunityAccount, { account: account.id });
+      await em.nativeDelete(Certification, { account: account.id });
+      if (input.community) em.create(CommunityAccount, { account, ...input.community });
+      for (const cert of input.certifications) em.create(Certification, { account, ...cert });
+    });
+  }
+}

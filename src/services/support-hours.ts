@@ -1,0 +1,286 @@
+import { AccountType, BrandRole, ProductArea, SupportLanguage } from '../entities/enums';
+
+/**
+ * Contact rules (CON-2…8, ENT-1…4) as pure functions of facts and an instant. No clock, no database:
+ * every window is evaluated in its own time zone through `Intl`, so daylight saving is the zone
+ * database's job, never a fixed offset.
+ */
+
+/** How a customer can reach support. */
+export enum ContactMethod {
+  CHAT = 'CHAT',
+  EMAIL = 'EMAIL',
+  PHONE = 'PHONE',
+  CONFERENCE = 'CONFERENCE',
+}
+
+/** Why a contact method is not offered right now. */
+export enum UnavailableReason {
+  OUT_OF_HOURS = 'OUT_OF_HOURS',
+  LANGUAGE_NOT_OFFERED = 'LANGUAGE_NOT_OFFERED',
+  PRODUCT_NOT_COVERED = 'PRODUCT_NOT_COVERED',
+  LICENSE = 'LICENSE',
+  NOT_SUCCESS_PACKAGE = 'NOT_SUCCESS_PACKAGE',
+  SEPARATE_TEAM = 'SEPARATE_TEAM',
+}
+
+/** The team that answers a request made now. */
+export enum SupportTeam {
+  GENERAL_SUPPORT = 'GENERAL_SUPPORT',
+  ENTERPRISE_SUPPORT = 'ENTERPRISE_SUPPORT',
+  XM_DISCOVER_SUPPORT = 'XM_DISCOVER_SUPPORT',
+}
+
+/** A recurring weekly window: half-open intervals of minutes since Sunday 00:00 local time. */
+export interface WeeklyWindow {
+  name: string;
+  timeZone: string;
+  intervals: readonly (readonly [number, number])[];
+}
+
+const DAY = 24 * 60;
+const hm = (h: number, m = 0) => h * 60 + m;
+const SUN = 0;
+const FRI = 5;
+
+/** The same local hours on each weekday Monday–Friday. */
+function weekdays(start: number, end: number): (readonly [number, number])[] {
+  return [1, 2, 3, 4, 5].map((d) => [d * DAY + start, d * DAY + end] as const);
+}
+
+/** CON-5: chat, Monday–Friday 07:00–16:30 America/Denver. */
+export const CHAT_WINDOW: WeeklyWindow = { name: 'Mon–Fri 07:00–16:30 America/Denver', timeZone: 'America/Denver', intervals: weekdays(hm(7), hm(16, 30)) };
+
+/** ENT-2: Enterprise e-mail and phone, Sunday 17:00 to Friday 17:00 America/Denver. */
+export const ENTERPRISE_WINDOW: WeeklyWindow = {
+  name: 'Sun 17:00 – Fri 17:00 America/Denver',
+  timeZone: 'America/Denver',
+  intervals: [[SUN * DAY + hm(17), FRI * DAY + hm(17)]],
+};
+
+/**
+ * CON-8 "US business hours": our reading is Monday–Friday 08:00–17:00 America/New_York (Eastern,
+ * DST-aware).
+ */
+export const US_BUSINESS_WINDOW: WeeklyWindow = { name: 'Mon–Fri 08:00–17:00 America/New_York', timeZone: 'America/New_York', intervals: weekdays(hm(8), hm(17)) };
+
+/** CON-8: German, French, Italian, Dutch 07:00–15:30 GMT (fixed UTC+0, no summer time), weekdays. */
+export const GMT_WINDOW: WeeklyWindow = { name: 'Mon–Fri 07:00–15:30 GMT', timeZone: 'Etc/GMT', intervals: weekdays(hm(7), hm(15, 30)) };
+
+/** CON-8: Japanese 09:00–17:00 JST, weekdays. */
+export const JST_WINDOW: WeeklyWindow = { name: 'Mon–Fri 09:00–17:00 JST', timeZone: 'Asia/Tokyo', intervals: weekdays(hm(9), hm(17)) };
+
+/** CON-8: when e-mail and phone support speak each language; English and no window means always (24×7). */
+export const LANGUAGE_WINDOWS: Readonly<Record<SupportLanguage, WeeklyWindow | 'ALWAYS' | 'NOT_OFFERED'>> = {
+  [SupportLanguage.ENGLISH]: 'ALWAYS',
+  [SupportLanguage.SPANISH]: 'NOT_OFFERED',
+  [SupportLanguage.PORTUGUESE]: US_BUSINESS_WINDOW,
+  [SupportLanguage.GERMAN]: GMT_WINDOW,
+  [SupportLanguage.FRENCH]: GMT_WINDOW,
+  [SupportLanguage.ITALIAN]: GMT_WINDOW,
+  [SupportLanguage.DUTCH]: GMT_WINDOW,
+  [SupportLanguage.JAPANESE]: JST_WINDOW,
+};
+
+/** CON-5: product areas chat covers in English. */
+export const CHAT_PRODUCT_AREAS: ReadonlySet<ProductArea> = new Set([
+  ProductArea.SURVEY_PLATFORM,
+  ProductArea.CX_DASHBOARDS,
+  ProductArea.STATS_IQ_CROSSTABS,
+  ProductArea.WEBSITE_APP_FEEDBACK,
+  ProductArea.XM_DIRECTORY,
+  ProductArea.EMPLOYEE_360,
+]);
+
+/** CON-5: Spanish chat is for Survey Platform only. */
+export const SPANISH_CHAT_PRODUCT_AREAS: ReadonlySet<ProductArea> = new Set([ProductArea.SURVEY_PLATFORM]);
+
+/** ENT-3 "some product areas": where a specialist can run a scheduled conference call. */
+export const CONFERENCE_PRODUCT_AREAS: ReadonlySet<ProductArea> = new Set([
+  ProductArea.SURVEY_PLATFORM,
+  ProductArea.CX_DASHBOARDS,
+  ProductArea.EMPLOYEE_ENGAGEMENT,
+  ProductArea.EMPLOYEE_360,
+  ProductArea.XM_DIRECTORY,
+  ProductArea.INTEGRATIONS_API,
+  ProductArea.SSO_SETUP,
+]);
+
+/** CON-3: routed straight to a separate support team; nothing here takes it. */
+export const SEPARATE_TEAM_PRODUCT_AREAS: ReadonlySet<ProductArea> = new Set([ProductArea.XM_DISCOVER_SOCIAL_CONNECT]);
+
+export const ENTERPRISE_SUPPORT_LABEL = 'Enterprise Support';
+
+const WEEKDAY_INDEX: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Minutes since Sunday 00:00 of `now` as a wall clock in `timeZone` shows it. */
+export function localWeekMinute(now: Date, timeZone: string): number {
+  let fmt = formatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, fmt);
+  }
+  const parts = Object.fromEntries(fmt.formatToParts(now).map((p) => [p.type, p.value]));
+  return WEEKDAY_INDEX[parts.weekday] * DAY + Number(parts.hour) * 60 + Number(parts.minute);
+}
+
+/** Whether `now` falls inside the window (start inclusive, end exclusive). */
+export function isOpen(window: WeeklyWindow, now: Date): boolean {
+  const minute = localWeekMinute(now, window.timeZone);
+  return window.intervals.some(([start, end]) => minute >= start && minute < end);
+}
+
+/** Who is asking: the facts the rules depend on. */
+export interface ContactFacts {
+  accountType: AccountType;
+  role: BrandRole;
+  /** Holds an Enterprise Support seat of a brand with a success package (ENT-1). */
+  enterpriseSeat: boolean;
+  successPackage: boolean;
+}
+
+export interface MethodAvailability {
+  method: ContactMethod;
+  available: boolean;
+  unavailableReason: UnavailableReason | null;
+  /** Who answers a request made now (ENT-4: general support outside the Enterprise window). */
+  handledBy: SupportTeam;
+  /** ENT-1: "Enterprise Support" on channels that team serves for seat holders. */
+  enterpriseSupport: string | null;
+  /** ENT-2: phone is the recommended method for urgent problems. */
+  recommendedForUrgent: boolean;
+  /** The window the method follows for this language, for display. */
+  hours: string;
+}
+
+/** A seat holder of a success-package brand (ENT-1, ENT-3). */
+export function isEnterpriseSeatHolder(facts: ContactFacts): boolean {
+  return facts.enterpriseSeat && facts.successPackage;
+}
+
+/** ENT-2/ENT-4: whether a seat holder's e-mail or phone request made now goes to Enterprise Support. */
+export function enterpriseHandlesNow(facts: ContactFacts, now: Date): boolean {
+  return isEnterpriseSeatHolder(facts) && isOpen(ENTERPRISE_WINDOW, now);
+}
+
+function languageHours(language: SupportLanguage): string {
+  const w = LANGUAGE_WINDOWS[language];
+  return w === 'ALWAYS' ? '24×7' : w === 'NOT_OFFERED' ? 'not offered' : w.name;
+}
+
+/** CON-8: why e-mail/phone in `language` is not available now, or null. */
+function languageRefusal(language: SupportLanguage, now: Date): UnavailableReason | null {
+  const w = LANGUAGE_WINDOWS[language];
+  if (w === 'ALWAYS') return null;
+  if (w === 'NOT_OFFERED') return UnavailableReason.LANGUAGE_NOT_OFFERED;
+  return isOpen(w, now) ? null : UnavailableReason.OUT_OF_HOURS;
+}
+
+/** CON-5 chat rules. */
+function chatRefusal(facts: ContactFacts, area: ProductArea, language: SupportLanguage, now: Date): UnavailableReason | null {
+  if (facts.accountType === AccountType.FREE) return UnavailableReason.LICENSE;
+  if (!CHAT_PRODUCT_AREAS.has(area)) return UnavailableReason.PRODUCT_NOT_COVERED;
+  if (language !== SupportLanguage.ENGLISH && !(language === SupportLanguage.SPANISH && SPANISH_CHAT_PRODUCT_AREAS.has(area))) {
+    return UnavailableReason.LANGUAGE_NOT_OFFERED;
+  }
+  return isOpen(CHAT_WINDOW, now) ? null : UnavailableReason.OUT_OF_HOURS;
+}
+
+/** ENT-3 conference rules (scheduling is possible at any time; the slot itself must be in the future). */
+function conferenceRefusal(facts: ContactFacts, area: ProductArea): UnavailableReason | null {
+  if (!isEnterpriseSeatHolder(facts)) return UnavailableReason.NOT_SUCCESS_PACKAGE;
+  if (facts.accountType !== AccountType.ENTERPRISE) return UnavailableReason.LICENSE;
+  if (!CONFERENCE_PRODUCT_AREAS.has(area)) return UnavailableReason.PRODUCT_NOT_COVERED;
+  return null;
+}
+
+/** Why `method` is refused right now for these facts, or null when it is available (CON-4). */
+export function unavailableReason(method: ContactMethod, facts: ContactFacts, area: ProductArea, language: SupportLanguage, now: Date): UnavailableReason | null {
+  if (SEPARATE_TEAM_PRODUCT_AREAS.has(area)) return UnavailableReason.SEPARATE_TEAM;
+  switch (method) {
+    case ContactMethod.CHAT:
+      return chatRefusal(facts, area, language, now);
+    case ContactMethod.EMAIL:
+      // CON-6: e-mail for every product and license, in the languages of CON-8
+      return languageRefusal(language, now);
+    case ContactMethod.PHONE:
+      if (facts.accountType === AccountType.FREE) return UnavailableReason.LICENSE;
+      return languageRefusal(language, now);
+    case ContactMethod.CONFERENCE:
+      return conferenceRefusal(facts, area);
+    default: {
+      const never: never = method;
+      throw new Error(`unknown contact method ${String(never)}`);
+    }
+  }
+}
+
+/** CON-4: every method with its availability now, in display order. */
+export function contactMethods(facts: ContactFacts, area: ProductArea, language: SupportLanguage, now: Date): MethodAvailability[] {
+  const seat = isEnterpriseSeatHolder(facts);
+  const separate = SEPARATE_TEAM_PRODUCT_AREAS.has(area);
+  const entNow = enterpriseHandlesNow(facts, now);
+  return [ContactMethod.CHAT, ContactMethod.EMAIL, ContactMethod.PHONE, ContactMethod.CONFERENCE].map((method) => {
+    const reason = unavailableReason(method, facts, area, language, now);
+    const enterpriseChannel = method !== ContactMethod.CHAT;
+    let handledBy = SupportTeam.GENERAL_SUPPORT;
+    if (separate) handledBy = SupportTeam.XM_DISCOVER_SUPPORT;
+    else if (method === ContactMethod.CONFERENCE && seat) handledBy = SupportTeam.ENTERPRISE_SUPPORT;
+    else if (enterpriseChannel && entNow) handledBy = SupportTeam.ENTERPRISE_SUPPORT;
+    const hours =
+      method === ContactMethod.CHAT ? CHAT_WINDOW.name : method === ContactMethod.CONFERENCE ? 'scheduled' : seat ? `${languageHours(language)}; Enterprise Support ${ENTERPRISE_WINDOW.name}` : languageHours(language);
+    return {
+      method,
+      available: reason === null,
+      unavailableReason: reason,
+      handledBy,
+      enterpriseSupport: seat && enterpriseChannel && !separate ? ENTERPRISE_SUPPORT_LABEL : null,
+      recommendedForUrgent: method === ContactMethod.PHONE && seat && reason === null,
+      hours,
+    };
+  });
+}
+
+/** CON-2: who a request may belong to instead of technical support. */
+export enum RedirectTarget {
+  BRAND_ADMIN = 'BRAND_ADMIN',
+  ACCOUNT_TEAM = 'ACCOUNT_TEAM',
+}
+
+/** CON-2: topics a user can pick before contacting support. */
+export enum SupportTopic {
+  TECHNICAL_ISSUE = 'TECHNICAL_ISSUE',
+  HOW_TO_QUESTION = 'HOW_TO_QUESTION',
+  LOGIN_AND_ACCOUNT_ACCESS = 'LOGIN_AND_ACCOUNT_ACCESS',
+  THEME_REQUEST = 'THEME_REQUEST',
+  OTHER_REQUEST = 'OTHER_REQUEST',
+}
+
+export interface RedirectAdvice {
+  checkWith: RedirectTarget;
+  message: string;
+  examples: string[];
+}
+
+/** CON-2: standard users check with their brand admin; brand admins with their account team. */
+export function redirectAdvice(role: BrandRole): RedirectAdvice {
+  if (role === BrandRole.BRAND_ADMIN) {
+    return {
+      checkWith: RedirectTarget.ACCOUNT_TEAM,
+      message: 'Before contacting support, check whether your request belongs to your account team.',
+      examples: ['Purchases and new features', 'Billing', 'Renewals', 'Beta programs'],
+    };
+  }
+  return {
+    checkWith: RedirectTarget.BRAND_ADMIN,
+    message: 'Before contacting support, check whether your request belongs to your brand administrator.',
+    examples: ['License features', 'Account deletion', 'Survey ownership transfers'],
+  };
+}
+
+/** CON-2: topics differ by role; brand admins can also file a theme request. */
+export function supportTopics(role: BrandRole): SupportTopic[] {
+  const common = [SupportTopic.TECHNICAL_ISSUE, SupportTopic.HOW_TO_QUESTION, SupportTopic.LOGIN_AND_ACCOUNT_ACCESS];
+  return role === BrandRole.BRAND_ADMIN ? [...common, SupportTopic.THEME_REQUEST, SupportTopic.OTHER_REQUEST] : [...common, SupportTopic.OTHER_REQUEST];
+}

@@ -1,0 +1,442 @@
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { GraphQLError } from 'graphql';
+import { getCountries, getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { CustomerViewer } from '../auth/viewer';
+import type { Context } from '../context';
+import {
+  Account,
+  Brand,
+  Escalation,
+  TicketReference,
+  CallbackRequest,
+  CallbackState,
+  ConferenceCallStatus,
+  Message,
+  MessageAuthorKind,
+  OutboxEmail,
+  ParticipantRole,
+  ProductArea,
+  SupportLanguage,
+  Ticket,
+  TicketKind,
+  TicketParticipant,
+} from '../entities';
+import type {
+  ChooseCallbackLanguageInput,
+  CreateEmailTicketInput,
+  RequestPhoneCallbackInput,
+  ScheduleConferenceCallInput,
+  StartChatInput,
+} from '../resolvers/public/contact.types';
+import { fromGlobalId, numericIdOf } from '../resolvers/types/node';
+import { TicketQueryService } from './ticket-query.service';
+import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
+import { CallbackQueueService, type QueueStatus } from './callback-queue.service';
+import {
+  ContactMethod,
+  contactMethods,
+  enterpriseHandlesNow,
+  isEnterpriseSeatHolder,
+  redirectAdvice,
+  SEPARATE_TEAM_PRODUCT_AREAS,
+  supportTopics,
+  UnavailableReason,
+  unavailableReason,
+  type ContactFacts,
+  type MethodAvailability,
+  type RedirectAdvice,
+  type SupportTopic,
+} from './support-hours';
+import { ticketSubject } from './ticket-rules';
+
+/** Estimated wait shown for chat, in minutes (no chat queue is modelled). */
+export const CHAT_DEFAULT_WAIT_MINUTES = 5;
+/** ENT-3: how far ahead a conference call can be scheduled. */
+export const CONFERENCE_MAX_DAYS_AHEAD = 180;
+/** ENT-4: where hand-overs to Enterprise Support are queued. */
+
+export const OutboxTemplate = {
+  TICKET_CONFIRMATION: 'TICKET_CONFIRMATION',
+  ENTERPRISE_HANDOVER: 'ENTERPRISE_HANDOVER',
+  ENTERPRISE_VERIFY: 'ENTERPRISE_VERIFY',
+} as const;
+
+const DESCRIPTION_LANGUAGE: Record<SupportLanguage, string> = {
+  [SupportLanguage.ENGLISH]: 'en',
+  [SupportLanguage.SPANISH]: 'es',
+  [SupportLanguage.PORTUGUESE]: 'pt',
+  [SupportLanguage.GERMAN]: 'de',
+  [SupportLanguage.FRENCH]: 'fr',
+  [SupportLanguage.ITALIAN]: 'it',
+  [SupportLanguage.DUTCH]: 'nl',
+  [SupportLanguage.JAPANESE]: 'ja',
+};
+
+/** A create refused because the method is not available now; carries the CON-4 reason. */
+export class ContactUnavailableError extends UserInputError {
+  constructor(readonly reason: UnavailableReason, method: ContactMethod) {
+    super([{ field: ['input', 'productArea'], code: UserErrorCode.INVALID_STATE, message: `${method} support is not available now: ${reason}.` }]);
+  }
+}
+
+export interface SupportOptionsResult {
+  productArea: ProductArea;
+  language: SupportLanguage;
+  methods: (MethodAvailability & { estimatedWaitMinutes: number | null })[];
+  enterpriseSeat: boolean;
+  routedToSeparateTeam: string | null;
+  advice: RedirectAdvice;
+  topics: SupportTopic[];
+  phoneCountries: { code: string; callingCode: string }[];
+}
+
+/** What a new ticket is made of, after the kind's own validation. */
+interface TicketSpec {
+  kind: TicketKind;
+  productArea: ProductArea;
+  language: SupportLanguage;
+  subject?: string | null;
+  description: string;
+  descriptionLanguage?: string | null;
+  idempotencyKey?: string | null;
+  /** FUP-5: global ids of earlier tickets or escalations this request refers to. */
+  references?: string[] | null;
+  /** Served by Enterprise Support for seat holders (e-mail, phone, conference), ENT-1/ENT-2. */
+  enterpriseChannel: boolean;
+  confirmationTo: string;
+  phone?: Ticket['phone'];
+  conference?: Ticket['conference'];
+  /** Kind-specific rows created in the same transaction. */
+  extra?: (em: EntityManager, ticket: Ticket) => void;
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!).replace(/\r?\n/g, '<br>');
+
+function facts(viewer: CustomerViewer): ContactFacts {
+  return { accountType: viewer.account.accountType, role: viewer.role, enterpriseSeat: viewer.account.enterpriseSeat, successPackage: viewer.brand.successPackage };
+}
+
+/**
+ * Contacting support (CON-1…9, ENT-1…4): the options open now and the four create mutations. Every
+ * create is idempotent per (submitter, idempotencyKey) and writes the ticket, its SUBMITTER row, its
+ * kind's rows and the CON-9 confirmation e-mail in one transaction.
+ */
+export class TicketCreateService {
+  constructor(private readonly ctx: Context) {}
+
+  private get viewer(): CustomerViewer {
+    const { viewer } = this.ctx;
+    if (viewer.kind !== 'customer') throw new Error('contact operations are for customers (guarded by @Authorized)');
+    return viewer;
+  }
+
+  /** CON-2…8, ENT-1: what the viewer can use now, with waits and advice. */
+  async supportOptions(productArea: ProductArea, language: SupportLanguage): Promise<SupportOptionsResult> {
+    const viewer = this.viewer;
+    const f = facts(viewer);
+    const methods = contactMethods(f, productArea, language, this.ctx.now());
+    const queue = new CallbackQueueService(this.ctx.em, this.ctx.settings);
+    const withWaits = await Promise.all(
+      methods.map(async (m) => {
+        let estimatedWaitMinutes: number | null = null;
+        if (m.available && m.method === ContactMethod.CHAT) estimatedWaitMinutes = CHAT_DEFAULT_WAIT_MINUTES;
+        if (m.available && m.method === ContactMethod.PHONE) {
+          const [waiting, handle] = await Promise.all([queue.waitingAhead(language, productArea), queue.averageHandleMinutes(language, productArea)]);
+          estimatedWaitMinutes = Math.round(waiting * handle);
+        }
+        return { ...m, estimatedWaitMinutes };
+      }),
+    );
+    return {
+      productArea,
+      language,
+      methods: withWaits,
+      enterpriseSeat: isEnterpriseSeatHolder(f),
+      routedToSeparateTeam: SEPARATE_TEAM_PRODUCT_AREAS.has(productArea)
+        ? 'XM Discover / Social Connect requests are handled by a separate support team; contact it from the XM Discover help site.'
+        : null,
+      advice: redirectAdvice(viewer.role),
+      topics: supportTopics(viewer.role),
+      phoneCountries: getCountries().map((code) => ({ code, callingCode: getCountryCallingCode(code) })),
+    };
+  }
+
+  /** Refuses with the CON-4 reason when `method` is not available now. */
+  private requireAvailable(method: ContactMethod, productArea: ProductArea, language: SupportLanguage): void {
+    const reason = unavailableReason(method, facts(this.viewer), productArea, language, this.ctx.now());
+    if (reason) throw new ContactUnavailableError(reason, method);
+  }
+
+  /** CON-6: an e-mail ticket; the description is the first e-mail of the thread (TKT-2). */
+  createEmailTicket(input: CreateEmailTicketInput): Promise<Ticket> {
+    return this.create(TicketKind.EMAIL, input.idempotencyKey, () => {
+      this.requireAvailable(ContactMethod.EMAIL, input.productArea, input.language);
+      return {
+        kind: TicketKind.EMAIL,
+        productArea: input.productArea,
+        language: input.language,
+        subject: input.subject,
+        description: input.description,
+        descriptionLanguage: input.descriptionLanguage,
+        idempotencyKey: input.idempotencyKey,
+        references: input.references,
+        enterpriseChannel: true,
+        confirmationTo: this.viewer.account.email,
+        extra: (em, ticket) => {
+          em.create(Message, {
+            ticket,
+            authorKind: MessageAuthorKind.CUSTOMER,
+            authorAccount: em.getReference(Account, this.viewer.accountId),
+            subject: ticket.subject,
+            bodyHtml: `<p>${escapeHtml(input.description)}</p>`,
+            recipients: [],
+            createdAt: ticket.createdAt,
+          });
+        },
+      };
+    });
+  }
+
+  /** CON-7, PHN-1: a phone ticket joining the (language, product area) callback queue. */
+  requestPhoneCallback(input: RequestPhoneCallbackInput): Promise<Ticket> {
+    return this.create(TicketKind.PHONE, input.idempotencyKey, () => {
+      this.requireAvailable(ContactMethod.PHONE, input.productArea, input.language);
+      const phone = validatePhone(input.phone.country, input.phone.number, input.phone.extension);
+      return {
+        kind: TicketKind.PHONE,
+        productArea: input.productArea,
+        language: input.language,
+        subject: input.subject,
+        // CON-7: the short subject is the ticket description in the history
+        description: input.subject?.trim() ?? '',
+        idempotencyKey: input.idempotencyKey,
+        references: input.references,
+        enterpriseChannel: true,
+        confirmationTo: input.confirmationEmail ?? this.viewer.account.email,
+        phone: { ...phone, confirmationEmail: input.confirmationEmail ?? this.viewer.account.email, recordingConsent: input.recordingConsent ?? true },
+        extra: (em, ticket) => {
+          em.create(CallbackRequest, { ticket, language: input.language, productArea: input.productArea, state: CallbackState.WAITING, enqueuedAt: ticket.createdAt });
+        },
+      };
+    });
+  }
+
+  /** CON-5: a chat ticket, only while chat is available now. */
+  startChat(input: StartChatInput): Promise<Ticket> {
+    return this.create(TicketKind.CHAT, input.idempotencyKey, () => {
+      this.requireAvailable(ContactMethod.CHAT, input.productArea, input.language);
+      return {
+        kind: TicketKind.CHAT,
+        productArea: input.productArea,
+        language: input.language,
+        subject: input.subject,
+        description: input.description ?? '',
+        idempotencyKey: input.idempotencyKey,
+        references: input.references,
+        enterpriseChannel: false,
+        confirmationTo: this.viewer.account.email,
+      };
+    });
+  }
+
+  /** ENT-3: a conference call with a specialist, for seat holders of a success package, in the future. */
+  scheduleConferenceCall(input: ScheduleConferenceCallInput): Promise<Ticket> {
+    return this.create(TicketKind.CONFERENCE, input.idempotencyKey, () => {
+      this.requireAvailable(ContactMethod.CONFERENCE, input.productArea, SupportLanguage.ENGLISH);
+      const now = this.ctx.now();
+      if (input.scheduledAt.getTime() <= now.getTime()) {
+        throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, 'Pick a time in the future.');
+      }
+      if (input.scheduledAt.getTime() > now.getTime() + CONFERENCE_MAX_DAYS_AHEAD * 86_400_000) {
+        throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, `Calls can be scheduled at most ${CONFERENCE_MAX_DAYS_AHEAD} days ahead.`);
+      }
+      return {
+        kind: TicketKind.CONFERENCE,
+        productArea: input.productArea,
+        language: SupportLanguage.ENGLISH,
+        description: input.description ?? '',
+        idempotencyKey: input.idempotencyKey,
+        references: input.references,
+        enterpriseChannel: true,
+        confirmationTo: this.viewer.account.email,
+        conference: { scheduledAt: input.scheduledAt, callStatus: ConferenceCallStatus.PENDING, meetingUrl: null, passcode: null, screenShare: input.screenShare ?? false },
+      };
+    });
+  }
+
+  /** The ticket a key already produced for this submitter, if any. */
+  private async replay(kind: TicketKind, key: string | null | undefined, em: EntityManager = this.ctx.em): Promise<Ticket | null> {
+    if (!key) return null;
+    const existing = await em.findOne(Ticket, { submitter: this.viewer.accountId, idempotencyKey: key });
+    if (existing && existing.kind !== kind) {
+      throw UserInputError.of(['input', 'idempotencyKey'], UserErrorCode.TAKEN, 'This idempotency key was already used for a different kind of request.');
+    }
+    return existing;
+  }
+
+  /**
+   * The shared create path: idempotent replay first (a retry must succeed even if the window closed
+   * meanwhile), then the kind's validation, then one transaction.
+   */
+  private async create(kind: TicketKind, key: string | null | undefined, build: () => TicketSpec): Promise<Ticket> {
+    const replayed = await this.replay(kind, key);
+    if (replayed) return replayed;
+    const spec = build();
+    const viewer = this.viewer;
+    const now = this.ctx.now();
+    const references = await this.resolveReferences(spec.references ?? []);
+    try {
+      return await this.ctx.em.transactional(async (em) => {
+        const seat = isEnterpriseSeatHolder(facts(viewer));
+        // ENT-2/ENT-4: seat holders reach Enterprise Support inside 24×5; outside it general support takes the request
+        const enterprise = spec.enterpriseChannel && (spec.kind === TicketKind.CONFERENCE ? seat : enterpriseHandlesNow(facts(viewer), now));
+        const handover = spec.enterpriseChannel && seat && !enterprise;
+        const submitter = em.getReference(Account, viewer.accountId);
+        const ticket = em.create(Ticket, {
+          kind: spec.kind,
+          subject: ticketSubject(spec.kind, viewer.account.username, spec.subject),
+          description: spec.description,
+          descriptionLanguage: spec.descriptionLanguage ?? DESCRIPTION_LANGUAGE[spec.language],
+          supportLanguage: spec.language,
+          productArea: spec.productArea,
+          brand: em.getReference(Brand, viewer.brandId),
+          submitter,
+          enterprise,
+          idempotencyKey: spec.idempotencyKey ?? null,
+          phone: spec.phone ?? null,
+          conference: spec.conference ?? null,
+          createdAt: now,
+          lastActivityAt: now,
+        });
+        em.create(TicketParticipant, { ticket, account: submitter, role: ParticipantRole.SUBMITTER, addedAt: now });
+        for (const target of references) {
+          em.create(TicketReference, {
+            ticket,
+            referencedTicket: target instanceof Ticket ? em.getReference(Ticket, target.id) : null,
+            referencedEscalation: target instanceof Escalation ? em.getReference(Escalation, target.id) : null,
+            createdAt: now,
+          });
+        }
+        spec.extra?.(em, ticket);
+        await em.flush();
+        // CON-9: the confirmation; replies to it reach the ticket through its number in the subject
+        em.create(OutboxEmail, {
+          to: spec.confirmationTo,
+          subject: `[Ticket #${ticket.id}] ${ticket.subject}`.slice(0, 300),
+          body: confirmationBody(ticket),
+          template: OutboxTemplate.TICKET_CONFIRMATION,
+          ticketId: ticket.id,
+          createdAt: now,
+        });
+        if (handover) {
+          em.create(OutboxEmail, {
+            to: this.ctx.settings.enterpriseMailbox,
+            subject: `[Ticket #${ticket.id}] Hand-over from general support`,
+            body: `Ticket #${ticket.id} was raised by Enterprise Support seat holder ${viewer.account.username} outside Enterprise hours (ENT-4). General support handles it until Enterprise Support is back online (Sunday 17:00 America/Denver).`,
+            template: OutboxTemplate.ENTERPRISE_HANDOVER,
+            ticketId: ticket.id,
+            createdAt: now,
+          });
+        }
+        return ticket;
+      });
+    } catch (error) {
+      // a concurrent retry with the same key won the insert: answer with its ticket
+      if (error instanceof UniqueConstraintViolationException && key) {
+        const winner = await this.replay(kind, key, this.ctx.em.fork({ clear: true }));
+        if (winner) return winner;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * FUP-5: the earlier tickets and escalations a request refers to, each one the viewer can read
+   * (the same rule as `ticket(id)`/`node(id)`); anything else is a userError, so ids cannot be probed.
+   */
+  private async resolveReferences(ids: string[]): Promise<(Ticket | Escalation)[]> {
+    if (ids.length === 0) return [];
+    if (this.viewer.isFedramp) {
+      throw UserInputError.of(['input', 'references'], UserErrorCode.INVALID, 'FedRAMP accounts have no ticket history to reference (FED-1).');
+    }
+    const history = new TicketQueryService(this.ctx);
+    const targets: (Ticket | Escalation)[] = [];
+    for (const [index, id] of [...new Set(ids)].entries()) {
+      let target: Ticket | Escalation | null = null;
+      try {
+        const { type } = fromGlobalId(id);
+        if (type === 'Ticket') target = await history.findReadable(numericIdOf('Ticket', id));
+        if (type === 'Escalation') target = await history.findReadableEscalation(numericIdOf('Escalation', id));
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+      }
+      if (!target) {
+        throw UserInputError.of(['input', 'references', String(index)], UserErrorCode.NOT_FOUND, `"${id}" is not a ticket or escalation you can see.`);
+      }
+      targets.push(target);
+    }
+    return targets;
+  }
+
+  /** PHN-2, PHN-3: the queue status of a phone ticket's callback request. */
+  async callbackStatus(ticketId: number): Promise<QueueStatus | null> {
+    const queue = new CallbackQueueService(this.ctx.em, this.ctx.settings);
+    const request = await queue.forTicket(ticketId);
+    return request ? queue.status(request) : null;
+  }
+
+  /** PHN-3: the submitter answers the English fallback offer; switching keeps their place in time. */
+  async chooseCallbackLanguage(input: ChooseCallbackLanguageInput): Promise<{ ticket: Ticket; callbackStatus: QueueStatus }> {
+    const viewer = this.viewer;
+    const id = numericIdOf('Ticket', input.ticketId);
+    const { em } = this.ctx;
+    const ticket = await em.findOne(Ticket, { id });
+    if (!ticket || ticket.submitter.id !== viewer.accountId) {
+      throw UserInputError.of(['input', 'ticketId'], UserErrorCode.NOT_FOUND, 'No phone request of yours with this id.');
+    }
+    const queue = new CallbackQueueService(em, this.ctx.settings);
+    const request = await queue.forTicket(ticket.id);
+    if (!request || request.state !== CallbackState.WAITING) {
+      throw UserInputError.of(['input', 'ticketId'], UserErrorCode.INVALID_STATE, 'This request is not waiting for a callback.');
+    }
+    const status = await queue.status(request);
+    if (!status.englishFallbackOffered || request.englishFallbackAccepted != null) {
+      throw UserInputError.of(['input', 'language'], UserErrorCode.INVALID_STATE, 'No English fallback is on offer for this request.');
+    }
+    const toEnglish = input.language === 'ENGLISH';
+    request.englishFallbackOffered = true;
+    request.englishFallbackAccepted = toEnglish;
+    if (toEnglish) {
+      request.language = SupportLanguage.ENGLISH;
+      ticket.supportLanguage = SupportLanguage.ENGLISH;
+    }
+    ticket.lastActivityAt = this.ctx.now();
+    await em.flush();
+    return { ticket, callbackStatus: await queue.status(request) };
+  }
+}
+
+function confirmationBody(ticket: Ticket): string {
+  return [
+    `We received your request #${ticket.id}: ${ticket.subject}.`,
+    ticket.kind === TicketKind.PHONE ? 'Support will call you back when you are next in the queue.' : '',
+    ticket.kind === TicketKind.CONFERENCE ? `Requested call time (UTC): ${ticket.conference?.scheduledAt.toISOString()}. Support will confirm it.` : '',
+    'Reply to this e-mail to add context to your ticket.',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** CON-7: a callable number for the picked country, in E.164, through libphonenumber-js. */
+export function validatePhone(country: string, number: string, extension?: string | null): { number: string; country: string; extension: string | null } {
+  const code = country.toUpperCase();
+  if (!isSupportedCountry(code)) throw UserInputError.of(['input', 'phone', 'country'], UserErrorCode.INVALID, `"${country}" is not a supported country.`);
+  const parsed = parsePhoneNumberFromString(number, code as CountryCode);
+  if (!parsed || !parsed.isValid()) {
+    throw UserInputError.of(['input', 'phone', 'number'], UserErrorCode.INVALID, `"${number}" is not a valid phone number for ${code} (+${getCountryCallingCode(code as CountryCode)}).`);
+  }
+  const ext = extension ?? parsed.ext ?? null;
+  if (ext !== null && !/^\d{1,10}$/.test(ext)) throw UserInputError.of(['input', 'phone', 'extension'], UserErrorCode.INVALID, 'An extension is 1 to 10 digits.');
+  return { number: parsed.number, country: parsed.country ?? code, extension: ext };
+}

@@ -1,0 +1,241 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../auth/errors';
+import {
+  canClose,
+  canLeaveFeedback,
+  canReply,
+  canSetProxyAccess,
+  effectiveProxyAccess,
+  isAuthorizationRefusal,
+  type ActionDecision,
+  type TicketActionFacts,
+} from '../auth/ticket-actions';
+import type { Context } from '../context';
+import { Account, Attachment, Message, MessageAuthorKind, ProxyAccessChange, Ticket, TicketFeedback, TicketStatus } from '../entities';
+import { ticketActionLoaders } from '../loaders/ticket-actions.loaders';
+import { ticketUpdated, type TicketChange } from '../realtime/events';
+import { numericIdOf } from '../resolvers/types/node';
+import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
+import { MAX_ATTACHMENTS_PER_MESSAGE, StagedUploadUnavailableError, type StagedUpload } from './attachment-storage';
+import { TicketQueryService } from './ticket-query.service';
+import { sanitizeMessageHtml } from './ticket-rules';
+
+export const MAX_FEEDBACK_COMMENT = 2000;
+export const MAX_REPLY_HTML = 100_000;
+
+const TICKET_FIELD = ['input', 'ticketId'];
+
+/**
+ * Turns a refused decision into the API's answer: who-you-are refusals are GraphQL FORBIDDEN errors
+ * with `extensions.reason`; ticket-state refusals are a userError INVALID_STATE naming the reason.
+ */
+export function enforceDecision(decision: ActionDecision): void {
+  if (decision.allowed) return;
+  if (isAuthorizationRefusal(decision.reason)) {
+    throw new GraphQLError(decision.message, { extensions: { code: ErrorCode.FORBIDDEN, reason: decision.reason } });
+  }
+  throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, `${decision.message} (${decision.reason})`);
+}
+
+/** The thread's subject (its first e-mail's) and recipients (every address seen in it, first-seen order). */
+export function threadOf(ticket: Ticket, messages: readonly Message[]): { subject: string; recipients: string[] } {
+  const seen = new Map<string, string>();
+  for (const m of messages) for (const r of m.recipients) if (!seen.has(r.toLowerCase())) seen.set(r.toLowerCase(), r);
+  return { subject: messages[0]?.subject ?? ticket.subject, recipients: [...seen.values()] };
+}
+
+export interface ReplyInput {
+  ticketId: string;
+  bodyHtml: string;
+  attachmentIds?: string[] | null;
+}
+
+/**
+ * The customer's side of working a ticket: replying (FUP-1…4), closing (CLS-1), feedback (CLS-3) and
+ * proxy access (PRX-1…4). Every rule is a function in `src/auth/ticket-actions.ts`; this service
+ * gathers the facts, applies the decision, writes in one transaction and publishes after commit.
+ */
+export class TicketFollowupService {
+  private readonly query: TicketQueryService;
+
+  constructor(private readonly ctx: Context) {
+    this.query = new TicketQueryService(ctx);
+  }
+
+  /** The facts every action rule needs, through loaders. */
+  async facts(ticket: Ticket): Promise<TicketActionFacts> {
+    const loaders = ticketActionLoaders(this.ctx);
+    const [access, messageCount, feedback] = await Promise.all([
+      this.query.accessFacts(ticket),
+      loaders.messageCount.load(ticket.id),
+      loaders.feedback.load(ticket.id),
+    ]);
+    return { ...access, kind: ticket.kind, status: ticket.status, messageCount, hasFeedback: feedback !== null };
+  }
+
+  /** A ticket the viewer can read, or a NOT_FOUND userError (unknown and unreadable look the same). */
+  private async readable(globalId: string): Promise<Ticket> {
+    const ticket = await this.query.findReadable(numericIdOf('Ticket', globalId));
+    if (!ticket) throw UserInputError.of(TICKET_FIELD, UserErrorCode.NOT_FOUND, 'No such ticket.');
+    return ticket;
+  }
+
+  private publish(ticketId: number, change: TicketChange): void {
+    this.ctx.events?.publish(ticketUpdated(ticketId, change, this.ctx.now()));
+  }
+
+  private customerId(): string {
+    if (this.ctx.viewer.kind !== 'customer') throw new Error('customer expected');
+    return this.ctx.viewer.accountId;
+  }
+
+  /** FUP-1…4: a reply joining the ticket's thread, with staged attachments. */
+  async reply(input: ReplyInput): Promise<{ ticket: Ticket; message: Message }> {
+    const attachmentIds = input.attachmentIds ?? [];
+    if (attachmentIds.length > MAX_ATTACHMENTS_PER_MESSAGE) {
+      throw UserInputError.of(['input', 'attachmentIds'], UserErrorCode.LIMIT_EXCEEDED, `At most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message.`);
+    }
+    if (new Set(attachmentIds).size !== attachmentIds.length) {
+      throw UserInputError.of(['input', 'attachmentIds'], UserErrorCode.INVALID, 'An upload can be attached once.');
+    }
+    if (input.bodyHtml.length > MAX_REPLY_HTML) {
+      throw UserInputError.of(['input', 'bodyHtml'], UserErrorCode.LIMIT_EXCEEDED, `A reply is limited to ${MAX_REPLY_HTML} characters.`);
+    }
+    const bodyHtml = sanitizeMessageHtml(input.bodyHtml).trim();
+    if (!bodyHtml.replace(/<[^>]*>|&nbsp;|\s/g, '') && attachmentIds.length === 0) {
+      throw UserInputError.of(['input', 'bodyHtml'], UserErrorCode.REQUIRED, 'Write a message or attach a file.');
+    }
+
+    const ticket = await this.readable(input.ticketId);
+    enforceDecision(canReply(this.ctx.viewer, await this.facts(ticket)));
+    const accountId = this.customerId();
+
+    let uploads: StagedUpload[] = [];
+    if (attachmentIds.length) {
+      if (!this.ctx.uploads) throw new Error('attachment uploads are not configured');
+      try {
+        uploads = await this.ctx.uploads.claim(attachmentIds, accountId);
+      } catch (error) {
+        if (error instanceof StagedUploadUnavailableError) {
+          throw UserInputError.of(['input', 'attachmentIds', String(error.index)], UserErrorCode.NOT_FOUND, error.message);
+        }
+        throw error;
+      }
+    }
+
+    const now = this.ctx.now();
+    let message: Message;
+    try {
+      message = await this.ctx.em.transactional(async (em) => {
+        const fresh = await em.findOneOrFail(Ticket, { id: ticket.id });
+        // re-check inside the transaction: the ticket may have been closed meanwhile
+        if (fresh.status === TicketStatus.CLOSED) enforceDecision(canReply(this.ctx.viewer, { ...(await this.facts(fresh)), status: fresh.status }));
+        const thread = threadOf(fresh, await em.find(Message, { ticket: fresh.id }, { orderBy: { createdAt: 'asc', id: 'asc' } }));
+        const created = em.create(Message, {
+          ticket: fresh,
+          authorKind: MessageAuthorKind.CUSTOMER,
+          authorAccount: em.getReference(Account, accountId),
+          authorAgent: null,
+          subject: thread.subject,
+          bodyHtml,
+          recipients: thread.recipients,
+          createdAt: now,
+        });
+        for (const u of uploads) {
+          em.create(Attachment, {
+            message: created,
+            fileName: u.fileName,
+            contentType: u.contentType,
+            sizeBytes: u.sizeBytes,
+            sha256: u.sha256,
+            storageKey: u.storageKey,
+            createdAt: now,
+          });
+        }
+        fresh.lastActivityAt = now;
+        return created;
+      });
+    } catch (error) {
+      if (uploads.length) await this.ctx.uploads!.release(uploads);
+      throw error;
+    }
+    if (uploads.length) await this.ctx.uploads!.finish(uploads);
+    ticketActionLoaders(this.ctx).messageCount.clear(ticket.id);
+    this.ctx.loaders.messagesByTicket.clear(ticket.id);
+    this.publish(ticket.id, 'MESSAGE');
+    return { ticket: await this.ctx.em.findOneOrFail(Ticket, { id: ticket.id }, { refresh: true }), message };
+  }
+
+  /** CLS-1: the owner closes an open ticket. */
+  async close(ticketId: string): Promise<Ticket> {
+    const ticket = await this.readable(ticketId);
+    enforceDecision(canClose(this.ctx.viewer, await this.facts(ticket)));
+    const now = this.ctx.now();
+    ticket.status = TicketStatus.CLOSED;
+    ticket.closedAt = now;
+    ticket.lastActivityAt = now;
+    await this.ctx.em.flush();
+    this.publish(ticket.id, 'STATUS');
+    return ticket;
+  }
+
+  /** CLS-3: feedback on a closed ticket, once; a second attempt changes nothing. */
+  async leaveFeedback(input: { ticketId: string; rating: number; comment?: string | null }): Promise<{ ticket: Ticket; feedback: TicketFeedback }> {
+    if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) {
+      throw UserInputError.of(['input', 'rating'], UserErrorCode.INVALID, 'The rating is a whole number from 1 to 5.');
+    }
+    const comment = input.comment?.trim() || null;
+    if (comment && comment.length > MAX_FEEDBACK_COMMENT) {
+      throw UserInputError.of(['input', 'comment'], UserErrorCode.LIMIT_EXCEEDED, `A comment is limited to ${MAX_FEEDBACK_COMMENT} characters.`);
+    }
+    const ticket = await this.readable(input.ticketId);
+    enforceDecision(canLeaveFeedback(this.ctx.viewer, await this.facts(ticket)));
+    const feedback = this.ctx.em.create(TicketFeedback, {
+      ticket,
+      account: this.ctx.em.getReference(Account, this.customerId()),
+      rating: input.rating,
+      comment,
+      createdAt: this.ctx.now(),
+    });
+    try {
+      await this.ctx.em.flush();
+    } catch (error) {
+      // two submissions racing: the unique ticket key keeps the first
+      if (error instanceof UniqueConstraintViolationException) {
+        throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'Feedback was already received for this ticket. (FEEDBACK_ALREADY_RECEIVED)');
+      }
+      throw error;
+    }
+    ticketActionLoaders(this.ctx).feedback.clear(ticket.id).prime(ticket.id, feedback);
+    this.publish(ticket.id, 'FEEDBACK');
+    return { ticket, feedback };
+  }
+
+  /**
+   * PRX-1…4: grant or revoke support proxy access for the viewer's own account on one ticket. A row
+   * is recorded only when the ticket-level value changes, so the history reads as grants and
+   * revokes. Revoking does not end a proxy session already running (that lives in the support
+   * tooling); it prevents new ones.
+   */
+  async setProxyAccess(input: { ticketId: string; granted: boolean }): Promise<Ticket> {
+    const ticket = await this.readable(input.ticketId);
+    enforceDecision(canSetProxyAccess(this.ctx.viewer, await this.query.accessFacts(ticket)));
+    const accountId = this.customerId();
+    const history = await this.ctx.em.find(ProxyAccessChange, { ticket: ticket.id, account: accountId }, { orderBy: { changedAt: 'asc', id: 'asc' } });
+    const latest = history[history.length - 1];
+    if (!latest || latest.granted !== input.granted) {
+      this.ctx.em.create(ProxyAccessChange, { ticket, account: this.ctx.em.getReference(Account, accountId), granted: input.granted, changedAt: this.ctx.now() });
+      await this.ctx.em.flush();
+      ticketActionLoaders(this.ctx).proxyChanges.clear(ticket.id);
+      this.publish(ticket.id, 'PROXY_ACCESS');
+    }
+    return ticket;
+  }
+
+  /** PRX-3: the viewer's effective proxy access on a ticket, with its history. */
+  async proxyAccessOf(ticket: Ticket, account: Account) {
+    const changes = await ticketActionLoaders(this.ctx).proxyChanges.load(ticket.id);
+    return { ...effectiveProxyAccess(account.supportAccessGranted, changes), history: changes };
+  }
+}

@@ -1,0 +1,132 @@
+import type { EntityManager } from '@mikro-orm/core';
+import {
+  Account,
+  Agent,
+  ChatTranscriptEntry,
+  ESCALATION_ORDER,
+  Escalation,
+  EscalationStatus,
+  EscalationTimelineEntry,
+  Message,
+  ParticipantRole,
+  SharedResource,
+  Ticket,
+  TicketKind,
+  TicketParticipant,
+  TicketStatus,
+} from '../entities';
+import type { RecordTicketInput } from '../resolvers/internal/agent-ticket.types';
+import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
+import { sanitizeMessageHtml, ticketSubject } from './ticket-rules';
+
+/** Checks a recorded escalation timeline: statuses strictly in ESC-3 order, dates not going back. */
+export function checkTimeline(timeline: { status: EscalationStatus; reachedAt: Date }[]): string | null {
+  if (timeline.length === 0) return 'An escalation needs at least the SUBMITTED entry.';
+  if (timeline[0].status !== EscalationStatus.SUBMITTED) return 'A timeline starts with SUBMITTED.';
+  for (let i = 1; i < timeline.length; i++) {
+    if (ESCALATION_ORDER.indexOf(timeline[i].status) <= ESCALATION_ORDER.indexOf(timeline[i - 1].status)) {
+      return `Timeline statuses must follow ${ESCALATION_ORDER.join(' → ')}.`;
+    }
+    if (timeline[i].reachedAt < timeline[i - 1].reachedAt) return 'Timeline dates must not go back in time.';
+  }
+  return null;
+}
+
+/**
+ * Records a ticket of any kind with its details in one transaction (agents and imports; the
+ * customer-facing create mutations have their own rules).
+ */
+export class TicketRecordService {
+  constructor(private readonly em: EntityManager, private readonly now: () => Date) {}
+
+  async record(input: RecordTicketInput): Promise<Ticket> {
+    const invalid = (field: string, message: string, code = UserErrorCode.INVALID) => UserInputError.of(['input', field], code, message);
+    if (input.kind === TicketKind.PHONE && !input.phone) throw invalid('phone', 'A phone ticket needs `phone` details.', UserErrorCode.REQUIRED);
+    if (input.kind === TicketKind.CONFERENCE && !input.conference) throw invalid('conference', 'A conference ticket needs `conference` details.', UserErrorCode.REQUIRED);
+    if (input.kind !== TicketKind.CHAT && input.transcript?.length) throw invalid('transcript', 'Only chat tickets have a transcript.');
+    if ((input.status === TicketStatus.ESCALATED) !== Boolean(input.escalation)) {
+      throw invalid('status', 'ESCALATED goes with an `escalation`, and an escalation with status ESCALATED.');
+    }
+    if (input.escalation) {
+      const problem = checkTimeline(input.escalation.timeline);
+      if (problem) throw invalid('escalation', problem);
+    }
+    if (input.kind !== TicketKind.CONFERENCE && input.kind !== TicketKind.PHONE && !input.subject?.trim()) {
+      throw invalid('subject', 'A subject is required.', UserErrorCode.REQUIRED);
+    }
+
+    return this.em.transactional(async (em) => {
+      const submitter = await em.findOne(Account, { id: input.submitterId });
+      if (!submitter) throw invalid('submitterId', `No account "${input.submitterId}".`, UserErrorCode.NOT_FOUND);
+      const others = [...new Set(input.participantIds ?? [])].filter((id) => id !== submitter.id);
+      const associated = others.length ? await em.find(Account, { id: { $in: others } }) : [];
+      if (associated.length !== others.length || associated.some((a) => a.brand.id !== submitter.brand.id)) {
+        throw invalid('participantIds', "Associated users must be existing accounts of the submitter's brand.", UserErrorCode.NOT_FOUND);
+      }
+      let assignee: Agent | null = null;
+      if (input.assigneeId) {
+        assignee = await em.findOne(Agent, { id: input.assigneeId });
+        if (!assignee) throw invalid('assigneeId', `No agent "${input.assigneeId}".`, UserErrorCode.NOT_FOUND);
+      }
+      const createdAt = input.createdAt ?? this.now();
+      const ticket = em.create(Ticket, {
+        kind: input.kind,
+        status: input.status,
+        subject: ticketSubject(input.kind, submitter.username, input.subject),
+        description: input.description,
+        descriptionLanguage: input.descriptionLanguage,
+        supportLanguage: input.supportLanguage,
+        productArea: input.productArea,
+        brand: submitter.brand,
+        submitter,
+        assignee,
+        createdAt,
+        lastActivityAt: createdAt,
+        closedAt: input.status === TicketStatus.CLOSED ? createdAt : null,
+        phone: input.phone ? { ...input.phone, extension: input.phone.extension ?? null } : null,
+        conference: input.conference ? { ...input.conference } : null,
+      });
+      em.create(TicketParticipant, { ticket, account: submitter, role: ParticipantRole.SUBMITTER, addedAt: createdAt });
+      for (const account of associated) em.create(TicketParticipant, { ticket, account, role: ParticipantRole.ASSOCIATED, addedAt: createdAt });
+      let last = createdAt;
+      for (const m of input.messages ?? []) {
+        const at = m.createdAt ?? createdAt;
+        if (at > last) last = at;
+        em.create(Message, {
+          ticket,
+          authorKind: m.authorKind,
+          authorAccount: m.authorKind === 'CUSTOMER' ? submitter : null,
+          authorAgent: m.authorKind === 'AGENT' ? assignee : null,
+          subject: m.subject ?? ticket.subject,
+          bodyHtml: sanitizeMessageHtml(m.bodyHtml),
+          recipients: m.recipients ?? [],
+          createdAt: at,
+        });
+      }
+      for (const line of input.transcript ?? []) {
+        const at = line.sentAt ?? createdAt;
+        if (at > last) last = at;
+        em.create(ChatTranscriptEntry, { ticket, authorKind: line.authorKind, authorName: line.authorName, text: line.text, sentAt: at });
+      }
+      for (const r of input.sharedResources ?? []) em.create(SharedResource, { ticket, title: r.title, url: r.url, sharedBy: assignee, sharedAt: createdAt });
+      if (input.escalation) {
+        const timeline = input.escalation.timeline;
+        const current = timeline[timeline.length - 1];
+        const escalation = em.create(Escalation, {
+          ticket,
+          reference: input.escalation.reference,
+          problemDescription: input.escalation.problemDescription,
+          productArea: input.productArea,
+          status: current.status,
+          estimatedResolutionAt: input.escalation.estimatedResolutionAt ?? null,
+          submittedAt: timeline[0].reachedAt,
+          resolvedAt: current.status === EscalationStatus.RESOLVED ? current.reachedAt : null,
+        });
+        for (const entry of timeline) em.create(EscalationTimelineEntry, { escalation, status: entry.status, reachedAt: entry.reachedAt });
+        if (current.reachedAt > last) last = current.reachedAt;
+      }
+      ticket.lastActivityAt = last;
+      return ticket;
+    });
+  }
+}

@@ -1,0 +1,192 @@
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import type { Context } from '../context';
+import {
+  Agent,
+  ChatTranscriptEntry,
+  ConferenceCallStatus,
+  ESCALATION_ORDER,
+  Escalation,
+  EscalationStatus,
+  EscalationTimelineEntry,
+  Message,
+  MessageAuthorKind,
+  SharedResource,
+  Ticket,
+  TicketKind,
+  TicketStatus,
+  TranscriptAuthorKind,
+} from '../entities';
+import { ticketUpdated, type TicketChange } from '../realtime/events';
+import { numericIdOf } from '../resolvers/types/node';
+import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
+import { threadOf } from './ticket-followup.service';
+import { sanitizeMessageHtml } from './ticket-rules';
+
+const TICKET_FIELD = ['input', 'ticketId'];
+
+/** ESC-3: the status after `current`, or null when resolved. */
+export function nextEscalationStatus(current: EscalationStatus): EscalationStatus | null {
+  const i = ESCALATION_ORDER.indexOf(current);
+  return i >= 0 && i < ESCALATION_ORDER.length - 1 ? ESCALATION_ORDER[i + 1] : null;
+}
+
+/**
+ * Ticket work for support agents (internal schema). Every change bumps the ticket's last activity and,
+ * once committed, publishes a TICKET_UPDATED event naming the kind of change.
+ */
+export class TicketWorkService {
+  constructor(private readonly ctx: Context) {}
+
+  private agentId(): string {
+    if (this.ctx.viewer.kind !== 'agent') throw new Error('agent expected');
+    return this.ctx.viewer.agentId;
+  }
+
+  /** Runs `change` on the ticket in one transaction, bumps lastActivityAt, publishes after commit. */
+  private async change(ticketId: string, kind: TicketChange, change: (ticket: Ticket, now: Date, em: EntityManager) => Promise<void> | void): Promise<Ticket> {
+    const id = numericIdOf('Ticket', ticketId);
+    const now = this.ctx.now();
+    const ticket = await this.ctx.em.transactional(async (em) => {
+      const ticket = await em.findOne(Ticket, { id });
+      if (!ticket) throw UserInputError.of(TICKET_FIELD, UserErrorCode.NOT_FOUND, 'No such ticket.');
+      await change(ticket, now, em);
+      ticket.lastActivityAt = now;
+      return ticket;
+    });
+    this.ctx.events?.publish(ticketUpdated(id, kind, now));
+    return ticket;
+  }
+
+  private static notClosed(ticket: Ticket, what: string): void {
+    if (ticket.status === TicketStatus.CLOSED) throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, `The ticket is closed: ${what} is not possible.`);
+  }
+
+  /** Assigns the ticket to an agent (the caller when `agentId` is omitted). */
+  assign(input: { ticketId: string; agentId?: string | null }): Promise<Ticket> {
+    return this.change(input.ticketId, 'ASSIGNMENT', async (ticket, _now, em) => {
+      const agentId = input.agentId ?? this.agentId();
+      const agent = await em.findOne(Agent, { id: agentId });
+      if (!agent) throw UserInputError.of(['input', 'agentId'], UserErrorCode.NOT_FOUND, `No agent "${agentId}".`);
+      ticket.assignee = em.getReference(Agent, agent.id) as never;
+    });
+  }
+
+  /** An agent e-mail in the ticket's thread: same subject, thread recipients unless given; sanitized (FUP-2). */
+  async postReply(input: { ticketId: string; bodyHtml: string; recipients?: string[] | null }): Promise<{ ticket: Ticket; message: Message }> {
+    const bodyHtml = sanitizeMessageHtml(input.bodyHtml).trim();
+    if (!bodyHtml) throw UserInputError.of(['input', 'bodyHtml'], UserErrorCode.REQUIRED, 'The reply is empty.');
+    let message!: Message;
+    const ticket = await this.change(input.ticketId, 'MESSAGE', async (ticket, now, em) => {
+      TicketWorkService.notClosed(ticket, 'replying');
+      const thread = threadOf(ticket, await em.find(Message, { ticket: ticket.id }, { orderBy: { createdAt: 'asc', id: 'asc' } }));
+      message = em.create(Message, {
+        ticket,
+        authorKind: MessageAuthorKind.AGENT,
+        authorAccount: null,
+        authorAgent: em.getReference(Agent, this.agentId()),
+        subject: thread.subject,
+        bodyHtml,
+        recipients: input.recipients?.length ? input.recipients : thread.recipients,
+        createdAt: now,
+      });
+    });
+    return { ticket, message };
+  }
+
+  /** Appends lines to a chat ticket's transcript (TKT-5). */
+  appendTranscript(input: { ticketId: string; lines: { authorKind: TranscriptAuthorKind; authorName: string; text: string }[] }): Promise<Ticket> {
+    return this.change(input.ticketId, 'TRANSCRIPT', (ticket, now, em) => {
+      if (ticket.kind !== TicketKind.CHAT) throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'Only chat tickets have a transcript.');
+      if (input.lines.length === 0) throw UserInputError.of(['input', 'lines'], UserErrorCode.REQUIRED, 'No lines to append.');
+      input.lines.forEach((line, i) => {
+        // keep the order of the lines even when they share the instant
+        em.create(ChatTranscriptEntry, { ticket, ...line, sentAt: new Date(now.getTime() + i) });
+      });
+    });
+  }
+
+  /** OPEN or CLOSED; ESCALATED is reached only through escalateTicket. */
+  setStatus(input: { ticketId: string; status: TicketStatus }): Promise<Ticket> {
+    return this.change(input.ticketId, 'STATUS', (ticket, now, em) => {
+      if (input.status === TicketStatus.ESCALATED) {
+        throw UserInputError.of(['input', 'status'], UserErrorCode.INVALID, 'Use escalateTicket to escalate a ticket.');
+      }
+      ticket.status = input.status;
+      ticket.closedAt = input.status === TicketStatus.CLOSED ? (ticket.closedAt ?? now) : null;
+    });
+  }
+
+  /** ESC-1: hands the ticket to engineering; the escalation starts SUBMITTED with its timeline entry. */
+  async escalate(input: { ticketId: string; reference: string; problemDescription: string; estimatedResolutionAt?: Date | null }): Promise<Ticket> {
+    try {
+      return await this.change(input.ticketId, 'ESCALATION', async (ticket, now, em) => {
+        TicketWorkService.notClosed(ticket, 'escalating');
+        if (await em.count(Escalation, { ticket: ticket.id })) {
+          throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'The ticket is already escalated.');
+        }
+        const escalation = em.create(Escalation, {
+          ticket,
+          reference: input.reference,
+          problemDescription: input.problemDescription,
+          productArea: ticket.productArea,
+          status: EscalationStatus.SUBMITTED,
+          estimatedResolutionAt: input.estimatedResolutionAt ?? null,
+          submittedAt: now,
+          resolvedAt: null,
+        });
+        em.create(EscalationTimelineEntry, { escalation, status: EscalationStatus.SUBMITTED, reachedAt: now });
+        ticket.status = TicketStatus.ESCALATED;
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw UserInputError.of(['input', 'reference'], UserErrorCode.TAKEN, 'That escalation reference is already used.');
+      }
+      throw error;
+    }
+  }
+
+  /** ESC-3: moves the escalation to exactly the next status, with its timeline entry; RESOLVED sets resolvedAt. */
+  advanceEscalation(input: { ticketId: string; status: EscalationStatus }): Promise<Ticket> {
+    return this.change(input.ticketId, 'ESCALATION', async (ticket, now, em) => {
+      const escalation = await em.findOne(Escalation, { ticket: ticket.id });
+      if (!escalation) throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'The ticket has no escalation.');
+      const next = nextEscalationStatus(escalation.status);
+      if (next !== input.status) {
+        throw UserInputError.of(
+          ['input', 'status'],
+          UserErrorCode.INVALID_STATE,
+          next ? `The escalation is ${escalation.status}; the next status is ${next}.` : 'The escalation is already RESOLVED.',
+        );
+      }
+      escalation.status = next;
+      if (next === EscalationStatus.RESOLVED) escalation.resolvedAt = now;
+      em.create(EscalationTimelineEntry, { escalation, status: next, reachedAt: now });
+    });
+  }
+
+  /** TKT-4: support accepts a scheduled conference call, optionally setting the meeting link and passcode. */
+  acceptConferenceCall(input: { ticketId: string; meetingUrl?: string | null; passcode?: string | null }): Promise<Ticket> {
+    return this.change(input.ticketId, 'CONFERENCE', (ticket, _now, em) => {
+      if (ticket.kind !== TicketKind.CONFERENCE || !ticket.conference) {
+        throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'Only conference tickets have a call to accept.');
+      }
+      if (ticket.conference.callStatus === ConferenceCallStatus.ACCEPTED) {
+        throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'The call is already accepted.');
+      }
+      TicketWorkService.notClosed(ticket, 'accepting the call');
+      ticket.conference = {
+        ...ticket.conference,
+        callStatus: ConferenceCallStatus.ACCEPTED,
+        meetingUrl: input.meetingUrl ?? ticket.conference.meetingUrl ?? null,
+        passcode: input.passcode ?? ticket.conference.passcode ?? null,
+      };
+    });
+  }
+
+  /** TKT-1: links a support resource to the ticket. */
+  shareResource(input: { ticketId: string; title: string; url: string }): Promise<Ticket> {
+    return this.change(input.ticketId, 'RESOURCE', (ticket, now, em) => {
+      em.create(SharedResource, { ticket, title: input.title, url: input.url, sharedBy: em.getReference(Agent, this.agentId()), sharedAt: now });
+    });
+  }
+}

@@ -1,0 +1,120 @@
+import type { Express, Request, Response } from 'express';
+import { GraphQLError } from 'graphql';
+import { basename, join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Viewer } from './auth/viewer';
+import {
+  AttachmentTooLargeError,
+  DiskAttachmentStorage,
+  MAX_ATTACHMENT_BYTES,
+  StagedUploads,
+  type AttachmentStorage,
+} from './services/attachment-storage';
+import { detectAttachmentType } from './services/attachment-type';
+
+export interface UploadDeps {
+  viewerFrom(header: string | undefined): Promise<Viewer>;
+  dataDir: string;
+  now?: () => Date;
+  /** Defaults to files under `<dataDir>/attachments`. */
+  storage?: AttachmentStorage;
+}
+
+function fail(res: Response, status: number, code: string, message: string): void {
+  if (!res.headersSent) res.status(status).json({ error: { code, message } });
+}
+
+/** The file name from `?fileName=` or `X-File-Name` (URI-encoded), reduced to a plain base name. */
+function fileNameOf(req: Request): string | null {
+  const raw = (typeof req.query.fileName === 'string' ? req.query.fileName : undefined) ?? req.header('x-file-name');
+  if (!raw) return null;
+  let name: string;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  // eslint-disable-next-line no-control-regex
+  name = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001F\u007F]/g, '').trim();
+  return name && name.length <= 255 ? name : null;
+}
+
+/**
+ * FUP-3 staged uploads: `POST /uploads?fileName=<name>` with the raw file as the body and the usual
+ * bearer token. The body is streamed into attachment storage and refused with 413 as soon as it
+ * passes 500 KB; the type is then checked on the content (415 when not allowed). Answers 201 with
+ * an upload id that `replyToTicket(input: { attachmentIds })` links, once, within an hour, for the
+ * same account. Returns the staged-upload store for the GraphQL context.
+ */
+export function mountUploads(app: Express, deps: UploadDeps): StagedUploads {
+  const root = join(deps.dataDir, 'attachments');
+  const storage = deps.storage ?? new DiskAttachmentStorage(root);
+  const staged = new StagedUploads(storage, join(root, 'staged'), deps.now);
+
+  app.post('/uploads', async (req, res) => {
+    let viewer: Viewer;
+    try {
+      viewer = await deps.viewerFrom(req.headers.authorization);
+    } catch (error) {
+      const code = error instanceof GraphQLError ? String(error.extensions.code ?? 'UNAUTHENTICATED') : 'UNAUTHENTICATED';
+      return fail(res, 401, code, error instanceof Error ? error.message : 'Invalid token.');
+    }
+    if (viewer.kind === 'anonymous') return fail(res, 401, 'UNAUTHENTICATED', 'Sign in to upload: send Authorization: Bearer <token>.');
+    if (viewer.kind !== 'customer') return fail(res, 403, 'FORBIDDEN', 'Uploads are for customer accounts.');
+    if (/^multipart\//i.test(req.header('content-type') ?? '')) {
+      return fail(res, 415, 'UNSUPPORTED_ENCODING', 'Send the file as the raw request body (not multipart), with ?fileName=<name>.');
+    }
+    const fileName = fileNameOf(req);
+    if (!fileName) return fail(res, 400, 'FILE_NAME_REQUIRED', 'Name the file with ?fileName=<name> or an X-File-Name header.');
+    const tooLarge = () => {
+      res.setHeader('connection', 'close');
+      fail(res, 413, 'TOO_LARGE', `Attachments are limited to ${MAX_ATTACHMENT_BYTES / 1024} KB.`);
+    };
+    const declared = Number(req.header('content-length'));
+    if (Number.isFinite(declared) && declared > MAX_ATTACHMENT_BYTES) {
+      req.resume();
+      return tooLarge();
+    }
+
+    // feed the storage through a pass-through so the request itself is never destroyed mid-response
+    const body = new PassThrough();
+    req.on('data', (chunk: Buffer) => {
+      if (!body.destroyed) body.write(chunk);
+    });
+    req.on('end', () => body.end());
+    req.on('error', (error) => body.destroy(error));
+
+    const storageKey = staged.newStorageKey();
+    try {
+      const stored = await storage.put(storageKey, body, MAX_ATTACHMENT_BYTES);
+      const type = await detectAttachmentType(fileName, stored.content);
+      if (!type.ok) {
+        await storage.delete(storageKey);
+        return fail(res, 415, 'UNSUPPORTED_TYPE', type.message);
+      }
+      const upload = await staged.record({
+        accountId: viewer.accountId,
+        fileName,
+        contentType: type.contentType,
+        sizeBytes: stored.sizeBytes,
+        sha256: stored.sha256,
+        storageKey,
+      });
+      res.status(201).json({
+        uploadId: upload.id,
+        fileName: upload.fileName,
+        contentType: upload.contentType,
+        sizeBytes: upload.sizeBytes,
+        expiresAt: upload.expiresAt,
+      });
+    } catch (error) {
+      if (error instanceof AttachmentTooLargeError) {
+        req.resume();
+        return tooLarge();
+      }
+      fail(res, 500, 'INTERNAL', 'The upload could not be stored.');
+    }
+  });
+
+  return staged;
+}

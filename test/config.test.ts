@@ -1,0 +1,148 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-config-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const LONG_SECRET = 'x'.repeat(32);
+const PG_URL = 'postgres://hub:hub@db.example:5432/hub';
+
+function expectConfigError(env: NodeJS.ProcessEnv, message: RegExp): void {
+  let error: unknown;
+  try {
+    loadConfig(env);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as Error).message).toMatch(message);
+}
+
+describe('loadConfig in production', () => {
+  it('refuses to start without auth configuration and names the AUTH variables', () => {
+    expectConfigError({ NODE_ENV: 'production', DATABASE_URL: PG_URL, HUB_DATA_DIR: tempDir() }, /AUTH/);
+  });
+
+  it('refuses a JWKS url without an issuer', () => {
+    expectConfigError(
+      { NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json', AUTH_AUDIENCE: 'hub' },
+      /AUTH_ISSUER/,
+    );
+  });
+
+  it('refuses to start without DATABASE_URL', () => {
+    expectConfigError({ NODE_ENV: 'production', AUTH_JWT_SECRET: LONG_SECRET }, /DATABASE_URL/);
+  });
+
+  it('refuses a secret shorter than 32 characters', () => {
+    expectConfigError({ NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: 'x'.repeat(31) }, /AUTH_JWT_SECRET.*32/);
+  });
+
+  it('starts with DATABASE_URL and a 32-character secret, without demo data', () => {
+    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: LONG_SECRET });
+    expect(config.production).toBe(true);
+    expect(config.seedDemoData).toBe(false);
+    expect(config.database).toEqual({ kind: 'postgresql', url: PG_URL });
+    expect(config.auth.kind).toBe('secret');
+    if (config.auth.kind === 'secret') {
+      expect(config.auth.generated).toBe(false);
+      expect(new TextDecoder().decode(config.auth.secret)).toBe(LONG_SECRET);
+    }
+  });
+
+  it('starts with a complete JWKS configuration', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: PG_URL,
+      AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+      AUTH_ISSUER: 'https://idp.example/',
+      AUTH_AUDIENCE: 'hub',
+    });
+    expect(config.auth).toEqual({ kind: 'jwks', jwksUrl: 'https://idp.example/.well-known/jwks.json', issuer: 'https://idp.example/', audience: 'hub' });
+  });
+});
+
+describe('loadConfig in development', () => {
+  it('generates a local secret under HUB_DATA_DIR and reuses the same bytes on the next load', () => {
+    const dataDir = tempDir();
+    const first = loadConfig({ HUB_DATA_DIR: dataDir });
+    expect(first.production).toBe(false);
+    expect(first.seedDemoData).toBe(true);
+    expect(first.auth.kind).toBe('secret');
+    if (first.auth.kind !== 'secret') return;
+    expect(first.auth.generated).toBe(true);
+    expect(first.auth.secret.length).toBeGreaterThanOrEqual(32);
+    const onDisk = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
+    expect(new TextDecoder().decode(first.auth.secret)).toBe(onDisk);
+
+    const second = loadConfig({ HUB_DATA_DIR: dataDir });
+    if (second.auth.kind !== 'secret') throw new Error('expected a secret');
+    expect(Buffer.from(second.auth.secret).equals(Buffer.from(first.auth.secret))).toBe(true);
+  });
+
+  it('different data dirs get different secrets', () => {
+    const a = loadConfig({ HUB_DATA_DIR: tempDir() });
+    const b = loadConfig({ HUB_DATA_DIR: tempDir() });
+    if (a.auth.kind !== 'secret' || b.auth.kind !== 'secret') throw new Error('expected secrets');
+    expect(Buffer.from(a.auth.secret).equals(Buffer.from(b.auth.secret))).toBe(false);
+  });
+
+  it('defaults to a SQLite file under HUB_DATA_DIR and port 4000', () => {
+    const dataDir = tempDir();
+    const config = loadConfig({ HUB_DATA_DIR: dataDir, AUTH_JWT_SECRET: 'short-is-fine-locally' });
+    expect(config.database).toEqual({ kind: 'sqlite', path: join(dataDir, 'hub.sqlite') });
+    expect(config.port).toBe(4000);
+  });
+});
+
+describe('loadConfig validation', () => {
+  it.each(['mysql://hub@db/hub', 'hub.sqlite', 'sqlite:'])('refuses DATABASE_URL %s', (url) => {
+    expectConfigError({ DATABASE_URL: url, AUTH_JWT_SECRET: LONG_SECRET }, /DATABASE_URL/);
+  });
+
+  it.each(['abc', '-1', '65536', '80.5'])('refuses PORT %s', (port) => {
+    expectConfigError({ PORT: port, AUTH_JWT_SECRET: LONG_SECRET, HUB_DATA_DIR: tempDir() }, /PORT/);
+  });
+
+  it('accepts a valid PORT', () => {
+    expect(loadConfig({ PORT: '8080', AUTH_JWT_SECRET: LONG_SECRET, HUB_DATA_DIR: tempDir() }).port).toBe(8080);
+  });
+
+  it('refuses a REDIS_URL that is not redis://', () => {
+    expectConfigError({ REDIS_URL: 'http://cache:6379', AUTH_JWT_SECRET: LONG_SECRET, HUB_DATA_DIR: tempDir() }, /REDIS_URL/);
+  });
+});
+
+describe('support settings from the environment', () => {
+  const base = { AUTH_JWT_SECRET: LONG_SECRET };
+
+  it('defaults the Enterprise hand-over mailbox and the callback handle time', () => {
+    const config = loadConfig({ ...base, HUB_DATA_DIR: tempDir() });
+    expect(config.support).toEqual({ enterpriseMailbox: 'enterprise-support@support.example.com', callbackDefaultHandleMinutes: 12 });
+  });
+
+  it('reads ENTERPRISE_SUPPORT_MAILBOX and CALLBACK_DEFAULT_HANDLE_MINUTES', () => {
+    const config = loadConfig({ ...base, HUB_DATA_DIR: tempDir(), ENTERPRISE_SUPPORT_MAILBOX: 'ent@vendor.example', CALLBACK_DEFAULT_HANDLE_MINUTES: '7.5' });
+    expect(config.support).toEqual({ enterpriseMailbox: 'ent@vendor.example', callbackDefaultHandleMinutes: 7.5 });
+  });
+
+  it.each([
+    ['ENTERPRISE_SUPPORT_MAILBOX', 'not-an-address'],
+    ['CALLBACK_DEFAULT_HANDLE_MINUTES', 'soon'],
+    ['CALLBACK_DEFAULT_HANDLE_MINUTES', '0'],
+    ['CALLBACK_DEFAULT_HANDLE_MINUTES', '5000'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => loadConfig({ ...base, HUB_DATA_DIR: tempDir(), [name]: value })).toThrow(new RegExp(name));
+  });
+});

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onQuery } from '../src/db/orm';
+import { Fixtures } from './utils/fixtures';
+import { DATABASE_TARGETS, ok, startTestServer, type TestServer } from './utils/harness';
+
+const TICKETS = 60;
+
+const ORGANIZATION_TICKETS = `query($first: Int!) {
+  tickets(first: $first, scope: ORGANIZATION) {
+    edges {
+      node {
+        id
+        subject
+        submitter { username }
+        participants { username }
+        assignee { name }
+        escalation { reference timeline { status reachedAt } estimatedResolution { date } }
+        messages { subject }
+      }
+    }
+  }
+}`;
+
+describe.each(DATABASE_TARGETS)('ticket list statement count ($name)', (target) => {
+  let t: TestServer;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    t = await startTestServer(target);
+    const fx = new Fixtures(t);
+    await fx.brand('acme');
+    await fx.account('ada', 'acme', { role: 'BRAND_ADMIN' });
+    await fx.account('sam', 'acme');
+    await fx.account('pat', 'acme');
+    await fx.agent('agent-1');
+    for (let n = 0; n < TICKETS; n++) {
+      const escalated = n % 3 === 0;
+      await fx.ticket({
+        kind: 'EMAIL',
+        // vary submitters and participants so loaders see several distinct keys
+        submitterId: n % 2 === 0 ? 'sam' : 'pat',
+        participantIds: n % 2 === 0 ? ['pat', 'ada'] : ['sam'],
+        assigneeId: 'agent-1',
+        subject: `Problem ${n}`,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
+        messages: [{ authorKind: 'CUSTOMER', bodyHtml: `<p>Message for ticket ${n}</p>` }],
+        ...(escalated
+          ? {
+              status: 'ESCALATED',
+              escalation: {
+                reference: `CP-${1000 + n}`,
+                problemDescription: 'x',
+                timeline: [
+                  { status: 'SUBMITTED', reachedAt: '2026-01-01T00:00:00Z' },
+                  { status: 'IN_REVIEW', reachedAt: '2026-01-02T00:00:00Z' },
+                ],
+                // half carry an engineering estimate, the others need the historical one (ESC-4)
+                ...(n % 2 === 0 ? { estimatedResolutionAt: '2026-12-01T00:00:00Z' } : {}),
+              },
+            }
+          : {}),
+      });
+    }
+    adminToken = await fx.tokenFor('ada');
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** Runs the organization list as the brand admin, counting the SQL statements of that request only. */
+  async function countStatements(first: number): Promise<{ statements: string[]; edges: any[] }> {
+    const statements: string[] = [];
+    const stop = onQuery((sql) => statements.push(sql));
+    try {
+      const data = ok(await t.gql(ORGANIZATION_TICKETS, { first }, adminToken));
+      return { statements, edges: data.tickets.edges };
+    } finally {
+      stop();
+    }
+  }
+
+  it('HIST-3, TKT-1, ESC-2: no N+1 — listing 50 organization tickets costs as many statements as listing 5', async () => {
+    const five = await countStatements(5);
+    const fifty = await countStatements(50);
+
+    expect(five.edges).toHaveLength(5);
+    expect(fifty.edges).toHaveLength(50);
+
+    // the data really was resolved, so the count covers every nested field
+    for (const { node } of fifty.edges) {
+      expect(node.submitter.username).toMatch(/^(sam|pat)$/);
+      expect(node.participants.length).toBeGreaterThanOrEqual(2);
+      expect(node.assignee?.name).toBeTruthy();
+      expect(node.messages.length).toBeGreaterThanOrEqual(1);
+    }
+    const escalated = fifty.edges.filter(({ node }) => node.escalation);
+    expect(escalated.length).toBeGreaterThan(5);
+    for (const { node } of escalated) {
+      expect(node.escalation.reference).toMatch(/^CP-\d+$/);
+      expect(node.escalation.timeline.map((entry: { status: string }) => entry.status)).toEqual(['SUBMITTED', 'IN_REVIEW']);
+    }
+
+    const detail = `5 → ${five.statements.length}, 50 → ${fifty.statements.length}\n${fifty.statements.join('\n')}`;
+    expect(five.statements.length, detail).toBeGreaterThan(0);
+    expect(fifty.statements.length, detail).toBe(five.statements.length);
+    expect(fifty.statements.length, detail).toBeLessThanOrEqual(15);
+  });
+});
