@@ -121,8 +121,22 @@ export const MAX_REFERENCES = 10;
 
 const IDEMPOTENCY_DESCRIPTION = 'Client-chosen key; retrying with the same key returns the first ticket instead of creating another.';
 
+/** What every way of contacting support accepts besides its own details. */
+@InputType({ description: "What every way of contacting support accepts besides its own details." })
+abstract class ContactRequestInput {
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
+  @IsOptional()
+  @Length(1, 100)
+  idempotencyKey?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'FUP-5: earlier tickets or escalations (global ids) this request refers to; at most 10, each visible to the viewer.' })
+  @IsOptional()
+  @ArrayMaxSize(MAX_REFERENCES)
+  references?: string[] | null;
+}
+
 @InputType({ description: 'Open an e-mail ticket (CON-6).' })
-export class CreateEmailTicketInput {
+export class CreateEmailTicketInput extends ContactRequestInput {
   @Field(() => ProductArea, { description: 'Product area (CON-3).' })
   productArea!: ProductArea;
 
@@ -141,16 +155,6 @@ export class CreateEmailTicketInput {
   @IsOptional()
   @Matches(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/)
   descriptionLanguage?: string | null;
-
-  @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
-  @IsOptional()
-  @Length(1, 100)
-  idempotencyKey?: string | null;
-
-  @Field(() => [ID], { nullable: true, description: 'FUP-5: earlier tickets or escalations (global ids) this request refers to; at most 10, each visible to the viewer.' })
-  @IsOptional()
-  @ArrayMaxSize(MAX_REFERENCES)
-  references?: string[] | null;
 }
 
 @InputType({ description: 'The number to call back (CON-7).' })
@@ -170,7 +174,7 @@ export class PhoneNumberInput {
 }
 
 @InputType({ description: 'Ask for a phone callback (CON-7, PHN-1).' })
-export class RequestPhoneCallbackInput {
+export class RequestPhoneCallbackInput extends ContactRequestInput {
   @Field(() => ProductArea, { description: 'Product area (CON-3).' })
   productArea!: ProductArea;
 
@@ -193,20 +197,10 @@ export class RequestPhoneCallbackInput {
 
   @Field({ defaultValue: true, description: 'Consent to call recording; on unless unticked.' })
   recordingConsent!: boolean;
-
-  @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
-  @IsOptional()
-  @Length(1, 100)
-  idempotencyKey?: string | null;
-
-  @Field(() => [ID], { nullable: true, description: 'FUP-5: earlier tickets or escalations (global ids) this request refers to; at most 10, each visible to the viewer.' })
-  @IsOptional()
-  @ArrayMaxSize(MAX_REFERENCES)
-  references?: string[] | null;
 }
 
 @InputType({ description: 'Start a chat (CON-5); only while chat is available.' })
-export class StartChatInput {
+export class StartChatInput extends ContactRequestInput {
   @Field(() => ProductArea, { description: 'Product area (CON-3).' })
   productArea!: ProductArea;
 
@@ -220,20 +214,10 @@ export class StartChatInput {
   @Field({ defaultValue: '', description: 'What the chat is about.' })
   @Length(0, 50_000)
   description!: string;
-
-  @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
-  @IsOptional()
-  @Length(1, 100)
-  idempotencyKey?: string | null;
-
-  @Field(() => [ID], { nullable: true, description: 'FUP-5: earlier tickets or escalations (global ids) this request refers to; at most 10, each visible to the viewer.' })
-  @IsOptional()
-  @ArrayMaxSize(MAX_REFERENCES)
-  references?: string[] | null;
 }
 
 @InputType({ description: 'Schedule a conference call with a support specialist (ENT-3).' })
-export class ScheduleConferenceCallInput {
+export class ScheduleConferenceCallInput extends ContactRequestInput {
   @Field(() => ProductArea, { description: 'Product area (only some are offered).' })
   productArea!: ProductArea;
 
@@ -246,16 +230,6 @@ export class ScheduleConferenceCallInput {
   @Field({ defaultValue: '', description: 'What the team wants to discuss.' })
   @Length(0, 50_000)
   description!: string;
-
-  @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
-  @IsOptional()
-  @Length(1, 100)
-  idempotencyKey?: string | null;
-
-  @Field(() => [ID], { nullable: true, description: 'FUP-5: earlier tickets or escalations (global ids) this request refers to; at most 10, each visible to the viewer.' })
-  @IsOptional()
-  @ArrayMaxSize(MAX_REFERENCES)
-  references?: string[] | null;
 }
 
 @ObjectType('CreateTicketPayload', { description: 'Result of a create mutation: the ticket, or why nothing was created.' })
