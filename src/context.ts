@@ -4,6 +4,7 @@ import type { Viewer } from './auth/viewer';
 import { DEFAULT_SUPPORT_SETTINGS, type SupportSettings } from './config';
 import { createLoaders, type Loaders } from './loaders';
 import type { EventBus } from './realtime/events';
+import type { RealtimeRuntime } from './realtime/runtime';
 import type { StagedUploads } from './services/attachment-storage';
 
 /** What every resolver receives: a fresh entity-manager fork, the viewer and fresh loaders. */
@@ -22,8 +23,13 @@ export interface Context {
   uploads?: StagedUploads;
   /** PREF-6: key of the e-mail preference manage links; undefined when links are not enabled. */
   preferenceLinkKey?: Uint8Array;
-  /** Subscriptions only (RT-3): a brand-new context, viewer re-read from the database, for one event. */
-  renew?: () => Promise<Context>;
+  /**
+   * Subscriptions only (RT-3): a brand-new context, viewer re-read from the database, for one event
+   * (contexts for the same `eventId` share their fork and loaders on this instance).
+   */
+  renew?: (eventId?: string) => Promise<Context>;
+  /** Subscriptions only: the server's real-time runtime (in-flight deliveries, queue fan-out). */
+  realtime?: RealtimeRuntime;
 }
 
 /**

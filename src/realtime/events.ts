@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 /** What changed on a ticket; subscribers re-read the ticket through the usual services. */
 export type TicketChange =
+  | 'CREATED'
   | 'STATUS'
   | 'MESSAGE'
   | 'TRANSCRIPT'
@@ -10,13 +11,17 @@ export type TicketChange =
   | 'CONFERENCE'
   | 'RESOURCE'
   | 'FEEDBACK'
-  | 'PROXY_ACCESS';
+  | 'PROXY_ACCESS'
+  | 'CALLBACK'
+  | 'VERIFICATION';
 
 /** Topics of domain events: the `type` of every event. */
 export const Topic = {
   TICKET_UPDATED: 'TICKET_UPDATED',
   APPLICATION_STATUS_CHANGED: 'APPLICATION_STATUS_CHANGED',
   CALLBACK_QUEUE_MOVED: 'CALLBACK_QUEUE_MOVED',
+  /** Local only, never crosses Redis: the cross-instance transport was lost or came back. */
+  TRANSPORT: 'TRANSPORT',
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 
@@ -29,11 +34,17 @@ interface EventBase {
 
 /** Domain events carry ids and the kind of change, never entities (they may cross processes). */
 export type DomainEvent =
-  | (EventBase & { type: typeof Topic.TICKET_UPDATED; ticketId: number; change: TicketChange })
+  /** `brandId` (when known) lets subscriptions skip other brands' events without a query (a customer only ever reads their brand's tickets). */
+  | (EventBase & { type: typeof Topic.TICKET_UPDATED; ticketId: number; brandId?: string; change: TicketChange })
   /** STAT-2: one status-page component changed. */
   | (EventBase & { type: typeof Topic.APPLICATION_STATUS_CHANGED; component: string })
   /** PHN-4: a callback queue moved (its head started a call); waiters recompute their positions. */
-  | (EventBase & { type: typeof Topic.CALLBACK_QUEUE_MOVED; language: string; productArea: string; ticketId: number });
+  | (EventBase & { type: typeof Topic.CALLBACK_QUEUE_MOVED; language: string; productArea: string; ticketId: number })
+  /** RT-4 degraded mode: events of other instances stop (INTERRUPTED) or flow again (RESUMED). */
+  | (EventBase & { type: typeof Topic.TRANSPORT; state: TransportState });
+
+/** State of the cross-instance event transport (Redis). */
+export type TransportState = 'INTERRUPTED' | 'RESUMED';
 
 export type DomainEventListener = (event: DomainEvent) => void;
 
@@ -63,14 +74,23 @@ export class EventBus {
   }
 }
 
+/** A ticket id, or the ticket itself (its brand id then travels with the event). */
+export type TicketRefForEvent = number | { id: number; brand: { id: string } };
+
 /** Builds a TICKET_UPDATED event with a fresh id. */
-export function ticketUpdated(ticketId: number, change: TicketChange, at: Date = new Date()): DomainEvent {
-  return { type: Topic.TICKET_UPDATED, ticketId, change, eventId: randomUUID(), occurredAt: at.toISOString() };
+export function ticketUpdated(ticket: TicketRefForEvent, change: TicketChange, at: Date = new Date()): DomainEvent {
+  const ids = typeof ticket === 'number' ? { ticketId: ticket } : { ticketId: ticket.id, brandId: ticket.brand.id };
+  return { type: Topic.TICKET_UPDATED, ...ids, change, eventId: randomUUID(), occurredAt: at.toISOString() };
 }
 
 /** Builds an APPLICATION_STATUS_CHANGED event with a fresh id (STAT-2). */
 export function applicationStatusChanged(component: string, at: Date = new Date()): DomainEvent {
   return { type: Topic.APPLICATION_STATUS_CHANGED, component, eventId: randomUUID(), occurredAt: at.toISOString() };
+}
+
+/** Builds a TRANSPORT event (local only) with a fresh id. */
+export function transportChanged(state: TransportState, at: Date = new Date()): DomainEvent {
+  return { type: Topic.TRANSPORT, state, eventId: randomUUID(), occurredAt: at.toISOString() };
 }
 
 /** Builds a CALLBACK_QUEUE_MOVED event with a fresh id (PHN-4): `ticketId` is the caller whose call started. */

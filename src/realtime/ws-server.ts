@@ -1,17 +1,38 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type Source } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { bearerToken, TokenError, type VerifiedToken } from '../auth/token';
 import { ANONYMOUS, resolveViewer, type Viewer } from '../auth/viewer';
+import { DEFAULT_SUPPORT_SETTINGS } from '../config';
 import { createContext, type Context } from '../context';
+import { InflightDeliveries } from './inflight';
+import { QueueFanout } from './queue-fanout';
+import type { RealtimeRuntime } from './runtime';
+import { viewerKeyOfToken, viewerLoader } from './viewers';
 
 /** At most this many active subscriptions per connection; the next one is refused with an error. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
 /** A socket that never sends connection_init is closed with 4408 after this long. */
 export const CONNECTION_INIT_TIMEOUT_MS = 10_000;
+/** Keep-alive: the server pings this often; a socket that has not answered by the next ping is terminated. */
+export const KEEP_ALIVE_MS = 12_000;
+/**
+ * A connection whose unsent data exceeds this (ws `bufferedAmount`) does not read fast enough: it is
+ * closed with 1013 (Try Again Later; graphql-ws clients retry it) instead of growing server memory.
+ */
+export const MAX_SEND_BUFFER_BYTES = 1024 * 1024;
+/** Close code for a client that does not read its messages (RFC 6455 1013 "Try Again Later"). */
+export const SLOW_CONSUMER_CLOSE_CODE = 1013;
+/** How many recent events keep their shared per-event context for subscribers still busy with older events. */
+const KEPT_EVENT_SCOPES = 64;
+/** …and at most this long. */
+const EVENT_SCOPE_TTL_MS = 10_000;
+/** Graceful shutdown waits at most this long for in-flight deliveries before closing sockets (1001). */
+export const SHUTDOWN_GRACE_MS = 5_000;
 
 /** What a connection knows about its caller: the verified token (null: anonymous). */
 interface ConnectionAuth {
@@ -30,6 +51,54 @@ export interface SubscriptionServerOptions {
   contextOptions: Parameters<typeof createContext>[2];
   /** Defaults to CONNECTION_INIT_TIMEOUT_MS. */
   connectionInitTimeoutMs?: number;
+  /** Defaults to KEEP_ALIVE_MS; 0 turns pings off. */
+  keepAliveMs?: number;
+  /** Defaults to MAX_SEND_BUFFER_BYTES. */
+  maxSendBufferBytes?: number;
+  /** Defaults to SHUTDOWN_GRACE_MS. */
+  shutdownGraceMs?: number;
+  /** Operation limits (src/limits): token limit at parse, depth/alias/directive rules at validation. */
+  operationLimits?: { parse: typeof parse; validate: typeof validate };
+}
+
+export interface SubscriptionServer {
+  /** Open sockets and active subscriptions (for metrics). */
+  stats(): { connections: number; subscriptions: number };
+  /** The WebSocket server (tests reach the server side of a socket through it). */
+  readonly wss: WebSocketServer;
+  /** Graceful: refuses new sockets, waits for in-flight deliveries (at most the grace), then closes every socket with 1001. */
+  close(): Promise<void>;
+}
+
+/** How many distinct subscription queries keep their parsed document. */
+const KEPT_DOCUMENTS = 500;
+
+/**
+ * Memory per subscription: graphql-ws parses every `subscribe` message, and each subscription would
+ * hold its own AST (several KB) for its lifetime. Here identical query texts share one parsed,
+ * immutable document, and a document's validation result is kept with it. Errors are not cached:
+ * a refused query is parsed again next time.
+ */
+function sharedDocuments(parseWith: (source: string | Source) => DocumentNode, validateWith: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[]) {
+  const parsed = new Map<string, DocumentNode>();
+  const validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+  return {
+    parse(source: string | Source): DocumentNode {
+      const text = typeof source === 'string' ? source : source.body;
+      let document = parsed.get(text);
+      if (!document) {
+        document = parseWith(source);
+        parsed.set(text, document);
+        if (parsed.size > KEPT_DOCUMENTS) parsed.delete(parsed.keys().next().value as string);
+      }
+      return document;
+    },
+    validate(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] {
+      let errors = validated.get(document);
+      if (!errors) validated.set(document, (errors = validateWith(schema, document)));
+      return errors;
+    },
+  };
 }
 
 /**
@@ -37,28 +106,74 @@ export interface SubscriptionServerOptions {
  * `connectionParams.authorization`: a bad or unknown token closes with 4403, no init within the
  * timeout closes with 4408, and the token's expiry ends the connection (4403). Every subscription
  * gets its own context, and every event a brand-new one through `renew` (the viewer re-read from the
- * database, so a role change or removed access applies at the next event, RT-3).
+ * database, so a role change or removed access applies at the next event, RT-3). Robustness: ping
+ * keep-alive with reaping, a per-connection send-buffer limit (1013), graceful close (1001 after
+ * in-flight deliveries). See docs/realtime.md.
  */
-export function startSubscriptionServer(opts: SubscriptionServerOptions): { close(): Promise<void> } {
+export function startSubscriptionServer(opts: SubscriptionServerOptions): SubscriptionServer {
   const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path });
+  const runtime: RealtimeRuntime = {
+    inflight: new InflightDeliveries(),
+    queues: new QueueFanout(opts.rootEm, opts.contextOptions?.settings ?? DEFAULT_SUPPORT_SETTINGS),
+  };
+  const maxSendBuffer = opts.maxSendBufferBytes ?? MAX_SEND_BUFFER_BYTES;
+  const documents = sharedDocuments(opts.operationLimits?.parse ?? parse, opts.operationLimits?.validate ?? validate);
+  /** Subscriptions of every open connection (graphql-ws keeps them per connection context). */
+  const connections = new Set<{ subscriptions: Record<string, unknown> }>();
+  let closing = false;
 
   async function viewerOf(token: VerifiedToken | null): Promise<Viewer> {
     if (!token) return ANONYMOUS;
     return (await resolveViewer(opts.rootEm.fork({ clear: true }), token)) ?? ANONYMOUS;
   }
 
-  async function contextFor(token: VerifiedToken | null): Promise<Context> {
+  /**
+   * One fresh context per event, shared by this instance's subscribers of that event: one fork and
+   * one set of loaders (data only, never per viewer), and the viewers re-read in one batch; each
+   * subscriber gets its own copy with its own viewer (RT-3).
+   */
+  const scopes = new Map<string, { base: Context; viewers: ReturnType<typeof viewerLoader> }>();
+  function scopeOf(eventId: string) {
+    let scope = scopes.get(eventId);
+    if (!scope) {
+      const base = createContext(opts.rootEm, ANONYMOUS, opts.contextOptions);
+      scope = { base, viewers: viewerLoader(base.em) };
+      scopes.set(eventId, scope);
+      if (scopes.size > KEPT_EVENT_SCOPES) scopes.delete(scopes.keys().next().value as string);
+      // a scope's fork holds every viewer it loaded: forget it once its fan-out is done (subscribers
+      // still busy with it keep their reference; late ones build a new scope)
+      setTimeout(() => scopes.delete(eventId), EVENT_SCOPE_TTL_MS).unref();
+    }
+    return scope;
+  }
+
+  async function contextFor(token: VerifiedToken | null, eventId?: string): Promise<Context> {
+    const renew = (next?: string) => contextFor(token, next);
+    if (eventId) {
+      const scope = scopeOf(eventId);
+      const viewer = token ? ((await scope.viewers.load(viewerKeyOfToken(token))) ?? ANONYMOUS) : ANONYMOUS;
+      return { ...scope.base, viewer, requestId: randomUUID(), renew, realtime: runtime };
+    }
     const ctx = createContext(opts.rootEm, await viewerOf(token), opts.contextOptions);
-    ctx.renew = () => contextFor(token);
+    ctx.renew = renew;
+    ctx.realtime = runtime;
     return ctx;
   }
 
   const disposable = useServer<Record<string, unknown> | undefined, { auth?: ConnectionAuth }>(
     {
       schema: opts.schema,
+      // the HTTP endpoints' operation limits apply to subscriptions too (docs/limits.md)
+      // (parsed and validated once per distinct query: thousands of subscribers share one document)
+      parse: documents.parse,
+      validate: documents.validate,
       connectionInitWaitTimeout: opts.connectionInitTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         const extra = ctx.extra as WsExtra;
+        if (closing) {
+          extra.socket.close(1001, 'Going away');
+          return false;
+        }
         const raw = ctx.connectionParams?.authorization;
         try {
           const bearer = typeof raw === 'string' ? bearerToken(raw.startsWith('Bearer ') ? raw : `Bearer ${raw}`) : undefined;
@@ -71,6 +186,9 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { clos
             auth.expiryTimer.unref();
           }
           extra.auth = auth;
+          // the upgrade request (headers, parser state) is not needed past this point: do not hold it per connection
+          (extra as { request?: unknown }).request = undefined;
+          connections.add(ctx);
           return true;
         } catch (error) {
           if (error instanceof TokenError || error instanceof GraphQLError) return false; // 4403 Forbidden
@@ -78,6 +196,7 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { clos
         }
       },
       onClose: (ctx) => {
+        connections.delete(ctx);
         const auth = (ctx.extra as WsExtra).auth;
         if (auth?.expiryTimer) clearTimeout(auth.expiryTimer);
       },
@@ -87,15 +206,33 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): { clos
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection.`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
         }
       },
+      onNext: (ctx) => {
+        // a client that does not read: close it rather than buffer without bound
+        const socket = (ctx.extra as WsExtra).socket;
+        if (socket.bufferedAmount > maxSendBuffer) socket.close(SLOW_CONSUMER_CLOSE_CODE, 'Client does not read fast enough');
+      },
       context: (ctx) => contextFor((ctx.extra as WsExtra).auth?.token ?? null),
     },
     wss,
+    opts.keepAliveMs ?? KEEP_ALIVE_MS,
   );
 
+  let closed: Promise<void> | undefined;
   return {
-    async close() {
-      for (const client of wss.clients) client.close(1001, 'Going away');
-      await disposable.dispose();
+    wss,
+    stats() {
+      let subscriptions = 0;
+      for (const connection of connections) subscriptions += Object.keys(connection.subscriptions).length;
+      return { connections: wss.clients.size, subscriptions };
+    },
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        await runtime.inflight.idle(opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
+        for (const client of wss.clients) client.close(1001, 'Going away');
+        await disposable.dispose();
+      })();
+      return closed;
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Context } from '../context';
 import { Account, Message, MessageAuthorKind, OutboxEmail, ParticipantRole, ProductArea, Ticket, TicketKind, TicketParticipant } from '../entities';
 import { ForbiddenReason, forbidden } from '../auth/errors';
+import { ticketUpdated } from '../realtime/events';
 import { numericIdOf } from '../resolvers/types/node';
 import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
 import { OutboxTemplate } from './ticket-create.service';
@@ -22,7 +23,7 @@ export class EnterpriseService {
   /** Agent side: creates the forwarded ticket (enterprise, awaiting verification) and asks the user to verify. */
   async forward(input: ForwardToEnterpriseInput): Promise<Ticket> {
     const now = this.ctx.now();
-    return this.ctx.em.transactional(async (em) => {
+    const created = await this.ctx.em.transactional(async (em) => {
       const account = await em.findOne(Account, { id: input.accountId }, { populate: ['brand'] });
       if (!account) throw UserInputError.of(['input', 'accountId'], UserErrorCode.NOT_FOUND, `No account "${input.accountId}".`);
       if (!account.brand.getEntity().successPackage) {
@@ -53,6 +54,9 @@ export class EnterpriseService {
       });
       return ticket;
     });
+    // RT-1: after commit
+    this.ctx.events?.publish(ticketUpdated(created, 'CREATED', now));
+    return created;
   }
 
   /** Customer side: the submitter verifies and records whether Enterprise Support may access the account. */
@@ -75,6 +79,7 @@ export class EnterpriseService {
     ticket.verifiedAt = now;
     ticket.lastActivityAt = now;
     await em.flush();
+    this.ctx.events?.publish(ticketUpdated(ticket, 'VERIFICATION', now));
     return ticket;
   }
 }

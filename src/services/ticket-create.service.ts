@@ -28,6 +28,7 @@ import type {
   ScheduleConferenceCallInput,
   StartChatInput,
 } from '../resolvers/public/contact.types';
+import { callbackQueueMoved, ticketUpdated } from '../realtime/events';
 import { fromGlobalId, numericIdOf } from '../resolvers/types/node';
 import { TicketQueryService } from './ticket-query.service';
 import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
@@ -287,7 +288,7 @@ export class TicketCreateService {
     const now = this.ctx.now();
     const references = await this.resolveReferences(spec.references ?? []);
     try {
-      return await this.ctx.em.transactional(async (em) => {
+      const created = await this.ctx.em.transactional(async (em) => {
         const seat = isEnterpriseSeatHolder(facts(viewer));
         // ENT-2/ENT-4: seat holders reach Enterprise Support inside 24×5; outside it general support takes the request
         const enterprise = spec.enterpriseChannel && (spec.kind === TicketKind.CONFERENCE ? seat : enterpriseHandlesNow(facts(viewer), now));
@@ -341,6 +342,9 @@ export class TicketCreateService {
         }
         return ticket;
       });
+      // RT-1: after commit, so subscribers (ticketsUpdated) see the new ticket
+      this.ctx.events?.publish(ticketUpdated(created, 'CREATED', now));
+      return created;
     } catch (error) {
       // a concurrent retry with the same key won the insert: answer with its ticket
       if (error instanceof UniqueConstraintViolationException && key) {
@@ -411,8 +415,16 @@ export class TicketCreateService {
       request.language = SupportLanguage.ENGLISH;
       ticket.supportLanguage = SupportLanguage.ENGLISH;
     }
+    const from = { language: status.language, productArea: status.productArea };
     ticket.lastActivityAt = this.ctx.now();
     await em.flush();
+    // RT-2, PHN-4: the caller's own subscription re-reads; a switch moves both queues (after commit)
+    const at = this.ctx.now();
+    this.ctx.events?.publish(ticketUpdated(ticket, 'CALLBACK', at));
+    if (toEnglish) {
+      this.ctx.events?.publish(callbackQueueMoved(from.language, from.productArea, ticket.id, at));
+      this.ctx.events?.publish(callbackQueueMoved(SupportLanguage.ENGLISH, from.productArea, ticket.id, at));
+    }
     return { ticket, callbackStatus: await queue.status(request) };
   }
 }

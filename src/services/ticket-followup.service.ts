@@ -81,8 +81,8 @@ export class TicketFollowupService {
     return ticket;
   }
 
-  private publish(ticketId: number, change: TicketChange): void {
-    this.ctx.events?.publish(ticketUpdated(ticketId, change, this.ctx.now()));
+  private publish(ticket: Ticket, change: TicketChange): void {
+    this.ctx.events?.publish(ticketUpdated(ticket, change, this.ctx.now()));
   }
 
   private customerId(): string {
@@ -163,7 +163,7 @@ export class TicketFollowupService {
     if (uploads.length) await this.ctx.uploads!.finish(uploads);
     ticketActionLoaders(this.ctx).messageCount.clear(ticket.id);
     this.ctx.loaders.messagesByTicket.clear(ticket.id);
-    this.publish(ticket.id, 'MESSAGE');
+    this.publish(ticket, 'MESSAGE');
     return { ticket: await this.ctx.em.findOneOrFail(Ticket, { id: ticket.id }, { refresh: true }), message };
   }
 
@@ -176,7 +176,7 @@ export class TicketFollowupService {
     ticket.closedAt = now;
     ticket.lastActivityAt = now;
     await this.ctx.em.flush();
-    this.publish(ticket.id, 'STATUS');
+    this.publish(ticket, 'STATUS');
     return ticket;
   }
 
@@ -208,7 +208,7 @@ export class TicketFollowupService {
       throw error;
     }
     ticketActionLoaders(this.ctx).feedback.clear(ticket.id).prime(ticket.id, feedback);
-    this.publish(ticket.id, 'FEEDBACK');
+    this.publish(ticket, 'FEEDBACK');
     return { ticket, feedback };
   }
 
@@ -228,7 +228,7 @@ export class TicketFollowupService {
       this.ctx.em.create(ProxyAccessChange, { ticket, account: this.ctx.em.getReference(Account, accountId), granted: input.granted, changedAt: this.ctx.now() });
       await this.ctx.em.flush();
       ticketActionLoaders(this.ctx).proxyChanges.clear(ticket.id);
-      this.publish(ticket.id, 'PROXY_ACCESS');
+      this.publish(ticket, 'PROXY_ACCESS');
     }
     return ticket;
   }

@@ -53,7 +53,7 @@ export class TicketWorkService {
       ticket.lastActivityAt = now;
       return ticket;
     });
-    this.ctx.events?.publish(ticketUpdated(id, kind, now));
+    this.ctx.events?.publish(ticketUpdated(ticket, kind, now));
     return ticket;
   }
 

@@ -3,6 +3,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
 import { Ticket } from '../../entities';
+import { ticketUpdated } from '../../realtime/events';
 import { TicketRecordService } from '../../services/ticket-record.service';
 import { numericIdOf } from '../types/node';
 import { TicketInterface } from '../types/ticket.types';
@@ -23,7 +24,10 @@ export class AgentTicketResolver {
   recordTicket(@Ctx() ctx: Context, @Arg('input', () => RecordTicketInput) input: RecordTicketInput) {
     return withUserErrors(async () => {
       try {
-        return { ticket: await new TicketRecordService(ctx.em, ctx.now).record(input) };
+        const ticket = await new TicketRecordService(ctx.em, ctx.now).record(input);
+        // RT-1: after commit, so ticketsUpdated subscribers see the recorded ticket
+        ctx.events?.publish(ticketUpdated(ticket, 'CREATED', ctx.now()));
+        return { ticket };
       } catch (error) {
         if (error instanceof UniqueConstraintViolationException) {
           throw UserInputError.of(['input', 'escalation', 'reference'], UserErrorCode.TAKEN, 'That escalation reference is already used.');

@@ -66,7 +66,7 @@ export class CallbackResolver {
       // PHN-4: one event per queue move; each instance recomputes its own waiters' positions
       if (request) {
         ctx.events?.publish(callbackQueueMoved(input.language, input.productArea, request.ticket.id, ctx.now()));
-        ctx.events?.publish(ticketUpdated(request.ticket.id, 'ASSIGNMENT', ctx.now()));
+        ctx.events?.publish(ticketUpdated(request.ticket.getEntity(), 'ASSIGNMENT', ctx.now()));
       }
       return { ticket: request ? (request.ticket.getEntity() as Ticket) : null };
     });

@@ -2,8 +2,10 @@ import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { canListOrganizationTickets, canReadTicket, canUseTicketHistory, type Decision } from '../../auth/ticket-access';
 import { badUserInput, forbidden, ForbiddenReason } from '../../auth/errors';
 import type { Context } from '../../context';
-import { CallbackState, TicketKind } from '../../entities';
-import { currentState, deliver } from '../../realtime/delivery';
+import { CallbackState, Ticket, TicketKind } from '../../entities';
+import { currentState, deliver, payloadOf, sharedRead, type TransportNotice } from '../../realtime/delivery';
+import type { QueueWatcher } from '../../realtime/queue-fanout';
+import { viewerKeyOf } from '../../realtime/viewers';
 import { Topic, type DomainEvent } from '../../realtime/events';
 import { ApplicationStatusService } from '../../services/application-status.service';
 import { CallbackQueueService, type QueueStatus } from '../../services/callback-queue.service';
@@ -27,13 +29,16 @@ function scopeDecision(ctx: Context, scope: TicketScope): Decision {
 async function readableTicketEvent(event: DomainEvent, fresh: Context, scope?: TicketScope) {
   if (event.type !== Topic.TICKET_UPDATED) return null;
   if (scope && !scopeDecision(fresh, scope).allowed) return null;
+  // the same rules as TicketQueryService.findReadable; the ticket row is read once per event and instance
+  if (!canUseTicketHistory(fresh.viewer).allowed) return null;
   const service = new TicketQueryService(fresh);
-  const ticket = await service.findReadable(event.ticketId);
+  const ticket = await sharedRead(fresh.em, `Ticket:${event.ticketId}`, () => fresh.em.findOne(Ticket, { id: event.ticketId }));
   if (!ticket) return null;
+  const facts = await service.accessFacts(ticket);
+  if (!canReadTicket(fresh.viewer, facts)) return null;
   if (scope === TicketScope.MINE && fresh.viewer.kind === 'customer') {
-    const facts = await service.accessFacts(ticket);
     const mine = facts.submitterId === fresh.viewer.accountId || facts.participantIds.includes(fresh.viewer.accountId);
-    if (!mine || !canReadTicket(fresh.viewer, facts)) return null;
+    if (!mine) return null;
   }
   const value: TicketEventType = { eventId: event.eventId, change: event.change as TicketChangeKind, ticket };
   return { value };
@@ -59,8 +64,8 @@ export class RealtimeResolver {
       });
     },
   })
-  ticketUpdated(@Root() event: TicketEventType, @Arg('id', () => ID, { description: 'Global ticket id.' }) _id: string): TicketEventType {
-    return event;
+  ticketUpdated(@Root() event: TicketEventType | TransportNotice, @Arg('id', () => ID, { description: 'Global ticket id.' }) _id: string): TicketEventType {
+    return payloadOf(event);
   }
 
   @Subscription(() => TicketEventType, {
@@ -69,17 +74,20 @@ export class RealtimeResolver {
       const ctx = context as Context;
       const scope = (args.scope as TicketScope | undefined) ?? TicketScope.MINE;
       enforce(scopeDecision(ctx, scope));
+      // a customer only ever reads their own brand's tickets: other brands' events are skipped without a
+      // query (the rules still decide at delivery for the rest; a brand move needs a new subscription)
+      const brandId = ctx.viewer.kind === 'customer' ? ctx.viewer.brandId : undefined;
       return deliver(ctx, {
-        accept: (event) => event.type === Topic.TICKET_UPDATED,
+        accept: (event) => event.type === Topic.TICKET_UPDATED && (!brandId || !event.brandId || event.brandId === brandId),
         resolve: (event, fresh) => readableTicketEvent(event, fresh, scope),
       });
     },
   })
   ticketsUpdated(
-    @Root() event: TicketEventType,
+    @Root() event: TicketEventType | TransportNotice,
     @Arg('scope', () => TicketScope, { defaultValue: TicketScope.MINE, description: 'Whose tickets.' }) _scope: TicketScope,
   ): TicketEventType {
-    return event;
+    return payloadOf(event);
   }
 
   @Subscription(() => ApplicationComponentStatusType, {
@@ -89,13 +97,14 @@ export class RealtimeResolver {
         accept: (event) => event.type === Topic.APPLICATION_STATUS_CHANGED,
         resolve: async (event, fresh) => {
           if (event.type !== Topic.APPLICATION_STATUS_CHANGED) return null;
-          const status = (await new ApplicationStatusService(fresh.em).list()).find((s) => s.component === event.component);
+          const statuses = await sharedRead(fresh.em, 'ApplicationStatus:list', () => new ApplicationStatusService(fresh.em).list());
+          const status = statuses.find((s) => s.component === event.component);
           return status ? { value: status } : null;
         },
       }),
   })
-  applicationStatusChanged(@Root() status: ApplicationComponentStatusType): ApplicationComponentStatusType {
-    return status;
+  applicationStatusChanged(@Root() status: ApplicationComponentStatusType | TransportNotice): ApplicationComponentStatusType {
+    return payloadOf(status);
   }
 
   @Subscription(() => CallbackQueueStatusType, {
@@ -109,26 +118,38 @@ export class RealtimeResolver {
       const request = ticket.kind === TicketKind.PHONE ? await new CallbackQueueService(ctx.em, ctx.settings).forTicket(id) : null;
       if (!request) throw badUserInput('This ticket has no callback request.', 'ticketId');
       // the queue the request waits in; it changes if the caller switches to English (PHN-3)
-      const queue = { language: request.language as string, productArea: request.productArea as string };
+      const watcher: QueueWatcher = {
+        ticketId: id,
+        who: viewerKeyOf(ctx.viewer) ?? 'anonymous',
+        queue: { language: request.language as string, productArea: request.productArea as string },
+      };
+      const fanout = ctx.realtime?.queues;
+      const unwatch = fanout?.watch(watcher);
       return deliver<QueueStatus>(ctx, {
         initial: currentState({ type: Topic.TICKET_UPDATED, ticketId: id, change: 'STATUS' }),
+        // positions may have moved while the transport was down
+        resyncOnResume: () => currentState({ type: Topic.TICKET_UPDATED, ticketId: id, change: 'STATUS' }),
         accept: (event) =>
           (event.type === Topic.TICKET_UPDATED && event.ticketId === id) ||
-          (event.type === Topic.CALLBACK_QUEUE_MOVED && event.language === queue.language && event.productArea === queue.productArea),
+          (event.type === Topic.CALLBACK_QUEUE_MOVED && event.language === watcher.queue.language && event.productArea === watcher.queue.productArea),
+        // PHN-4: a queue move is computed once per instance for all its watchers (see QueueFanout)
+        shared: fanout ? (event) => (event.type === Topic.CALLBACK_QUEUE_MOVED ? fanout.statusFor(event, watcher) : undefined) : undefined,
         resolve: async (_event, fresh) => {
           if (!(await new TicketQueryService(fresh).findReadable(id))) return null;
           const service = new CallbackQueueService(fresh.em, fresh.settings);
           const current = await service.forTicket(id);
           if (!current) return null;
-          queue.language = current.language;
-          queue.productArea = current.productArea;
+          const queue = { language: current.language as string, productArea: current.productArea as string };
+          if (fanout) fanout.requeue(watcher, queue);
+          else watcher.queue = queue;
           const status = await service.status(current);
           return { value: status, last: status.state !== CallbackState.WAITING };
         },
+        onEnd: unwatch,
       });
     },
   })
-  callbackQueuePosition(@Root() status: QueueStatus, @Arg('ticketId', () => ID, { description: 'Global id of the phone ticket.' }) _ticketId: string): QueueStatus {
-    return status;
+  callbackQueuePosition(@Root() status: QueueStatus | TransportNotice, @Arg('ticketId', () => ID, { description: 'Global id of the phone ticket.' }) _ticketId: string): QueueStatus {
+    return payloadOf(status);
   }
 }

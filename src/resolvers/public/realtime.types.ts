@@ -4,6 +4,7 @@ import { TicketInterface } from '../types/ticket.types';
 
 /** The kinds of ticket change a TicketEvent names (mirrors `TicketChange` in src/realtime/events.ts). */
 export enum TicketChangeKind {
+  CREATED = 'CREATED',
   STATUS = 'STATUS',
   MESSAGE = 'MESSAGE',
   TRANSCRIPT = 'TRANSCRIPT',
@@ -13,6 +14,8 @@ export enum TicketChangeKind {
   RESOURCE = 'RESOURCE',
   FEEDBACK = 'FEEDBACK',
   PROXY_ACCESS = 'PROXY_ACCESS',
+  CALLBACK = 'CALLBACK',
+  VERIFICATION = 'VERIFICATION',
 }
 
 registerEnumType(TicketChangeKind, { name: 'TicketChange', description: 'What changed on a ticket (RT-1).' });

@@ -1,0 +1,10 @@
+import type { InflightDeliveries } from './inflight';
+import type { QueueFanout } from './queue-fanout';
+
+/** Per-server real-time state the subscriptions share (set on subscription contexts only). */
+export interface RealtimeRuntime {
+  /** Events queued for or being delivered; shutdown waits for them (graceful close). */
+  inflight: InflightDeliveries;
+  /** PHN-4: one computation per queue move for all of this instance's callback watchers. */
+  queues: QueueFanout;
+}

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TransportErrorCode } from '../src/realtime/delivery';
+import { Fixtures } from './utils/fixtures';
+import { ok, startTestServer, type DatabaseTarget, type TestServer } from './utils/harness';
+import { Live, sleep, WsClients } from './utils/ws';
+
+/** A port nobody listens on right now. */
+async function sparePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Resolves once something accepts connections on the port (throws after `ms`). */
+async function listening(port: number, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (up) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${port}`);
+    await sleep(50);
+  }
+}
+
+/** The test's own redis-server (no persistence) on `port`. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await listening(port);
+  return child;
+}
+
+async function stopRedis(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+const TICKET_UPDATED = `subscription($id: ID!) { ticketUpdated(id: $id) { eventId change ticket { id status } } }`;
+const REPLY = `mutation($input: PostAgentReplyInput!) { postAgentReply(input: $input) { userErrors { code } } }`;
+
+describe('RT-4: a Redis outage degrades to errors the client can act on and recovers by itself (own redis-server, SQLite)', () => {
+  let port: number;
+  let redis: ChildProcess | undefined;
+  let dir: string;
+  let a: TestServer;
+  let b: TestServer;
+  let ws: WsClients;
+
+  beforeAll(async () => {
+    port = await sparePort();
+    redis = await startRedis(port);
+    // both instances share one SQLite file; the suite removes it
+    dir = mkdtempSync(join(tmpdir(), 'hub-outage-'));
+    const shared: DatabaseTarget = { name: 'sqlite', create: async () => ({ database: { kind: 'sqlite', path: join(dir, 'hub.sqlite') }, drop: async () => {} }) };
+    const overrides = { redisUrl: `redis://127.0.0.1:${port}`, redisNamespace: 'outage-test' };
+    a = await startTestServer(shared, overrides);
+    b = await startTestServer(shared, overrides);
+    ws = new WsClients(b.publicUrl);
+  });
+  afterAll(async () => {
+    await ws?.closeAll();
+    await b?.close();
+    await a?.close();
+    await stopRedis(redis);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('RT-4: events pause with EVENTS_INTERRUPTED while Redis is down, then flow again on the same subscription', async () => {
+    const f = new Fixtures(a);
+    await f.brand('brand-o');
+    await f.account('o-user', 'brand-o');
+    await f.agent('agent-o');
+    const agent = await a.token('agent-o', ['hub:agent']);
+    const ticket = await f.ticket({ submitterId: 'o-user' });
+    const closes: number[] = [];
+    const live = new Live(ws.open(await f.tokenFor('o-user'), { onClose: (code) => closes.push(code) }), TICKET_UPDATED, { id: ticket.id });
+    await sleep(300);
+    const reply = async (text: string) => expect(ok(await a.internal(REPLY, { input: { ticketId: ticket.id, bodyHtml: text } }, agent)).postAgentReply.userErrors).toEqual([]);
+
+    // through Redis: A → B
+    await reply('before the outage');
+    await live.waitFor(1);
+
+    // Redis goes away: B's subscriber tells its subscriptions (an error result; the subscription stays open)
+    await stopRedis(redis);
+    await live.waitFor(2, 10_000);
+    expect(live.results[1].errors?.[0]?.extensions?.code).toBe(TransportErrorCode.INTERRUPTED);
+    expect(live.completed).toBe(false);
+
+    // Redis comes back on the same port: ioredis reconnects and re-subscribes by itself
+    redis = await startRedis(port);
+    await live.waitFor(3, 15_000);
+    expect(live.results[2].errors?.[0]?.extensions?.code).toBe(TransportErrorCode.RESUMED);
+
+    await reply('after the outage');
+    await live.waitFor(4, 10_000);
+    live.dispose();
+    const delivered = live.results.filter((r) => !r.errors).map((r) => (r.data as any).ticketUpdated);
+    expect(delivered.map((e) => e.change)).toEqual(['MESSAGE', 'MESSAGE']);
+    expect(closes).toEqual([]); // never reconnected
+  });
+});
