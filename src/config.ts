@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { LOG_LEVELS, type LogLevel } from './observability/logger';
+import { DEFAULT_LIMITS, type LimitsSettings } from './limits/settings';
 
 /** How tokens are verified: a shared HS256 secret (local use, tests) or a JWKS (production). */
 export type AuthConfig =
@@ -37,6 +39,75 @@ export interface AppConfig {
   seedDemoData: boolean;
   dataDir: string;
   support: SupportSettings;
+  /** Observability and HTTP hardening (`docs/observability.md`, `docs/security.md`); all optional. */
+  http?: HttpSettings;
+  /** Abuse limits (`docs/limits.md`); unset: per-operation limits only, no budgets or rate limits. */
+  limits?: LimitsSettings;
+}
+
+/** `LOG_LEVEL`, `CORS_ORIGINS`, `METRICS_TOKEN`, `SHUTDOWN_DELAY_MS`. */
+export interface HttpSettings {
+  /** pino level; unset: `info` (silent under vitest). */
+  logLevel?: LogLevel;
+  /** Origins allowed to call the API from a browser; `['*']` allows any. Unset: any in development, none in production. */
+  corsOrigins?: string[];
+  /** Bearer token `/metrics` requires; unset: open in development, refused in production. */
+  metricsToken?: string;
+  /** SIGTERM: how long /readyz answers 503 while requests are still served, before the server closes. */
+  shutdownDelayMs?: number;
+}
+
+function readHttp(env: NodeJS.ProcessEnv): HttpSettings {
+  const level = env.LOG_LEVEL || undefined;
+  if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  }
+  const origins = env.CORS_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins ?? []) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`CORS_ORIGINS must be a comma-separated list of origins like https://hub.example.com (or *), got "${origin}"`);
+    }
+  }
+  const delay = env.SHUTDOWN_DELAY_MS ? Number(env.SHUTDOWN_DELAY_MS) : 2_000;
+  if (!Number.isInteger(delay) || delay < 0 || delay > 8_000) {
+    throw new ConfigError(`SHUTDOWN_DELAY_MS must be milliseconds from 0 to 8000, got "${env.SHUTDOWN_DELAY_MS}"`);
+  }
+  return { logLevel: level as LogLevel | undefined, corsOrigins: origins, metricsToken: env.METRICS_TOKEN || undefined, shutdownDelayMs: delay };
+}
+
+/** A whole number from `min` to `max`, or the fallback when unset. */
+function parseInteger(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+/** The abuse limits (docs/limits.md); every variable is optional and defaults to DEFAULT_LIMITS. */
+function readLimits(env: NodeJS.ProcessEnv): LimitsSettings {
+  const d = DEFAULT_LIMITS;
+  const maximumAvailable = parseInteger('GRAPHQL_COST_BUDGET', env.GRAPHQL_COST_BUDGET, d.budget.maximumAvailable, 0, 100_000_000);
+  const restoreRate = parseInteger('GRAPHQL_COST_RESTORE_RATE', env.GRAPHQL_COST_RESTORE_RATE, d.budget.restoreRate, maximumAvailable > 0 ? 1 : 0, 100_000_000);
+  const maxCost = parseInteger('GRAPHQL_MAX_COST', env.GRAPHQL_MAX_COST, d.maxCost, 1, 100_000_000);
+  if (maximumAvailable > 0 && maxCost > maximumAvailable) {
+    throw new ConfigError(`GRAPHQL_MAX_COST (${maxCost}) must not exceed GRAPHQL_COST_BUDGET (${maximumAvailable}): such a query could never be paid for`);
+  }
+  const trustedOperationsFile = env.TRUSTED_OPERATIONS_FILE || undefined;
+  if (trustedOperationsFile && !existsSync(trustedOperationsFile)) throw new ConfigError(`TRUSTED_OPERATIONS_FILE does not exist: "${trustedOperationsFile}"`);
+  return {
+    maxDepth: parseInteger('GRAPHQL_MAX_DEPTH', env.GRAPHQL_MAX_DEPTH, d.maxDepth, 1, 100),
+    maxAliases: parseInteger('GRAPHQL_MAX_ALIASES', env.GRAPHQL_MAX_ALIASES, d.maxAliases, 0, 10_000),
+    maxDirectives: parseInteger('GRAPHQL_MAX_DIRECTIVES', env.GRAPHQL_MAX_DIRECTIVES, d.maxDirectives, 0, 10_000),
+    maxTokens: parseInteger('GRAPHQL_MAX_TOKENS', env.GRAPHQL_MAX_TOKENS, d.maxTokens, 100, 1_000_000),
+    maxCost,
+    budget: { maximumAvailable, restoreRate },
+    rateLimit: {
+      perAccountPerMinute: parseInteger('RATE_LIMIT_PER_ACCOUNT', env.RATE_LIMIT_PER_ACCOUNT, d.rateLimit.perAccountPerMinute, 0, 1_000_000),
+      perIpPerMinute: parseInteger('RATE_LIMIT_PER_IP', env.RATE_LIMIT_PER_IP, d.rateLimit.perIpPerMinute, 0, 1_000_000),
+    },
+    trustProxyHops: parseInteger('TRUST_PROXY_HOPS', env.TRUST_PROXY_HOPS, d.trustProxyHops, 0, 10),
+    trustedOperationsFile,
+  };
 }
 
 /** Raised when the environment cannot start the service; the message says what to set. */
@@ -146,5 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemoData: parseBoolean('SEED_DEMO_DATA', env.SEED_DEMO_DATA, !production),
     dataDir,
     support: readSupport(env),
+    http: readHttp(env),
+    limits: readLimits(env),
   };
 }

@@ -3,18 +3,24 @@ import { ConfigError, loadConfig } from './config';
 import { signLocalToken } from './auth/token';
 import { createOrm } from './db/orm';
 import { DEMO_IDENTITIES, seedDemoData } from './db/demo-seed';
+import { createLogger } from './observability';
 import { startServer } from './server';
+
+/** After SIGTERM the process exits within this, whatever is still running (orchestrators wait 10 s+). */
+const SHUTDOWN_DEADLINE_MS = 9_500;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger(config.http?.logLevel);
   const orm = await createOrm(config.database);
   if (config.seedDemoData) {
     const seeded = await seedDemoData(orm.em.fork());
-    if (seeded) console.log('Seeded demo data into an empty database.');
+    if (seeded) logger.info('seeded demo data into an empty database');
   }
-  const server = await startServer(config, { orm });
-  console.log(`Customer Success Hub API ready at ${server.url} (internal: http://localhost:${server.port}/internal/graphql)`);
+  const server = await startServer(config, { orm, logger });
+  logger.info({ url: server.url, internalUrl: `http://localhost:${server.port}/internal/graphql` }, 'Customer Success Hub API ready');
   if (config.auth.kind === 'secret' && config.seedDemoData && !config.production) {
+    // for people, not log collectors: plain lines
     console.log('Demo bearer tokens (valid 30 days):');
     for (const identity of DEMO_IDENTITIES) {
       const token = await signLocalToken(config.auth.secret, identity.subject, {
@@ -26,14 +32,32 @@ async function main(): Promise<void> {
       console.log(`  ${identity.label.padEnd(22)} ${endpoint.padEnd(18)} ${token}`);
     }
   }
+
+  /**
+   * Graceful shutdown: /readyz turns 503 at once so load balancers stop sending traffic, requests keep
+   * being served for SHUTDOWN_DELAY_MS, then the server closes: WebSockets get 1001 after in-flight
+   * deliveries, in-flight HTTP requests finish (at most 5 s), the pool closes, exit 0. Past the
+   * deadline the process exits 1 whatever is still running.
+   */
+  let shuttingDown = false;
   const shutdown = async (signal: string) => {
-    console.log(`${signal}: shutting down`);
+    // npm forwards the signal the terminal already sent to the whole group: repeats are expected, the deadline bounds them
+    if (shuttingDown) return;
+    shuttingDown = true;
+    setTimeout(() => {
+      logger.error('shutdown deadline passed: exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    logger.info({ signal, delayMs: config.http?.shutdownDelayMs }, 'shutting down: readiness off');
+    server.drain();
+    await new Promise((resolve) => setTimeout(resolve, config.http?.shutdownDelayMs ?? 0));
     await server.close();
     await orm.close(true);
+    logger.info('shut down');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error) => {

@@ -7,16 +7,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from './config';
 import { createContext, type Context } from './context';
-import { forbidden, ForbiddenReason, unauthenticated } from './auth/errors';
+import { databaseUnavailable, forbidden, ForbiddenReason, unauthenticated } from './auth/errors';
 import { bearerToken, createTokenVerifier, TokenError } from './auth/token';
 import { ANONYMOUS, resolveViewer, type Viewer } from './auth/viewer';
 import { createOrm, type Orm } from './db/orm';
 import { buildInternalSchema, buildPublicSchema } from './schema';
 import { applyDuePreferenceChanges, derivePreferenceLinkKey } from './services/email-preferences.service';
 import { EventBus } from './realtime/events';
-import { startSubscriptionServer } from './realtime/ws-server';
+import { startSubscriptionServer, type SubscriptionServer } from './realtime/ws-server';
 import { bridgeToRedis } from './realtime/redis-bridge';
 import { mountUploads } from './uploads';
+import { createLimits, STATIC_ONLY_LIMITS, withLimitCodes } from './limits';
+import { createErrorFormatter, createLogger, createMetrics, httpErrorHandler, isDatabaseUnavailable, mountObservability, observabilityPlugin, poolStats, type Logger } from './observability';
 
 export interface RunningServer {
   url: string;
@@ -25,6 +27,10 @@ export interface RunningServer {
   httpServer: Server;
   /** The in-process domain event bus (ticket changes). */
   events: EventBus;
+  /** The graphql-ws server: `stats()` gives open connections and active subscriptions (metrics). */
+  subscriptions: SubscriptionServer;
+  /** Shutdown, first step: /readyz answers 503 from now on while requests are still served. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +40,8 @@ export interface StartOptions {
   /** Clock for time-dependent rules. */
   now?: () => Date;
   log?: (message: string) => void;
+  /** Structured logger; defaults to one at `config.http.logLevel` (silent under vitest). */
+  logger?: Logger;
   /** PREF-5: how often this instance applies due e-mail preference changes; 0 turns the timer off. */
   preferenceJobIntervalMs?: number;
 }
@@ -58,31 +66,38 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       return viewer;
     } catch (error) {
       if (error instanceof TokenError) throw unauthenticated(`Invalid token: ${error.message}.`);
+      if (isDatabaseUnavailable(error)) throw databaseUnavailable();
       throw error;
     }
   }
 
   const app = express();
   app.disable('x-powered-by');
+  // request ids, one log line per request, metrics, security headers, CORS, /metrics (docs/observability.md)
+  const logger = opts.logger ?? createLogger(config.http?.logLevel);
+  const metrics = createMetrics({ pool: () => poolStats(orm), realtime: () => subscriptions.stats() });
+  mountObservability(app, { config, logger, metrics });
+  let draining = false;
   const httpServer = createServer(app);
+  // abuse limits of both endpoints and of subscriptions: depth, aliases, cost, budgets, rate limits (docs/limits.md)
+  const limits = createLimits(config.limits ?? STATIC_ONLY_LIMITS, { redisUrl: config.redisUrl, namespace: config.redisNamespace, now: opts.now && (() => opts.now!().getTime()) });
+  if (config.limits?.trustProxyHops) app.set('trust proxy', config.limits.trustProxyHops);
 
-  const apolloOptions = (schema: GraphQLSchema) =>
+  const apolloOptions = (schema: GraphQLSchema, name: 'public' | 'internal') =>
     new ApolloServer<Context>({
       schema,
       introspection: true,
       includeStacktraceInErrorResponses: !config.production,
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
-      formatError: (formatted, error) => {
-        // validation failures of inputs are the client's to fix: say so with BAD_USER_INPUT
-        const original = (error as GraphQLError)?.originalError as { name?: string; validationErrors?: unknown } | undefined;
-        if (original?.name === 'ArgumentValidationError') {
-          return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', validationErrors: original.validationErrors } };
-        }
-        return formatted;
-      },
+      // shutdown is ordered by the caller (src/main.ts: readiness off, then close): Apollo must not stop on its own
+      stopOnTerminationSignals: false,
+      plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }), observabilityPlugin(name), limits.plugin()],
+      validationRules: limits.validationRules,
+      parseOptions: limits.parseOptions,
+      // coded errors pass; validation → BAD_USER_INPUT; the unexpected is logged and masked (src/observability/errors.ts)
+      formatError: withLimitCodes(createErrorFormatter({ schema: name, production: config.production, logger })),
     });
-  const publicApollo = apolloOptions(publicSchema);
-  const internalApollo = apolloOptions(internalSchema);
+  const publicApollo = apolloOptions(publicSchema, 'public');
+  const internalApollo = apolloOptions(internalSchema, 'internal');
   await Promise.all([publicApollo.start(), internalApollo.start()]);
 
   const events = new EventBus();
@@ -93,6 +108,10 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    if (draining) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
     try {
       await orm.em.getConnection().execute('select 1');
       res.json({ status: 'ready', database: 'ok' });
@@ -105,14 +124,14 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(publicApollo, {
-      context: async ({ req }) => createContext(orm.em, await viewerFrom(req.headers.authorization), { now: opts.now, settings: config.support, events, uploads, preferenceLinkKey }),
+      context: async ({ req }) => limits.admit(req, async () => createContext(orm.em, await viewerFrom(req.headers.authorization), { now: opts.now, settings: config.support, events, uploads, preferenceLinkKey })),
     }),
   );
   app.use(
     '/internal/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(internalApollo, {
-      context: async ({ req }) => {
+      context: async ({ req }) => limits.admit(req, async () => {
         const viewer = await viewerFrom(req.headers.authorization);
         if (viewer.kind === 'anonymous') throw unauthenticated();
         if (viewer.kind === 'customer') {
@@ -120,16 +139,20 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
           throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 403 } } });
         }
         return createContext(orm.em, viewer, { now: opts.now, settings: config.support, events, uploads });
-      },
+      }),
     }),
   );
 
+  // errors outside GraphQL (malformed JSON bodies, a throwing route): JSON, no stack traces
+  app.use(httpErrorHandler(logger));
+
   // real time (RT-1…3): graphql-ws on the same port and path, public schema only
-  const subscriptions = startSubscriptionServer({ httpServer, path: '/graphql', schema: publicSchema, rootEm: orm.em, verify, contextOptions: { now: opts.now, settings: config.support, events } });
+  const subscriptions = startSubscriptionServer({ httpServer, path: '/graphql', schema: publicSchema, rootEm: orm.em, verify, contextOptions: { now: opts.now, settings: config.support, events }, operationLimits: limits.subscriptions });
 
   // RT-4: with REDIS_URL, events reach subscribers on every instance
-  const redisBridge = config.redisUrl ? bridgeToRedis(events, config.redisUrl, { namespace: config.redisNamespace ?? 'hub', log: opts.log }) : undefined;
+  const redisBridge = config.redisUrl ? bridgeToRedis(events, config.redisUrl, { namespace: config.redisNamespace ?? 'hub', log: opts.log ?? ((message) => logger.warn({ component: 'redis-bridge' }, message)) }) : undefined;
   await redisBridge?.ready.catch(() => undefined);
+  await limits.ready;
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
   const port = (httpServer.address() as AddressInfo).port;
@@ -138,7 +161,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const preferenceInterval = opts.preferenceJobIntervalMs ?? 60_000;
   const preferenceTimer = preferenceInterval > 0
     ? setInterval(() => {
-        applyDuePreferenceChanges(orm.em, opts.now?.() ?? new Date()).catch((error) => (opts.log ?? console.error)(`preference job failed: ${String(error)}`));
+        applyDuePreferenceChanges(orm.em, opts.now?.() ?? new Date()).catch((error) => (opts.log ? opts.log(`preference job failed: ${String(error)}`) : logger.error({ err: error }, 'preference job failed')));
       }, preferenceInterval)
     : undefined;
   preferenceTimer?.unref();
@@ -151,12 +174,18 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     orm,
     httpServer,
     events,
+    subscriptions,
+    drain() {
+      draining = true;
+    },
     close() {
       closing ??= (async () => {
+        draining = true;
         if (preferenceTimer) clearInterval(preferenceTimer);
         await subscriptions.close();
         await redisBridge?.close();
         await Promise.all([publicApollo.stop(), internalApollo.stop()]);
+        await limits.close();
         if (!opts.orm) await orm.close(true);
       })();
       return closing;

@@ -57,7 +57,8 @@ export function mountUploads(app: Express, deps: UploadDeps): StagedUploads {
       viewer = await deps.viewerFrom(req.headers.authorization);
     } catch (error) {
       const code = error instanceof GraphQLError ? String(error.extensions.code ?? 'UNAUTHENTICATED') : 'UNAUTHENTICATED';
-      return fail(res, 401, code, error instanceof Error ? error.message : 'Invalid token.');
+      // the database being down is not the caller's fault: 503, retry (docs/observability.md)
+      return fail(res, code === 'DATABASE_UNAVAILABLE' ? 503 : 401, code, error instanceof Error ? error.message : 'Invalid token.');
     }
     if (viewer.kind === 'anonymous') return fail(res, 401, 'UNAUTHENTICATED', 'Sign in to upload: send Authorization: Bearer <token>.');
     if (viewer.kind !== 'customer') return fail(res, 403, 'FORBIDDEN', 'Uploads are for customer accounts.');

@@ -146,3 +146,23 @@ describe('support settings from the environment', () => {
     expect(() => loadConfig({ ...base, HUB_DATA_DIR: tempDir(), [name]: value })).toThrow(new RegExp(name));
   });
 });
+
+describe('observability and HTTP settings (LOG_LEVEL, CORS_ORIGINS, METRICS_TOKEN, SHUTDOWN_DELAY_MS)', () => {
+  const env = () => ({ AUTH_JWT_SECRET: LONG_SECRET, HUB_DATA_DIR: tempDir() });
+
+  it('reads them, with defaults when unset', () => {
+    expect(loadConfig(env()).http).toEqual({ logLevel: undefined, corsOrigins: undefined, metricsToken: undefined, shutdownDelayMs: 2000 });
+    const config = loadConfig({ ...env(), LOG_LEVEL: 'debug', CORS_ORIGINS: 'https://hub.example.com, http://localhost:5173', METRICS_TOKEN: 'scrape', SHUTDOWN_DELAY_MS: '0' });
+    expect(config.http).toEqual({ logLevel: 'debug', corsOrigins: ['https://hub.example.com', 'http://localhost:5173'], metricsToken: 'scrape', shutdownDelayMs: 0 });
+  });
+
+  it.each([
+    ['LOG_LEVEL', 'loud'],
+    ['CORS_ORIGINS', 'hub.example.com'],
+    ['CORS_ORIGINS', 'https://hub.example.com/path'],
+    ['SHUTDOWN_DELAY_MS', '20000'],
+    ['SHUTDOWN_DELAY_MS', 'soon'],
+  ])('refuses %s=%s', (name, value) => {
+    expectConfigError({ ...env(), [name]: value }, new RegExp(name));
+  });
+});

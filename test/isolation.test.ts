@@ -20,6 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fixtures } from './utils/fixtures';
 import { DATABASE_TARGETS, ok, startTestServer, type GraphQLResponse, type TestServer } from './utils/harness';
 import { SAMPLES } from './utils/attachment-samples';
+import { STATIC_ONLY_LIMITS } from '../src/limits';
+import { Live, WsClients } from './utils/ws';
 
 const MARKER = 'alpha';
 
@@ -245,7 +247,9 @@ describe.each(DATABASE_TARGETS)('tenant isolation sweep through the real server 
   });
 
   beforeAll(async () => {
-    t = await startTestServer(target, { dataDir });
+    // the sweep asks for every field of up to 100 tickets at once on purpose: lift the cost ceiling
+    // (the limits have their own tests, test/limits.test.ts); depth and alias limits still apply
+    t = await startTestServer(target, { dataDir, limits: { ...STATIC_ONLY_LIMITS, maxCost: 1_000_000 } });
     f = new Fixtures(t);
     for (const input of [
       { id: 'brand-alpha', name: 'Alpha Corp', successPackage: true, billingContactEditing: true },
@@ -391,6 +395,12 @@ describe.each(DATABASE_TARGETS)('tenant isolation sweep through the real server 
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** Id-taking subscriptions (WebSocket): subscribed to with every A ticket id by every attacker. */
+  const SUBSCRIPTION_PROBES: Record<string, { query: string; variables: (id: string) => Record<string, unknown> }> = {
+    ticketUpdated: { query: 'subscription($id: ID!) { ticketUpdated(id: $id) { __typename ticket { ' + TICKET_FIELDS + ' } } }', variables: (id) => ({ id }) },
+    callbackQueuePosition: { query: 'subscription($ticketId: ID!) { callbackQueuePosition(ticketId: $ticketId) { __typename state position language englishFallbackOffered } }', variables: (ticketId) => ({ ticketId }) },
+  };
+
   it('coverage: every public Query/Mutation field that takes an ID (directly or in its input) is probed by the sweep', async () => {
     const schema = ok(
       await t.gql(`{ __schema { queryType { name } mutationType { name } subscriptionType { name }
@@ -414,9 +424,35 @@ describe.each(DATABASE_TARGETS)('tenant isolation sweep through the real server 
     expect(idTaking).toEqual(expect.arrayContaining(['ticket', 'node', 'nodes', 'replyToTicket', 'updateBillingContact', 'submitBillingInquiry']));
     const missing = idTaking.filter((name) => !(name in PROBES));
     expect(missing, `id-taking operations not covered by the isolation sweep: ${missing.join(', ')} — add them to PROBES`).toEqual([]);
-    // subscriptions are WebSocket-only and out of this sweep (RT-3 has its own tests); list them so the gap is visible
-    const subscriptions = (types.get(schema.subscriptionType?.name)?.fields ?? []).filter((field: any) => field.args.some((arg: any) => takesId(arg.type)));
-    if (subscriptions.length) console.log(`isolation sweep: id-taking subscriptions not probed here: ${subscriptions.map((s: any) => `${s.name}(${s.args.map((a: any) => `${a.name}: ${typeName(a.type)}`).join(', ')})`).join('; ')}`);
+    // subscriptions (WebSocket) are probed by the RT-3 sweep below
+    const subscriptions = (types.get(schema.subscriptionType?.name)?.fields ?? []).filter((field: any) => field.args.some((arg: any) => takesId(arg.type))).map((field: any) => field.name as string);
+    expect(subscriptions).toEqual(expect.arrayContaining(['ticketUpdated']));
+    const missingSubscriptions = subscriptions.filter((name: string) => !(name in SUBSCRIPTION_PROBES));
+    expect(missingSubscriptions, `id-taking subscriptions not covered: ${missingSubscriptions.join(', ')} — add them to SUBSCRIPTION_PROBES`).toEqual([]);
+  });
+
+  it("RT-3: every id-taking subscription refuses A's ticket ids to every attacker over the WebSocket, with nothing of A in any message", async () => {
+    const ws = new WsClients(t.publicUrl);
+    try {
+      for (const attacker of ['b-std', 'b-admin', 'f-user', 'f-admin']) {
+        const client = ws.open(tok[attacker]);
+        for (const [name, probe] of Object.entries(SUBSCRIPTION_PROBES)) {
+          for (const id of allATicketIds()) {
+            const live = new Live(client, probe.query, probe.variables(id));
+            await live.ended();
+            const label = `${attacker} ${name}(${id})`;
+            const seen = JSON.stringify({ results: live.results, errors: live.errors });
+            expect(seen.toLowerCase().includes(MARKER), `${label}: ${seen}`).toBe(false);
+            expect(live.results.every((r) => r.data === null || r.data === undefined), `${label}: ${seen}`).toBe(true);
+            const codes = [...live.results.flatMap((r) => r.errors ?? []), ...(live.errors as { extensions?: { code?: string } }[][]).flat()].map((e: any) => e?.extensions?.code);
+            expect(codes.length, `${label}: refused with an error`).toBeGreaterThan(0);
+            expect(codes.every((code) => code === 'FORBIDDEN'), `${label}: ${seen}`).toBe(true);
+          }
+        }
+      }
+    } finally {
+      await ws.closeAll();
+    }
   });
 
   for (const attacker of ['b-std', 'b-admin', 'f-user', 'f-admin']) {

@@ -20,6 +20,10 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
   BAD_USER_INPUT = 'BAD_USER_INPUT',
+  /** The database cannot be reached; retry later (HTTP 503 when nothing could be answered). */
+  DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
+  /** Anything unexpected; the message is generic and `extensions.requestId` points at the log line. */
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
 /** Missing, malformed, expired or unverifiable credentials. */
@@ -35,6 +39,13 @@ export function forbidden(reason: ForbiddenReason, message: string): GraphQLErro
 /** Input the client can correct, outside a mutation payload (query arguments, ids). */
 export function badUserInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
+}
+
+/** The database is down or unreachable: fail fast with a code clients can retry on. */
+export function databaseUnavailable(): GraphQLError {
+  return new GraphQLError('The service is temporarily unavailable (database unreachable). Retry shortly.', {
+    extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, http: { status: 503 } },
+  });
 }
 
 export function notFound(message: string): GraphQLError {

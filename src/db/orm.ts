@@ -1,7 +1,5 @@
 import { DefaultLogger, type LoggerOptions, MikroORM, type Options } from '@mikro-orm/core';
-import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseConfig } from '../config';
@@ -29,6 +27,15 @@ class HubLogger extends DefaultLogger {
 
 export type Orm = MikroORM;
 
+/**
+ * The driver of the configured database only: each one pulls in its own client library and dialect
+ * code, and loading both cost start-up time on the embedded SQLite default (docs/performance.md).
+ */
+function loadDriver(kind: DatabaseConfig['kind']): Options['driver'] {
+  if (kind === 'postgresql') return (require('@mikro-orm/postgresql') as typeof import('@mikro-orm/postgresql')).PostgreSqlDriver;
+  return (require('@mikro-orm/better-sqlite') as typeof import('@mikro-orm/better-sqlite')).BetterSqliteDriver;
+}
+
 /** ORM options for a database; migrations are listed explicitly so the same code runs from ts and js. */
 export function ormOptions(database: DatabaseConfig): Options {
   const common: Options = {
@@ -46,15 +53,19 @@ export function ormOptions(database: DatabaseConfig): Options {
   if (database.kind === 'postgresql') {
     return {
       ...common,
-      driver: PostgreSqlDriver,
+      driver: loadDriver('postgresql'),
       clientUrl: database.url,
-      pool: { min: 0, max: 10 },
+      // fail fast while PostgreSQL is down (DATABASE_UNAVAILABLE within seconds, docs/observability.md):
+      // a refused connection fails the waiting request at once, a silent network at the timeouts below;
+      // dead idle connections are dropped by knex and replaced on the next acquire once it is back
+      pool: { min: 0, max: 10, acquireTimeoutMillis: 5_000, createTimeoutMillis: 3_000, idleTimeoutMillis: 30_000 },
+      driverOptions: { connection: { connectionTimeoutMillis: 3_000, keepAlive: true } },
       migrations: { migrationsList: postgresqlMigrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     } as Options;
   }
   return {
     ...common,
-    driver: BetterSqliteDriver,
+    driver: loadDriver('sqlite'),
     dbName: database.path,
     migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
   } as Options;

@@ -1,0 +1,83 @@
+import { ConnectionException } from '@mikro-orm/core';
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ErrorCode } from '../auth/errors';
+import type { Logger } from './logger';
+import { currentScope } from './request-context';
+
+/** Network and server-state codes meaning "the database is not there right now" (node, pg SQLSTATE). */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '57P01', '57P02', '57P03']);
+const UNAVAILABLE_MESSAGE = /Connection terminated|Connection ended unexpectedly|timeout exceeded when trying to connect|Timeout acquiring a connection|terminating connection due to administrator command|the database system is (starting up|shutting down)/i;
+
+/** True when the error (or anything it wraps) says the database cannot be reached. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const e = current as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
+    if (current instanceof ConnectionException || e.name === 'KnexTimeoutError') return true;
+    if (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || /^08/.test(e.code))) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+    current = e.originalError ?? e.cause;
+  }
+  return false;
+}
+
+const GENERIC_MESSAGE = 'Internal server error. Quote the requestId when you report it.';
+
+/**
+ * Apollo `formatError` of both schemas, the one place errors leave the server:
+ * - errors raised on purpose carry a code (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, the limits'
+ *   codes, Apollo's own parse/validation codes…) and pass through unchanged;
+ * - type-graphql input validation failures become BAD_USER_INPUT with `validationErrors`;
+ * - a database that cannot be reached becomes DATABASE_UNAVAILABLE;
+ * - anything else is unexpected: it is logged with the request id and answered as
+ *   INTERNAL_SERVER_ERROR with that id. In production the message is generic and no stack trace or
+ *   SQL leaves the server.
+ */
+export function createErrorFormatter(opts: { schema: 'public' | 'internal'; production: boolean; logger: Logger }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = formatError(formatted, error, opts);
+    // the request's log line and metrics count what was actually sent
+    const scope = currentScope();
+    if (scope) {
+      scope.schema ??= opts.schema;
+      scope.errorCodes.push(String(result.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
+    }
+    return result;
+  };
+}
+
+function formatError(formatted: GraphQLFormattedError, error: unknown, opts: { production: boolean; logger: Logger }): GraphQLFormattedError {
+  const original = unwrapResolverError(error) as { name?: string; validationErrors?: unknown } | undefined;
+  if (original?.name === 'ArgumentValidationError') {
+    return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT, validationErrors: original.validationErrors } };
+  }
+  const code = formatted.extensions?.code;
+  const requestId = currentScope()?.requestId;
+  if (code === ErrorCode.DATABASE_UNAVAILABLE) return { ...formatted, extensions: { ...formatted.extensions, requestId } };
+  if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+
+  if (isDatabaseUnavailable(error)) {
+    opts.logger.warn({ requestId, err: original, path: formatted.path }, 'database unavailable');
+    return {
+      message: 'The service is temporarily unavailable (database unreachable). Retry shortly.',
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, requestId },
+    };
+  }
+  opts.logger.error({ requestId, err: original, path: formatted.path }, 'unexpected error');
+  return {
+    message: opts.production ? GENERIC_MESSAGE : formatted.message,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: {
+      code: ErrorCode.INTERNAL_SERVER_ERROR,
+      requestId,
+      // development keeps Apollo's stack trace for debugging; production never sends one
+      ...(!opts.production && formatted.extensions?.stacktrace ? { stacktrace: formatted.extensions.stacktrace } : {}),
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectionException } from '@mikro-orm/core';
+import { isDatabaseUnavailable } from '../src/observability';
+import { startTestServer, type DatabaseTarget, type TestServer } from './utils/harness';
+
+/**
+ * Runs where PostgreSQL is part of the test set-up (TEST_DATABASE_URL set, as in CI): the test starts
+ * a cluster of its own on a spare port with initdb/pg_ctl as the `postgres` user, and stops and
+ * restarts it under load. Without TEST_DATABASE_URL the suite is SQLite-only and this is not defined.
+ */
+const PG_BIN = process.env.PG_BIN ?? '/usr/local/bin';
+
+function spawnAsPostgres(cmd: string, args: string[]): string {
+  return execFileSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, cmd), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+async function sparePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Sample {
+  at: number;
+  ms: number;
+  status: number;
+  code?: string;
+  ok: boolean;
+}
+
+describe('database unavailability is recognised (unit)', () => {
+  it('connection failures of pg, knex and MikroORM count as unavailable; query errors do not', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    expect(isDatabaseUnavailable(refused)).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' }))).toBe(true);
+    expect(isDatabaseUnavailable(new ConnectionException(refused))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('wrapped', { cause: refused }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('relation "ticket" does not exist'), { code: '42P01' }))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key value'), { code: '23505' }))).toBe(false);
+  });
+});
+
+// a cluster of the test's own: only where PostgreSQL belongs to the test set-up (TEST_DATABASE_URL, CI)
+if (process.env.TEST_DATABASE_URL) describe('PostgreSQL restarted under load', () => {
+  let dir: string;
+  let port: number;
+  let t: TestServer;
+  const pgCtl = (...args: string[]) => spawnAsPostgres('pg_ctl', ['-D', join(dir, 'data'), '-w', '-t', '20', ...args]);
+  const startPg = () => pgCtl('-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-l', join(dir, 'log'), 'start');
+
+  beforeAll(async () => {
+    expect(existsSync(join(PG_BIN, 'initdb')), `initdb not found in ${PG_BIN} (set PG_BIN)`).toBe(true);
+    dir = mkdtempSync(join(tmpdir(), 'hub-pg-'));
+    chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+    spawnAsPostgres('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+    port = await sparePort();
+    startPg();
+    const target: DatabaseTarget = {
+      name: 'postgresql',
+      create: async () => ({ database: { kind: 'postgresql', url: `postgres://postgres@127.0.0.1:${port}/postgres` }, drop: async () => {} }),
+    };
+    t = await startTestServer(target);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close().catch(() => undefined);
+    if (dir) {
+      try {
+        pgCtl('-m', 'immediate', 'stop');
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails fast with DATABASE_UNAVAILABLE while it is down (/readyz 503) and recovers without restarting the API', async () => {
+    const samples: Sample[] = [];
+    let running = true;
+    const worker = async () => {
+      while (running) {
+        const started = Date.now();
+        const res = await fetch(t.publicUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ applicationStatus { name } }' }) });
+        const body = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+        samples.push({ at: started, ms: Date.now() - started, status: res.status, code: body.errors?.[0]?.extensions?.code, ok: !body.errors });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const workers = Array.from({ length: 4 }, worker);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(samples.length).toBeGreaterThan(0);
+      expect(samples.every((s) => s.ok)).toBe(true);
+
+      const stoppedAt = Date.now();
+      pgCtl('-m', 'fast', 'stop');
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const readyz = await fetch(`http://127.0.0.1:${t.server.port}/readyz`);
+      expect(readyz.status).toBe(503);
+      const down = samples.filter((s) => s.at > stoppedAt + 100);
+      expect(down.length).toBeGreaterThan(4);
+      console.log(`PostgreSQL down: ${down.length} requests, slowest answer ${Math.max(...down.map((s) => s.ms))} ms`);
+      for (const sample of down) {
+        expect(sample.ok).toBe(false);
+        expect(sample.code).toBe('DATABASE_UNAVAILABLE');
+        expect(sample.status).toBe(503);
+        expect(sample.ms).toBeLessThan(5_500);
+      }
+
+      const restartedAt = Date.now();
+      startPg();
+      const deadline = Date.now() + 15_000;
+      while (!samples.some((s) => s.at > restartedAt && s.ok)) {
+        if (Date.now() > deadline) throw new Error('no successful request within 15 s of the restart');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const recoveredAt = Date.now();
+      console.log(`first success ${recoveredAt - restartedAt} ms after pg_ctl start returned`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(samples.filter((s) => s.at > recoveredAt + 50).every((s) => s.ok)).toBe(true);
+      expect((await fetch(`http://127.0.0.1:${t.server.port}/readyz`)).status).toBe(200);
+    } finally {
+      running = false;
+      await Promise.all(workers);
+    }
+  });
+});
