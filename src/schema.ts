@@ -1,7 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
-import { fedrampTicketGuard } from './auth/fedramp-ticket-guard';
+import { guardTicketFields } from './auth/fedramp-ticket-guard';
 import { authChecker } from './auth/roles';
 import { AgentTicketResolver } from './resolvers/internal/agent-ticket.resolver';
 import { CallbackResolver } from './resolvers/internal/callback.resolver';
@@ -42,23 +42,22 @@ const TICKET_TYPES = [EmailTicketType, PhoneTicketType, ChatTicketType, Conferen
 
 const common = {
   authChecker,
-  globalMiddlewares: [fedrampTicketGuard],
   scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
   validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   orphanedTypes: TICKET_TYPES,
 };
 
 /** The public schema: customers and partners. Built only from public resolvers. */
-export function buildPublicSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildPublicSchema(): Promise<GraphQLSchema> {
+  return guardTicketFields(await buildSchema({
     ...common,
     resolvers: [ViewerResolver, TicketResolver, TicketFollowupResolver, TicketCapabilitiesResolver, ContactResolver, ProfileFieldsResolver, ProfileResolver, ...SHARED_TYPE_RESOLVERS, RealtimeResolver],
     // real time: subscriptions have their own `subscribe` over the domain event bus (src/realtime)
     pubSub: subscriptionPubSub,
-  });
+  }));
 }
 
 /** The internal schema: support agents and provisioning integrations. */
-export function buildInternalSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ ...common, resolvers: [ProvisioningResolver, AgentTicketResolver, TicketWorkResolver, CallbackResolver, ApplicationStatusAdminResolver, ...SHARED_TYPE_RESOLVERS] });
+export async function buildInternalSchema(): Promise<GraphQLSchema> {
+  return guardTicketFields(await buildSchema({ ...common, resolvers: [ProvisioningResolver, AgentTicketResolver, TicketWorkResolver, CallbackResolver, ApplicationStatusAdminResolver, ...SHARED_TYPE_RESOLVERS] }));
 }

@@ -1,5 +1,4 @@
-import type { GraphQLObjectType } from 'graphql';
-import type { MiddlewareFn } from 'type-graphql';
+import { defaultFieldResolver, type GraphQLFieldResolver, GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import type { Context } from '../context';
 import { fedrampHistoryRestricted } from './errors';
 import type { Viewer } from './viewer';
@@ -35,13 +34,30 @@ function isTicketType(type: GraphQLObjectType): boolean {
   return type.getInterfaces().some((i) => i.name === 'Ticket');
 }
 
+/** Resolvers already wrapped (a type shared by both schemas is guarded once). */
+const GUARDED = new WeakSet<GraphQLFieldResolver<unknown, Context>>();
+
 /**
  * Applies `canReadTicketField` to every field of every ticket type, whichever operation returned
- * the ticket: a new mutation cannot forget the FED-1 rule.
+ * the ticket: a new mutation cannot forget the FED-1 rule. It wraps the resolvers of the ticket
+ * types once, after the schema is built, instead of running as a type-graphql global middleware:
+ * a global middleware puts an async middleware chain on every field of every type (account names,
+ * timeline dates, …), a measurable share of the cost of listing tickets (docs/performance.md).
+ * Receipt fields are readable by everyone, so they keep their resolvers untouched.
  */
-export const fedrampTicketGuard: MiddlewareFn<Context> = ({ context, info }, next) => {
-  if (!canReadTicketField(context.viewer, info.fieldName) && isTicketType(info.parentType)) {
-    throw fedrampHistoryRestricted();
+export function guardTicketFields(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__') || !isTicketType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (FEDRAMP_TICKET_RECEIPT_FIELDS.has(field.name)) continue;
+      if (field.resolve && GUARDED.has(field.resolve)) continue;
+      const resolve: GraphQLFieldResolver<unknown, Context> = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context: Context, info) => {
+        if (!canReadTicketField(context.viewer, info.fieldName)) throw fedrampHistoryRestricted();
+        return resolve(source, args, context, info);
+      };
+      GUARDED.add(field.resolve);
+    }
   }
-  return next();
-};
+  return schema;
+}
