@@ -1,19 +1,112 @@
 import type { EntityManager } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
+import { placeholders, selectRows, toDate, toNullableDate, type Row } from '../db/read-rows';
 import { createResolutionStatsLoader } from '../services/escalation-estimate.service';
 import {
-  Account,
-  Agent,
   Attachment,
   Brand,
   ChatTranscriptEntry,
   Escalation,
-  EscalationTimelineEntry,
-  Message,
+  type EscalationStatus,
+  type MessageAuthorKind,
+  type ParticipantRole,
+  type ProductArea,
   SharedResource,
-  TicketParticipant,
   TicketReference,
 } from '../entities';
+
+/** What ticket fields show of an account (submitter, participants). */
+export interface AccountName {
+  id: string;
+  username: string;
+  firstName: string;
+  lastName: string;
+}
+
+/** What ticket fields show of an agent (assignee). */
+export interface AgentName {
+  id: string;
+  displayName: string;
+}
+
+/** One participant of a ticket: who, and how they are associated (also an access fact, HIST-3). */
+export interface ParticipantRow {
+  accountId: string;
+  role: ParticipantRole;
+}
+
+/** The columns of an escalation a ticket shows (ESC-1…4); the same names as the entity's properties. */
+export interface EscalationRow {
+  id: number;
+  reference: string;
+  problemDescription: string;
+  productArea: ProductArea;
+  status: EscalationStatus;
+  estimatedResolutionAt: Date | null;
+  submittedAt: Date;
+  resolvedAt: Date | null;
+}
+
+/** One e-mail of a ticket thread (TKT-2); the same names as the entity's properties. */
+export interface MessageRow {
+  id: number;
+  authorKind: MessageAuthorKind;
+  subject: string;
+  bodyHtml: string;
+  recipients: string[];
+  createdAt: Date;
+}
+
+export interface TimelineRow {
+  status: EscalationStatus;
+  reachedAt: Date;
+}
+
+/**
+ * Read-only batch over plain rows (src/db/read-rows.ts): one `select … where <key> in (…)` per batch,
+ * no entities; the rows grouped by `key`, in the order the SQL gives them.
+ */
+function rowsBy<K extends string | number, T>(em: EntityManager, sql: (inList: string) => string, key: string, map: (row: Row) => T) {
+  return async (ids: readonly K[]): Promise<Map<K, T[]>> => {
+    const rows = await selectRows(em, sql(placeholders(ids.length)), ids);
+    const groups = new Map<K, T[]>();
+    for (const row of rows) {
+      // PostgreSQL and SQLite both give integer keys as numbers; string keys stay strings
+      const k = row[key] as K;
+      const list = groups.get(k);
+      if (list) list.push(map(row));
+      else groups.set(k, [map(row)]);
+    }
+    return groups;
+  };
+}
+
+function plainById<K extends string | number, T>(em: EntityManager, sql: (inList: string) => string, map: (row: Row) => T) {
+  const load = rowsBy<K, T>(em, sql, 'id', map);
+  return new DataLoader<K, T | null>(async (ids) => {
+    const groups = await load(ids);
+    return ids.map((id) => groups.get(id)?.[0] ?? null);
+  });
+}
+
+function plainGrouped<T>(em: EntityManager, sql: (inList: string) => string, key: string, map: (row: Row) => T) {
+  const load = rowsBy<number, T>(em, sql, key, map);
+  return new DataLoader<number, T[]>(async (ids) => {
+    const groups = await load(ids);
+    return ids.map((id) => groups.get(id) ?? []);
+  });
+}
+
+const toEscalationRow = (row: Row): EscalationRow => ({
+  id: Number(row.id),
+  reference: row.reference as string,
+  problemDescription: row.problem_description as string,
+  productArea: row.product_area as ProductArea,
+  status: row.status as EscalationStatus,
+  estimatedResolutionAt: toNullableDate(row.estimated_resolution_at),
+  submittedAt: toDate(row.submitted_at),
+  resolvedAt: toNullableDate(row.resolved_at),
+});
 
 type EntityClass<T> = new (...args: never[]) => T;
 
@@ -50,23 +143,65 @@ function groupedBy<T extends object>(
  */
 export function createLoaders(em: EntityManager) {
   return {
-    account: byId<Account, string>(em, Account, 'id'),
-    agent: byId<Agent, string>(em, Agent, 'id'),
+    // the ticket read path (lists, details, access facts): plain rows, see src/db/read-rows.ts
+    account: plainById<string, AccountName>(
+      em,
+      (ids) => `select id, username, first_name, last_name from account where id in (${ids})`,
+      (row) => ({ id: row.id as string, username: row.username as string, firstName: row.first_name as string, lastName: row.last_name as string }),
+    ),
+    agent: plainById<string, AgentName>(
+      em,
+      (ids) => `select id, display_name from agent where id in (${ids})`,
+      (row) => ({ id: row.id as string, displayName: row.display_name as string }),
+    ),
+    participantsByTicket: plainGrouped<ParticipantRow>(
+      em,
+      (ids) => `select ticket_id, account_id, role from ticket_participant where ticket_id in (${ids}) order by added_at asc, id asc`,
+      'ticket_id',
+      (row) => ({ accountId: row.account_id as string, role: row.role as ParticipantRole }),
+    ),
+    escalationByTicket: new DataLoader<number, EscalationRow | null>(async (ticketIds) => {
+      const groups = await rowsBy<number, EscalationRow & { ticketId: number }>(
+        em,
+        (ids) =>
+          `select id, ticket_id, reference, problem_description, product_area, status, estimated_resolution_at, submitted_at, resolved_at from escalation where ticket_id in (${ids})`,
+        'ticket_id',
+        (row) => ({ ...toEscalationRow(row), ticketId: Number(row.ticket_id) }),
+      )(ticketIds);
+      return ticketIds.map((id) => {
+        const found = groups.get(id)?.[0];
+        if (!found) return null;
+        const { ticketId: _ticketId, ...escalation } = found;
+        return escalation;
+      });
+    }),
+    timelineByEscalation: plainGrouped<TimelineRow>(
+      em,
+      (ids) => `select escalation_id, status, reached_at from escalation_timeline_entry where escalation_id in (${ids}) order by reached_at asc, id asc`,
+      'escalation_id',
+      (row) => ({ status: row.status as EscalationStatus, reachedAt: toDate(row.reached_at) }),
+    ),
     brand: byId<Brand, string>(em, Brand, 'id'),
     escalation: byId<Escalation, number>(em, Escalation, 'id'),
     referencesByTicket: groupedBy(em, TicketReference, 'ticket', { id: 'asc' }),
-    participantsByTicket: groupedBy(em, TicketParticipant, 'ticket', { addedAt: 'asc', id: 'asc' }),
-    messagesByTicket: groupedBy(em, Message, 'ticket', { createdAt: 'asc', id: 'asc' }),
+    messagesByTicket: plainGrouped<MessageRow>(
+      em,
+      (ids) => `select id, ticket_id, author_kind, subject, body_html, recipients, created_at from message where ticket_id in (${ids}) order by created_at asc, id asc`,
+      'ticket_id',
+      (row) => ({
+        id: Number(row.id),
+        authorKind: row.author_kind as MessageAuthorKind,
+        subject: row.subject as string,
+        bodyHtml: row.body_html as string,
+        // a JSON column: text on SQLite, already parsed by the PostgreSQL driver
+        recipients: (typeof row.recipients === 'string' ? JSON.parse(row.recipients) : (row.recipients ?? [])) as string[],
+        createdAt: toDate(row.created_at),
+      }),
+    ),
     attachmentsByMessage: groupedBy(em, Attachment, 'message', { id: 'asc' }),
     transcriptByTicket: groupedBy(em, ChatTranscriptEntry, 'ticket', { sentAt: 'asc', id: 'asc' }),
     resourcesByTicket: groupedBy(em, SharedResource, 'ticket', { sharedAt: 'asc', id: 'asc' }),
-    timelineByEscalation: groupedBy(em, EscalationTimelineEntry, 'escalation', { reachedAt: 'asc', id: 'asc' }),
     resolutionStats: createResolutionStatsLoader(em),
-    escalationByTicket: new DataLoader<number, Escalation | null>(async (ticketIds) => {
-      const rows = await em.find(Escalation, { ticket: { $in: [...ticketIds] } });
-      const map = new Map(rows.map((row) => [row.ticket.id, row]));
-      return ticketIds.map((id) => map.get(id) ?? null);
-    }),
   };
 }
 

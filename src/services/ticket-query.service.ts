@@ -3,7 +3,7 @@ import { canListOrganizationTickets, canReadTicket, canUseTicketHistory, HISTORY
 import { badUserInput, forbidden } from '../auth/errors';
 import type { Viewer } from '../auth/viewer';
 import type { Context } from '../context';
-import { Escalation, Ticket, TicketParticipant } from '../entities';
+import { Escalation, Ticket } from '../entities';
 import type { PageRequest } from '../resolvers/types/connection';
 import { SortDirection, TicketScope } from '../resolvers/types/enums';
 
@@ -122,11 +122,11 @@ export class TicketQueryService {
 
   /** Facts the access rules need, through the request's loaders. */
   async accessFacts(ticket: Ticket): Promise<TicketAccessFacts> {
-    const participants: TicketParticipant[] = await this.ctx.loaders.participantsByTicket.load(ticket.id);
+    const participants = await this.ctx.loaders.participantsByTicket.load(ticket.id);
     return {
       brandId: ticket.brand.id,
       submitterId: ticket.submitter.id,
-      participantIds: participants.map((p) => p.account.id),
+      participantIds: participants.map((p) => p.accountId),
       createdAt: ticket.createdAt,
     };
   }

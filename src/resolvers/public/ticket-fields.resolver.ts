@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import { Escalation, EscalationStatus, Message, ParticipantRole, Ticket, TicketKind } from '../../entities';
+import type { EscalationRow, MessageRow } from '../../loaders';
+import { EscalationStatus, ParticipantRole, Ticket, TicketKind } from '../../entities';
 import { estimateResolution } from '../../services/escalation-estimate.service';
 import { EstimateSource } from '../types/enums';
 import { toGlobalId } from '../types/node';
@@ -52,7 +53,7 @@ export class TicketFieldsResolver {
   @FieldResolver(() => [TicketParticipantType], { description: 'Every user associated with the ticket, submitter first (HIST-3, TKT-1).' })
   async participants(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketParticipantType[]> {
     const rows = await ctx.loaders.participantsByTicket.load(ticket.id);
-    const accounts = await ctx.loaders.account.loadMany(rows.map((p) => p.account.id));
+    const accounts = await ctx.loaders.account.loadMany(rows.map((p) => p.accountId));
     return rows.flatMap((row, i) => {
       const account = accounts[i];
       if (!account || account instanceof Error) return [];
@@ -68,7 +69,7 @@ export class TicketFieldsResolver {
   }
 
   @FieldResolver(() => EscalationType, { nullable: true, description: 'Escalation progress, when the ticket was escalated (ESC-1…4).' })
-  escalation(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<Escalation | null> {
+  escalation(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<EscalationRow | null> {
     return ctx.loaders.escalationByTicket.load(ticket.id);
   }
 
@@ -89,7 +90,7 @@ export class TicketFieldsResolver {
   }
 
   @FieldResolver(() => [MessageType], { description: 'The e-mail thread (TKT-2) or related e-mails (TKT-3, TKT-5), oldest first.' })
-  messages(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<Message[]> {
+  messages(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<MessageRow[]> {
     return ctx.loaders.messagesByTicket.load(ticket.id);
   }
 }
@@ -97,7 +98,7 @@ export class TicketFieldsResolver {
 @Resolver(() => MessageType)
 export class MessageFieldsResolver {
   @FieldResolver(() => [AttachmentType], { description: 'Attached files.' })
-  attachments(@Root() message: Message, @Ctx() ctx: Context) {
+  attachments(@Root() message: MessageRow, @Ctx() ctx: Context) {
     return ctx.loaders.attachmentsByMessage.load(message.id);
   }
 }
@@ -129,12 +130,12 @@ export class ConferenceTicketResolver {
 @Resolver(() => EscalationType)
 export class EscalationFieldsResolver {
   @FieldResolver(() => ID)
-  id(@Root() escalation: Escalation): string {
+  id(@Root() escalation: EscalationRow): string {
     return toGlobalId('Escalation', escalation.id);
   }
 
   @FieldResolver(() => [TimelineEntryType], { description: 'Statuses reached so far, in order, each with its date (ESC-2, ESC-3).' })
-  timeline(@Root() escalation: Escalation, @Ctx() ctx: Context) {
+  timeline(@Root() escalation: EscalationRow, @Ctx() ctx: Context) {
     return ctx.loaders.timelineByEscalation.load(escalation.id);
   }
 
@@ -142,7 +143,7 @@ export class EscalationFieldsResolver {
     nullable: true,
     description: 'Before RESOLVED: the date set by engineering, else an estimate from similar escalations; null when resolved or without history (ESC-4).',
   })
-  async estimatedResolution(@Root() escalation: Escalation, @Ctx() ctx: Context): Promise<EstimatedResolutionType | null> {
+  async estimatedResolution(@Root() escalation: EscalationRow, @Ctx() ctx: Context): Promise<EstimatedResolutionType | null> {
     if (escalation.status === EscalationStatus.RESOLVED) return null;
     if (escalation.estimatedResolutionAt) {
       return { date: escalation.estimatedResolutionAt, source: EstimateSource.ENGINEERING, basedOnCount: null, isEstimate: true, disclaimer: ESTIMATE_DISCLAIMER };

@@ -5,7 +5,7 @@ import { badUserInput } from '../../auth/errors';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-@ObjectType({ description: 'Relay page information.' })
+@ObjectType({ simpleResolvers: true, description: 'Relay page information.' })
 export class PageInfo {
   @Field({ description: 'More items follow the last edge.' })
   hasNextPage!: boolean;

@@ -13,7 +13,12 @@ import {
 import { EstimateSource, SortDirection, TicketOrderField } from './enums';
 import { Node, nodeTypeName, PageInfo } from './index-base';
 
-@ObjectType('TicketParticipant', { description: 'A user associated with a ticket.' })
+// `simpleResolvers: true` on every output type here: their plain fields are read with graphql-js's
+// default resolver instead of type-graphql's middleware wrapper (a list page has ~1,500 such
+// fields). None of these fields carries @Authorized or a middleware; FED-1 is applied to the ticket
+// types after the build (src/auth/fedramp-ticket-guard.ts) and still wraps every non-receipt field.
+
+@ObjectType('TicketParticipant', { simpleResolvers: true, description: 'A user associated with a ticket.' })
 export class TicketParticipantType {
   @Field({ description: 'The username.' })
   username!: string;
@@ -25,13 +30,13 @@ export class TicketParticipantType {
   role!: ParticipantRole;
 }
 
-@ObjectType('SupportRepresentative', { description: 'The support agent assigned to a ticket.' })
+@ObjectType('SupportRepresentative', { simpleResolvers: true, description: 'The support agent assigned to a ticket.' })
 export class SupportRepresentativeType {
   @Field({ description: "The representative's display name." })
   name!: string;
 }
 
-@ObjectType('SharedResource', { description: 'A link to a support resource shared during the interaction (TKT-1).' })
+@ObjectType('SharedResource', { simpleResolvers: true, description: 'A link to a support resource shared during the interaction (TKT-1).' })
 export class SharedResourceType {
   @Field({ description: 'Title of the resource.' })
   title!: string;
@@ -43,7 +48,7 @@ export class SharedResourceType {
   sharedAt!: Date;
 }
 
-@ObjectType('TicketAttachment', { description: 'A file attached to a message.' })
+@ObjectType('TicketAttachment', { simpleResolvers: true, description: 'A file attached to a message.' })
 export class AttachmentType {
   @Field({ description: 'The file name as uploaded.' })
   fileName!: string;
@@ -55,7 +60,7 @@ export class AttachmentType {
   sizeBytes!: number;
 }
 
-@ObjectType('TicketMessage', { description: 'One e-mail of a ticket thread (TKT-2).' })
+@ObjectType('TicketMessage', { simpleResolvers: true, description: 'One e-mail of a ticket thread (TKT-2).' })
 export class MessageType {
   @Field(() => MessageAuthorKind, { description: 'Customer or support agent.' })
   authorKind!: MessageAuthorKind;
@@ -73,7 +78,7 @@ export class MessageType {
   createdAt!: Date;
 }
 
-@ObjectType('ChatTranscriptEntry', { description: 'One line of a chat transcript (TKT-5).' })
+@ObjectType('ChatTranscriptEntry', { simpleResolvers: true, description: 'One line of a chat transcript (TKT-5).' })
 export class TranscriptEntryType {
   @Field(() => TranscriptAuthorKind, { description: 'Who wrote the line.' })
   authorKind!: TranscriptAuthorKind;
@@ -88,7 +93,7 @@ export class TranscriptEntryType {
   sentAt!: Date;
 }
 
-@ObjectType('TicketReference', { description: 'An earlier ticket or escalation a request referred to when it was raised (FUP-5).' })
+@ObjectType('TicketReference', { simpleResolvers: true, description: 'An earlier ticket or escalation a request referred to when it was raised (FUP-5).' })
 export class TicketReferenceType {
   @Field(() => Int, { nullable: true, description: 'Number of the referenced ticket.' })
   ticketNumber?: number | null;
@@ -97,7 +102,7 @@ export class TicketReferenceType {
   escalationReference?: string | null;
 }
 
-@ObjectType('EscalationTimelineEntry', { description: 'A status an escalation reached, and when (ESC-2).' })
+@ObjectType('EscalationTimelineEntry', { simpleResolvers: true, description: 'A status an escalation reached, and when (ESC-2).' })
 export class TimelineEntryType {
   @Field(() => EscalationStatus, { description: 'The status reached.' })
   status!: EscalationStatus;
@@ -106,7 +111,7 @@ export class TimelineEntryType {
   reachedAt!: Date;
 }
 
-@ObjectType('EstimatedResolution', { description: 'An estimated resolution date: never a guarantee (ESC-4).' })
+@ObjectType('EstimatedResolution', { simpleResolvers: true, description: 'An estimated resolution date: never a guarantee (ESC-4).' })
 export class EstimatedResolutionType {
   @Field({ description: 'The estimated date.' })
   date!: Date;
@@ -124,7 +129,7 @@ export class EstimatedResolutionType {
   disclaimer!: string;
 }
 
-@ObjectType('Escalation', { implements: Node, description: 'A ticket handed to engineering (ESC-1…4).' })
+@ObjectType('Escalation', { simpleResolvers: true, implements: Node, description: 'A ticket handed to engineering (ESC-1…4).' })
 export class EscalationType {
   @Field(() => ID, { description: 'Opaque global id.' })
   id!: string;
@@ -189,19 +194,19 @@ export abstract class TicketInterface {
   closedAt?: Date | null;
 }
 
-@ObjectType('EmailTicket', { implements: [Node, TicketInterface], description: 'A ticket raised by e-mail; shows the whole thread (TKT-2).' })
+@ObjectType('EmailTicket', { simpleResolvers: true, implements: [Node, TicketInterface], description: 'A ticket raised by e-mail; shows the whole thread (TKT-2).' })
 export class EmailTicketType {}
 
-@ObjectType('PhoneTicket', { implements: [Node, TicketInterface], description: 'A phone callback ticket; no transcript, related e-mails only (TKT-3).' })
+@ObjectType('PhoneTicket', { simpleResolvers: true, implements: [Node, TicketInterface], description: 'A phone callback ticket; no transcript, related e-mails only (TKT-3).' })
 export class PhoneTicketType {}
 
-@ObjectType('ChatTicket', { implements: [Node, TicketInterface], description: 'A chat ticket with its transcript (TKT-5).' })
+@ObjectType('ChatTicket', { simpleResolvers: true, implements: [Node, TicketInterface], description: 'A chat ticket with its transcript (TKT-5).' })
 export class ChatTicketType {}
 
-@ObjectType('ConferenceTicket', { implements: [Node, TicketInterface], description: 'A scheduled conference call (TKT-4).' })
+@ObjectType('ConferenceTicket', { simpleResolvers: true, implements: [Node, TicketInterface], description: 'A scheduled conference call (TKT-4).' })
 export class ConferenceTicketType {}
 
-@ObjectType('ConferenceCall', { description: 'Scheduled call details (TKT-4).' })
+@ObjectType('ConferenceCall', { simpleResolvers: true, description: 'Scheduled call details (TKT-4).' })
 export class ConferenceCallType {
   @Field({ description: 'The scheduled start (UTC).' })
   scheduledAt!: Date;
@@ -219,7 +224,7 @@ export class ConferenceCallType {
   screenShare!: boolean;
 }
 
-@ObjectType('PhoneCallDetails', { description: 'What the phone request asked for (CON-7).' })
+@ObjectType('PhoneCallDetails', { simpleResolvers: true, description: 'What the phone request asked for (CON-7).' })
 export class PhoneDetailsType {
   @Field({ description: 'E.164 phone number.' })
   number!: string;
@@ -237,7 +242,7 @@ export class PhoneDetailsType {
   recordingConsent!: boolean;
 }
 
-@ObjectType('TicketEdge', { description: 'A ticket in a connection.' })
+@ObjectType('TicketEdge', { simpleResolvers: true, description: 'A ticket in a connection.' })
 export class TicketEdge {
   @Field({ description: 'Cursor of this edge.' })
   cursor!: string;
@@ -246,7 +251,7 @@ export class TicketEdge {
   node!: object;
 }
 
-@ObjectType('TicketConnection', { description: 'A page of tickets.' })
+@ObjectType('TicketConnection', { simpleResolvers: true, description: 'A page of tickets.' })
 export class TicketConnection {
   @Field(() => [TicketEdge], { description: 'The tickets of this page.' })
   edges!: TicketEdge[];
