@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { signLocalToken } from '../src/auth/token';
 import { onQuery } from '../src/db/orm';
 import { applicationStatusChanged } from '../src/realtime/events';
-import { SLOW_CONSUMER_CLOSE_CODE, startSubscriptionServer, type SubscriptionServer } from '../src/realtime/ws-server';
+import { MAX_INCOMING_MESSAGE_BYTES, SLOW_CONSUMER_CLOSE_CODE, startSubscriptionServer, type SubscriptionServer } from '../src/realtime/ws-server';
 import { buildPublicSchema } from '../src/schema';
 import { Fixtures } from './utils/fixtures';
 import { DATABASE_TARGETS, ok, startTestServer, TEST_SECRET, type TestServer } from './utils/harness';
@@ -111,6 +111,14 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
     await socket.init();
     await socket.send({ type: 'connection_init', payload: {} });
     expect((await socket.closed).code).toBe(4429);
+  });
+
+  it('a message larger than 1 MB closes the socket with 1009 before it is parsed', async () => {
+    const socket = raw();
+    await socket.init();
+    const query = `${STATUS_CHANGED} # ${'x'.repeat(MAX_INCOMING_MESSAGE_BYTES)}`;
+    await socket.send({ id: 'big', type: 'subscribe', payload: { query } });
+    expect((await socket.closed).code).toBe(1009);
   });
 
   it('4409: a subscribe reusing an active operation id closes the socket', async () => {

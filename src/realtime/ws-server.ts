@@ -25,6 +25,13 @@ export const KEEP_ALIVE_MS = 12_000;
  * closed with 1013 (Try Again Later; graphql-ws clients retry it) instead of growing server memory.
  */
 export const MAX_SEND_BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * The largest message a client may send, as for an HTTP request body (1 MB). ws's own default is
+ * 100 MiB, which a single socket could use to make the server buffer and parse that much; a larger
+ * message closes the socket with 1009 (Message Too Big).
+ */
+export const MAX_INCOMING_MESSAGE_BYTES = 1024 * 1024;
 /** Close code for a client that does not read its messages (RFC 6455 1013 "Try Again Later"). */
 export const SLOW_CONSUMER_CLOSE_CODE = 1013;
 /** How many recent events keep their shared per-event context for subscribers still busy with older events. */
@@ -111,7 +118,7 @@ function sharedDocuments(parseWith: (source: string | Source) => DocumentNode, v
  * in-flight deliveries). See docs/realtime.md.
  */
 export function startSubscriptionServer(opts: SubscriptionServerOptions): SubscriptionServer {
-  const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path });
+  const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path, maxPayload: MAX_INCOMING_MESSAGE_BYTES });
   const runtime: RealtimeRuntime = {
     inflight: new InflightDeliveries(),
     queues: new QueueFanout(opts.rootEm, opts.contextOptions?.settings ?? DEFAULT_SUPPORT_SETTINGS),
