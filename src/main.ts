@@ -20,8 +20,8 @@ async function main(): Promise<void> {
   const server = await startServer(config, { orm, logger });
   logger.info({ url: server.url, internalUrl: `http://localhost:${server.port}/internal/graphql` }, 'Customer Success Hub API ready');
   if (config.auth.kind === 'secret' && config.seedDemoData && !config.production) {
-    // for people, not log collectors: plain lines
-    console.log('Demo bearer tokens (valid 30 days):');
+    // for people, not log collectors: plain lines, written at once so log lines cannot interleave
+    const lines = [`GraphQL: ${server.url} (HTTP and WebSocket)`, 'Demo bearer tokens (valid 30 days):'];
     for (const identity of DEMO_IDENTITIES) {
       const token = await signLocalToken(config.auth.secret, identity.subject, {
         scopes: identity.scopes,
@@ -29,8 +29,9 @@ async function main(): Promise<void> {
         audience: config.auth.audience,
       });
       const endpoint = identity.scopes.length ? '/internal/graphql' : '/graphql';
-      console.log(`  ${identity.label.padEnd(22)} ${endpoint.padEnd(18)} ${token}`);
+      lines.push(`  ${identity.label.padEnd(22)} ${endpoint.padEnd(18)} ${token}`);
     }
+    console.log(lines.join('\n'));
   }
 
   /**
