@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionException } from '@mikro-orm/core';
 import { isDatabaseUnavailable } from '../src/observability';
-import { startTestServer, type DatabaseTarget, type TestServer } from './utils/harness';
+import { startTestServer, existingDatabase, type TestServer } from './utils/harness';
+import { sparePort } from './utils/net';
 
 /**
  * Runs where PostgreSQL is part of the test set-up (TEST_DATABASE_URL set, as in CI): the test starts
@@ -17,14 +17,6 @@ const PG_BIN = process.env.PG_BIN ?? '/usr/local/bin';
 
 function spawnAsPostgres(cmd: string, args: string[]): string {
   return execFileSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, cmd), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-async function sparePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 interface Sample {
@@ -63,11 +55,7 @@ if (process.env.TEST_DATABASE_URL) describe('PostgreSQL restarted under load', (
     spawnAsPostgres('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
     port = await sparePort();
     startPg();
-    const target: DatabaseTarget = {
-      name: 'postgresql',
-      create: async () => ({ database: { kind: 'postgresql', url: `postgres://postgres@127.0.0.1:${port}/postgres` }, drop: async () => {} }),
-    };
-    t = await startTestServer(target);
+    t = await startTestServer(existingDatabase({ kind: 'postgresql', url: `postgres://postgres@127.0.0.1:${port}/postgres` }));
   }, 60_000);
 
   afterAll(async () => {

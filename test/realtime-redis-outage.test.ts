@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransportErrorCode } from '../src/realtime/delivery';
 import { Fixtures } from './utils/fixtures';
-import { ok, startTestServer, type DatabaseTarget, type TestServer } from './utils/harness';
+import { ok, startTestServer, existingDatabase, type TestServer } from './utils/harness';
 import { Live, sleep, WsClients } from './utils/ws';
-
-/** A port nobody listens on right now. */
-async function sparePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { sparePort } from './utils/net';
 
 /** Resolves once something accepts connections on the port (throws after `ms`). */
 async function listening(port: number, ms = 10_000): Promise<void> {
@@ -65,7 +57,7 @@ describe('RT-4: a Redis outage degrades to errors the client can act on and reco
     redis = await startRedis(port);
     // both instances share one SQLite file; the suite removes it
     dir = mkdtempSync(join(tmpdir(), 'hub-outage-'));
-    const shared: DatabaseTarget = { name: 'sqlite', create: async () => ({ database: { kind: 'sqlite', path: join(dir, 'hub.sqlite') }, drop: async () => {} }) };
+    const shared = existingDatabase({ kind: 'sqlite', path: join(dir, 'hub.sqlite') });
     const overrides = { redisUrl: `redis://127.0.0.1:${port}`, redisNamespace: 'outage-test' };
     a = await startTestServer(shared, overrides);
     b = await startTestServer(shared, overrides);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fixtures } from './utils/fixtures';
-import { DATABASE_TARGETS, ok, startTestServer, type DatabaseTarget, type TestServer } from './utils/harness';
+import { DATABASE_TARGETS, ok, startTestServer, existingDatabase, type TestServer } from './utils/harness';
 import { Live, sleep, WsClients } from './utils/ws';
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
@@ -19,7 +19,7 @@ describe.skipIf(Boolean(reason))('RT-4: events reach subscribers on any instance
     // both instances share one database: the first creates it, the second reuses it, the suite drops it
     const created = await POSTGRES!.create();
     drop = created.drop;
-    const shared: DatabaseTarget = { name: 'postgresql', create: async () => ({ database: created.database, drop: async () => {} }) };
+    const shared = existingDatabase(created.database);
     const overrides = { redisUrl: REDIS_URL, redisNamespace: namespace };
     a = await startTestServer(shared, overrides);
     b = await startTestServer(shared, overrides);

@@ -48,6 +48,14 @@ function postgresTarget(adminUrl: string): DatabaseTarget {
   };
 }
 
+/**
+ * A database that already exists and outlives the servers started on it (several instances on one
+ * database, or one the test itself starts and stops): the target never drops it.
+ */
+export function existingDatabase(database: DatabaseConfig): DatabaseTarget {
+  return { name: database.kind, create: async () => ({ database, drop: async () => {} }) };
+}
+
 /** SQLite, plus PostgreSQL when TEST_DATABASE_URL is set (CI sets it). */
 export const DATABASE_TARGETS: DatabaseTarget[] = [sqliteTarget, ...(process.env.TEST_DATABASE_URL ? [postgresTarget(process.env.TEST_DATABASE_URL)] : [])];
 
