@@ -39,7 +39,6 @@ export interface StartOptions {
   orm?: Orm;
   /** Clock for time-dependent rules. */
   now?: () => Date;
-  log?: (message: string) => void;
   /** Structured logger; defaults to one at `config.http.logLevel` (silent under vitest). */
   logger?: Logger;
   /** PREF-5: how often this instance applies due e-mail preference changes; 0 turns the timer off. */
@@ -150,7 +149,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const subscriptions = startSubscriptionServer({ httpServer, path: '/graphql', schema: publicSchema, rootEm: orm.em, verify, contextOptions: { now: opts.now, settings: config.support, events }, operationLimits: limits.subscriptions });
 
   // RT-4: with REDIS_URL, events reach subscribers on every instance
-  const redisBridge = config.redisUrl ? bridgeToRedis(events, config.redisUrl, { namespace: config.redisNamespace ?? 'hub', log: opts.log ?? ((message) => logger.warn({ component: 'redis-bridge' }, message)) }) : undefined;
+  const redisBridge = config.redisUrl ? bridgeToRedis(events, config.redisUrl, { namespace: config.redisNamespace ?? 'hub', log: (message) => logger.warn({ component: 'redis-bridge' }, message) }) : undefined;
   await redisBridge?.ready.catch(() => undefined);
   await limits.ready;
 
@@ -161,7 +160,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const preferenceInterval = opts.preferenceJobIntervalMs ?? 60_000;
   const preferenceTimer = preferenceInterval > 0
     ? setInterval(() => {
-        applyDuePreferenceChanges(orm.em, opts.now?.() ?? new Date()).catch((error) => (opts.log ? opts.log(`preference job failed: ${String(error)}`) : logger.error({ err: error }, 'preference job failed')));
+        applyDuePreferenceChanges(orm.em, opts.now?.() ?? new Date()).catch((error) => logger.error({ err: error }, 'preference job failed'));
       }, preferenceInterval)
     : undefined;
   preferenceTimer?.unref();

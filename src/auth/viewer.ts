@@ -34,28 +34,30 @@ export type Viewer = CustomerViewer | AgentViewer | IntegrationViewer | Anonymou
 
 export const ANONYMOUS: AnonymousViewer = { kind: 'anonymous' };
 
+/** Which kind of caller a verified token names; the scopes decide, as for the endpoints. */
+export function tokenKind(token: VerifiedToken): 'integration' | 'agent' | 'customer' {
+  if (token.scopes.includes(INTEGRATION_SCOPE)) return 'integration';
+  if (token.scopes.includes(AGENT_SCOPE)) return 'agent';
+  return 'customer';
+}
+
+/** A customer viewer from an account read with its brand: role and FedRAMP come from the database. */
+export function customerViewerOf(account: Account): CustomerViewer {
+  const brand = account.brand.getEntity();
+  return { kind: 'customer', account, brand, accountId: account.id, brandId: brand.id, role: account.role, isFedramp: brand.fedramp };
+}
+
 /**
  * Turns a verified token into a viewer by reading the database. Returns undefined when the subject
  * is unknown (a token for a deleted account must not keep working).
  */
 export async function resolveViewer(em: EntityManager, token: VerifiedToken): Promise<Viewer | undefined> {
-  if (token.scopes.includes(INTEGRATION_SCOPE)) {
-    return { kind: 'integration', subject: token.subject };
-  }
-  if (token.scopes.includes(AGENT_SCOPE)) {
+  const kind = tokenKind(token);
+  if (kind === 'integration') return { kind: 'integration', subject: token.subject };
+  if (kind === 'agent') {
     const agent = await em.findOne(Agent, { id: token.subject });
     return agent ? { kind: 'agent', agent, agentId: agent.id } : undefined;
   }
   const account = await em.findOne(Account, { id: token.subject }, { populate: ['brand'] });
-  if (!account) return undefined;
-  const brand = account.brand.getEntity();
-  return {
-    kind: 'customer',
-    account,
-    brand,
-    accountId: account.id,
-    brandId: brand.id,
-    role: account.role,
-    isFedramp: brand.fedramp,
-  };
+  return account ? customerViewerOf(account) : undefined;
 }

@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import DataLoader from 'dataloader';
 import type { TicketAccessFacts } from '../auth/ticket-access';
-import { AGENT_SCOPE, INTEGRATION_SCOPE, type VerifiedToken } from '../auth/token';
-import type { Viewer } from '../auth/viewer';
+import type { VerifiedToken } from '../auth/token';
+import { customerViewerOf, tokenKind, type Viewer } from '../auth/viewer';
 import { Account, Agent, Brand, BrandRole, Ticket, TicketParticipant } from '../entities';
 
 /** Who a subscriber is, by id only (`customer:<account>`, `agent:<agent>`, `integration:<subject>`): re-read per event. */
@@ -11,9 +11,7 @@ export type ViewerKey = string;
 
 /** The key of a verified token's subject, decided exactly like `resolveViewer` decides the kind. */
 export function viewerKeyOfToken(token: VerifiedToken): ViewerKey {
-  if (token.scopes.includes(INTEGRATION_SCOPE)) return `integration:${token.subject}`;
-  if (token.scopes.includes(AGENT_SCOPE)) return `agent:${token.subject}`;
-  return `customer:${token.subject}`;
+  return `${tokenKind(token)}:${token.subject}`;
 }
 
 /** The key of a viewer already read (null for anonymous). */
@@ -38,10 +36,7 @@ export async function loadViewers(em: EntityManager, keys: readonly ViewerKey[])
     agentIds.length ? em.find(Agent, { id: { $in: agentIds } }) : [],
   ]);
   const byKey = new Map<ViewerKey, Viewer>();
-  for (const account of accounts) {
-    const brand = account.brand.getEntity();
-    byKey.set(`customer:${account.id}`, { kind: 'customer', account, brand, accountId: account.id, brandId: brand.id, role: account.role, isFedramp: brand.fedramp });
-  }
+  for (const account of accounts) byKey.set(`customer:${account.id}`, customerViewerOf(account));
   for (const agent of agents) byKey.set(`agent:${agent.id}`, { kind: 'agent', agent, agentId: agent.id });
   return keys.map((key) => (key.startsWith('integration:') ? { kind: 'integration', subject: key.slice('integration:'.length) } : byKey.get(key)));
 }
