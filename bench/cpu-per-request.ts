@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signLocalToken } from '../src/auth/token';
@@ -14,6 +15,8 @@ import { ONE_TICKET, ORGANIZATION_TICKETS } from './read';
  * CPU time per request, sequential, in process (`node dist/bench/cpu-per-request.js [runs]`): less
  * sensitive to the load of a shared machine than req/s under concurrency. Prints the median over
  * rounds of `BENCH_CPU_REQUESTS` (default 40) requests for read cases (a) and (b).
+ * `BENCH_CPU_PROFILE=dir` also writes a V8 CPU profile of the measured rounds only (after warm-up,
+ * no start-up noise) per case to `dir/<case>.cpuprofile`, for `profile-summary.js`.
  */
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 5);
@@ -36,12 +39,25 @@ async function main(): Promise<void> {
         if (res.status !== 200 || json.errors) throw new Error(`answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
       };
       for (let i = 0; i < 20; i++) await call(); // warm-up
+      const profileDir = process.env.BENCH_CPU_PROFILE;
+      const session = profileDir ? new Session() : null;
+      if (session) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
       const figures: number[] = [];
       for (let r = 0; r < rounds; r++) {
         const start = process.cpuUsage();
         for (let i = 0; i < perRound; i++) await call();
         const used = process.cpuUsage(start);
         figures.push((used.user + used.system) / 1000 / perRound);
+      }
+      if (session && profileDir) {
+        const { profile } = await session.post('Profiler.stop');
+        mkdirSync(profileDir, { recursive: true });
+        writeFileSync(join(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
+        session.disconnect();
       }
       figures.sort((x, y) => x - y);
       console.log(`(${name}) CPU per request: median ${figures[Math.floor(figures.length / 2)].toFixed(1)} ms (rounds ${figures.map((f) => f.toFixed(1)).join(', ')})`);

@@ -1,5 +1,6 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -45,6 +46,17 @@ export interface StartOptions {
   preferenceJobIntervalMs?: number;
 }
 
+/** `cache-control: no-store` on every GraphQL answer: they depend on the caller and must never sit in a shared cache. */
+const NO_STORE: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
+
 /**
  * Wires HTTP, both GraphQL schemas, health endpoints and shutdown. No business logic lives here.
  */
@@ -89,7 +101,9 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       includeStacktraceInErrorResponses: !config.production,
       // shutdown is ordered by the caller (src/main.ts: readiness off, then close): Apollo must not stop on its own
       stopOnTerminationSignals: false,
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }), observabilityPlugin(name), limits.plugin()],
+      // answers are per caller: `no-store` on every one, set here rather than by Apollo's cache-control
+      // plugin, which would wrap every field resolver of the schema to compute hints nobody uses
+      plugins: [ApolloServerPluginCacheControlDisabled(), NO_STORE, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }), observabilityPlugin(name), limits.plugin()],
       validationRules: limits.validationRules,
       parseOptions: limits.parseOptions,
       // coded errors pass; validation → BAD_USER_INPUT; the unexpected is logged and masked (src/observability/errors.ts)

@@ -18,9 +18,14 @@ export function onQuery(listener: QueryListener): () => void {
   return () => queryListeners.delete(listener);
 }
 
+/** Tells the listeners about a statement sent outside the ORM (src/db/read-rows.ts). */
+export function notifyQuery(sql: string): void {
+  for (const listener of queryListeners) listener(sql);
+}
+
 class HubLogger extends DefaultLogger {
   override logQuery(context: { query: string } & Parameters<DefaultLogger['logQuery']>[0]): void {
-    for (const listener of queryListeners) listener(context.query);
+    notifyQuery(context.query);
     super.logQuery(context);
   }
 }

@@ -1,23 +1,106 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { createHash } from 'node:crypto';
+import { notifyQuery } from './orm';
 
 /**
  * Read-only SQL for the hot read path (ticket lists and details): plain rows instead of managed
  * entities. The ORM builds each query through its query builder and turns every row into a tracked
  * entity with references for its relations; for the few columns a list shows that was most of the
- * CPU a request cost (docs/performance.md). These statements go through the request's own
- * connection (and transaction, when there is one), so they are logged and counted like any other.
+ * CPU a request cost (docs/performance.md).
+ *
+ * Outside a transaction the statement goes straight to a pooled driver connection, skipping the
+ * query builder's runner: on SQLite through a cache of prepared statements (preparing a statement
+ * costs more than running these small ones), on PostgreSQL as a named prepared statement. Inside a
+ * transaction it runs on the transaction's connection through the ORM, so it sees uncommitted
+ * writes. Either way every statement is reported to the `onQuery` listeners (statement-count tests).
  */
 export type Row = Record<string, unknown>;
 
-/** Runs one read-only statement with `?` placeholders on the entity manager's connection. */
-export function selectRows<T = Row>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
-  const conn = (em as unknown as { getConnection(): { execute(sql: string, params: unknown[], method: 'all', ctx?: unknown): Promise<T[]> } }).getConnection();
-  return conn.execute(sql, [...params], 'all', em.getTransactionContext());
+/** The parts of knex's client the fast path uses (the pool MikroORM's connection already owns). */
+interface PoolClient {
+  dialect: string;
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(connection: unknown): Promise<unknown>;
+}
+
+interface SqliteStatement {
+  all(...params: unknown[]): Row[];
+}
+interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+}
+interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
+}
+
+/** Distinct statement texts kept prepared per connection; loaders' `in (…)` lists vary in length, so it is bounded. */
+const STATEMENT_CACHE_SIZE = 500;
+const sqliteStatements = new WeakMap<object, Map<string, SqliteStatement>>();
+/** `?` placeholders → `$n`, and a stable statement name, per SQL text (PostgreSQL). */
+const pgTexts = new Map<string, { name: string; text: string }>();
+
+function sqliteStatement(db: SqliteDatabase, sql: string): SqliteStatement {
+  let cache = sqliteStatements.get(db);
+  if (!cache) sqliteStatements.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) {
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+    statement = db.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
+}
+
+function pgStatement(sql: string): { name: string; text: string } {
+  let found = pgTexts.get(sql);
+  if (!found) {
+    // the name derives from the text: the same statement keeps its name when the map is rebuilt, and
+    // each connection prepares it once (in-lists come in few lengths, see `inListParams`)
+    if (pgTexts.size >= STATEMENT_CACHE_SIZE) pgTexts.clear();
+    let n = 0;
+    const name = `hub_read_${createHash('sha1').update(sql).digest('base64url')}`;
+    found = { name, text: sql.replace(/\?/g, () => `$${++n}`) };
+    pgTexts.set(sql, found);
+  }
+  return found;
+}
+
+/** Runs one read-only statement with `?` placeholders (and no other `?` in its text). */
+export async function selectRows<T = Row>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
+  const connection = (em as unknown as { getConnection(): { getKnex(): { client: PoolClient }; execute(sql: string, params: unknown[], method: 'all', ctx?: unknown): Promise<T[]> } }).getConnection();
+  const trx = em.getTransactionContext();
+  if (trx) return connection.execute(sql, [...params], 'all', trx);
+  const client = connection.getKnex().client;
+  notifyQuery(sql);
+  const raw = await client.acquireConnection();
+  try {
+    if (client.dialect === 'postgresql') {
+      const { name, text } = pgStatement(sql);
+      return (await (raw as PgClient).query({ name, text, values: [...params] })).rows as T[];
+    }
+    return sqliteStatement(raw as SqliteDatabase, sql).all(...params) as T[];
+  } finally {
+    await client.releaseConnection(raw);
+  }
 }
 
 /** `?, ?, …` for an `in (…)` list. */
 export function placeholders(count: number): string {
   return new Array(count).fill('?').join(', ');
+}
+
+/**
+ * The values of an `in (…)` list padded to the next power of two by repeating the last one: the
+ * answer is the same, and a loader's statement comes in a handful of texts (prepared once each)
+ * instead of one per batch size.
+ */
+export function inListParams<T>(values: readonly T[]): T[] {
+  if (values.length === 0) return [];
+  let size = 1;
+  while (size < values.length) size *= 2;
+  const padded = [...values];
+  while (padded.length < size) padded.push(values[values.length - 1]);
+  return padded;
 }
 
 /** A datetime column as the driver returns it: a Date (PostgreSQL) or epoch milliseconds (SQLite). */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
-import { placeholders, selectRows, toDate, toNullableDate, type Row } from '../db/read-rows';
+import { inListParams, placeholders, selectRows, toDate, toNullableDate, type Row } from '../db/read-rows';
 import { createResolutionStatsLoader } from '../services/escalation-estimate.service';
 import {
   Attachment,
@@ -68,7 +68,8 @@ export interface TimelineRow {
  */
 function rowsBy<K extends string | number, T>(em: EntityManager, sql: (inList: string) => string, key: string, map: (row: Row) => T) {
   return async (ids: readonly K[]): Promise<Map<K, T[]>> => {
-    const rows = await selectRows(em, sql(placeholders(ids.length)), ids);
+    const values = inListParams(ids);
+    const rows = await selectRows(em, sql(placeholders(values.length)), values);
     const groups = new Map<K, T[]>();
     for (const row of rows) {
       // PostgreSQL and SQLite both give integer keys as numbers; string keys stay strings
@@ -181,6 +182,7 @@ export function createLoaders(em: EntityManager) {
       'escalation_id',
       (row) => ({ status: row.status as EscalationStatus, reachedAt: toDate(row.reached_at) }),
     ),
+    ticketDescription: plainById<number, string>(em, (ids) => `select id, description from ticket where id in (${ids})`, (row) => row.description as string),
     brand: byId<Brand, string>(em, Brand, 'id'),
     escalation: byId<Escalation, number>(em, Escalation, 'id'),
     referencesByTicket: groupedBy(em, TicketReference, 'ticket', { id: 'asc' }),

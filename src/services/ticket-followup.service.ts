@@ -12,6 +12,7 @@ import {
   type TicketActionFacts,
 } from '../auth/ticket-actions';
 import type { Context } from '../context';
+import type { TicketView } from '../db/ticket-rows';
 import { Account, Attachment, Message, MessageAuthorKind, ProxyAccessChange, Ticket, TicketFeedback, TicketStatus } from '../entities';
 import { ticketActionLoaders } from '../loaders/ticket-actions.loaders';
 import { ticketUpdated, type TicketChange } from '../realtime/events';
@@ -64,7 +65,7 @@ export class TicketFollowupService {
   }
 
   /** The facts every action rule needs, through loaders. */
-  async facts(ticket: Ticket): Promise<TicketActionFacts> {
+  async facts(ticket: TicketView): Promise<TicketActionFacts> {
     const loaders = ticketActionLoaders(this.ctx);
     const [access, messageCount, feedback] = await Promise.all([
       this.query.accessFacts(ticket),
@@ -234,7 +235,7 @@ export class TicketFollowupService {
   }
 
   /** PRX-3: the viewer's effective proxy access on a ticket, with its history. */
-  async proxyAccessOf(ticket: Ticket, account: Account) {
+  async proxyAccessOf(ticket: TicketView, account: Account) {
     const changes = await ticketActionLoaders(this.ctx).proxyChanges.load(ticket.id);
     return { ...effectiveProxyAccess(account.supportAccessGranted, changes), history: changes };
   }

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
+import type { TicketView } from '../../db/ticket-rows';
 import { ProductArea, SupportLanguage, Ticket } from '../../entities';
 import { EnterpriseService } from '../../services/enterprise.service';
 import { ContactUnavailableError, TicketCreateService } from '../../services/ticket-create.service';
@@ -33,7 +34,7 @@ async function createPayload(body: () => Promise<Ticket>): Promise<CreateTicketP
   }
 }
 
-function verificationOf(ticket: Ticket): EnterpriseVerificationType {
+function verificationOf(ticket: TicketView): EnterpriseVerificationType {
   return {
     enterprise: ticket.enterprise,
     awaitingVerification: ticket.awaitingVerification,
@@ -99,7 +100,7 @@ export class ContactResolver {
 @Resolver(() => PhoneTicketType)
 export class PhoneTicketCallbackResolver {
   @FieldResolver(() => CallbackQueueStatusType, { nullable: true, description: 'Position, estimated wait and English fallback offer while the callback is pending (PHN-2, PHN-3).' })
-  callbackStatus(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<QueueStatus | null> {
+  callbackStatus(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<QueueStatus | null> {
     return new TicketCreateService(ctx).callbackStatus(ticket.id);
   }
 }
@@ -108,7 +109,7 @@ export class PhoneTicketCallbackResolver {
 @Resolver(() => EmailTicketType)
 export class EmailTicketEnterpriseResolver {
   @FieldResolver(() => EnterpriseVerificationType, { description: 'Enterprise Support handling and the ENT-5 verification state.' })
-  enterpriseVerification(@Root() ticket: Ticket): EnterpriseVerificationType {
+  enterpriseVerification(@Root() ticket: TicketView): EnterpriseVerificationType {
     return verificationOf(ticket);
   }
 }

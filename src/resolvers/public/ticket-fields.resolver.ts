@@ -1,7 +1,8 @@
 import { Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import type { EscalationRow, MessageRow } from '../../loaders';
-import { EscalationStatus, ParticipantRole, Ticket, TicketKind } from '../../entities';
+import type { TicketView } from '../../db/ticket-rows';
+import { EscalationStatus, ParticipantRole, TicketKind } from '../../entities';
 import { estimateResolution } from '../../services/escalation-estimate.service';
 import { EstimateSource } from '../types/enums';
 import { toGlobalId } from '../types/node';
@@ -30,28 +31,33 @@ const ESTIMATE_DISCLAIMER = 'Estimated date, not guaranteed.';
 @Resolver(() => TicketInterface)
 export class TicketFieldsResolver {
   @FieldResolver(() => ID)
-  id(@Root() ticket: Ticket): string {
+  id(@Root() ticket: TicketView): string {
     return toGlobalId('Ticket', ticket.id);
   }
 
   @FieldResolver(() => Int)
-  number(@Root() ticket: Ticket): number {
+  number(@Root() ticket: TicketView): number {
     return ticket.id;
   }
 
   @FieldResolver(() => TicketKind)
-  type(@Root() ticket: Ticket): TicketKind {
+  type(@Root() ticket: TicketView): TicketKind {
     return ticket.kind;
   }
 
+  @FieldResolver(() => String)
+  async description(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<string> {
+    return ticket.description ?? (await ctx.loaders.ticketDescription.load(ticket.id)) ?? '';
+  }
+
   @FieldResolver(() => TicketParticipantType, { description: 'The user who submitted the ticket.' })
-  async submitter(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketParticipantType> {
+  async submitter(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<TicketParticipantType> {
     const account = await ctx.loaders.account.load(ticket.submitter.id);
     return { username: account!.username, displayName: `${account!.firstName} ${account!.lastName}`, role: ParticipantRole.SUBMITTER };
   }
 
   @FieldResolver(() => [TicketParticipantType], { description: 'Every user associated with the ticket, submitter first (HIST-3, TKT-1).' })
-  async participants(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketParticipantType[]> {
+  async participants(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<TicketParticipantType[]> {
     const rows = await ctx.loaders.participantsByTicket.load(ticket.id);
     const accounts = await ctx.loaders.account.loadMany(rows.map((p) => p.accountId));
     return rows.flatMap((row, i) => {
@@ -62,24 +68,24 @@ export class TicketFieldsResolver {
   }
 
   @FieldResolver(() => SupportRepresentativeType, { nullable: true, description: 'The assigned support representative.' })
-  async assignee(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<SupportRepresentativeType | null> {
+  async assignee(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<SupportRepresentativeType | null> {
     if (!ticket.assignee) return null;
     const agent = await ctx.loaders.agent.load(ticket.assignee.id);
     return agent ? { name: agent.displayName } : null;
   }
 
   @FieldResolver(() => EscalationType, { nullable: true, description: 'Escalation progress, when the ticket was escalated (ESC-1…4).' })
-  escalation(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<EscalationRow | null> {
+  escalation(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<EscalationRow | null> {
     return ctx.loaders.escalationByTicket.load(ticket.id);
   }
 
   @FieldResolver(() => [SharedResourceType], { description: 'Support resources shared during the interaction (TKT-1).' })
-  sharedResources(@Root() ticket: Ticket, @Ctx() ctx: Context) {
+  sharedResources(@Root() ticket: TicketView, @Ctx() ctx: Context) {
     return ctx.loaders.resourcesByTicket.load(ticket.id);
   }
 
   @FieldResolver(() => [TicketReferenceType], { description: 'Earlier tickets and escalations this request referred to (FUP-5).' })
-  async references(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketReferenceType[]> {
+  async references(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<TicketReferenceType[]> {
     const rows = await ctx.loaders.referencesByTicket.load(ticket.id);
     return Promise.all(
       rows.map(async (row) => ({
@@ -90,7 +96,7 @@ export class TicketFieldsResolver {
   }
 
   @FieldResolver(() => [MessageType], { description: 'The e-mail thread (TKT-2) or related e-mails (TKT-3, TKT-5), oldest first.' })
-  messages(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<MessageRow[]> {
+  messages(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<MessageRow[]> {
     return ctx.loaders.messagesByTicket.load(ticket.id);
   }
 }
@@ -106,7 +112,7 @@ export class MessageFieldsResolver {
 @Resolver(() => PhoneTicketType)
 export class PhoneTicketResolver {
   @FieldResolver(() => PhoneDetailsType, { nullable: true, description: 'What the phone request asked for.' })
-  phoneCall(@Root() ticket: Ticket) {
+  phoneCall(@Root() ticket: TicketView) {
     return ticket.phone ?? null;
   }
 }
@@ -114,7 +120,7 @@ export class PhoneTicketResolver {
 @Resolver(() => ChatTicketType)
 export class ChatTicketResolver {
   @FieldResolver(() => [TranscriptEntryType], { description: 'The chat transcript, oldest line first (TKT-5).' })
-  transcript(@Root() ticket: Ticket, @Ctx() ctx: Context) {
+  transcript(@Root() ticket: TicketView, @Ctx() ctx: Context) {
     return ctx.loaders.transcriptByTicket.load(ticket.id);
   }
 }
@@ -122,7 +128,7 @@ export class ChatTicketResolver {
 @Resolver(() => ConferenceTicketType)
 export class ConferenceTicketResolver {
   @FieldResolver(() => ConferenceCallType, { nullable: true, description: 'Scheduled time, call status, meeting link and passcode (TKT-4).' })
-  conferenceCall(@Root() ticket: Ticket) {
+  conferenceCall(@Root() ticket: TicketView) {
     return ticket.conference ?? null;
   }
 }

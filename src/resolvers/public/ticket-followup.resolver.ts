@@ -10,6 +10,7 @@ import {
   TicketActionRefusal,
 } from '../../auth/ticket-actions';
 import type { Context } from '../../context';
+import type { TicketView } from '../../db/ticket-rows';
 import type { Ticket, TicketFeedback } from '../../entities';
 import { ticketActionLoaders } from '../../loaders/ticket-actions.loaders';
 import { TicketFollowupService } from '../../services/ticket-followup.service';
@@ -64,42 +65,42 @@ const reasonOf = (d: ActionDecision) => (d.allowed ? null : d.reason);
 @Resolver(() => TicketInterface)
 export class TicketCapabilitiesResolver {
   @FieldResolver(() => Boolean, { description: 'Whether the viewer can reply now (FUP-1, FUP-4); see viewerCanReplyReason when false.' })
-  async viewerCanReply(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<boolean> {
+  async viewerCanReply(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<boolean> {
     return allowed(canReply(ctx.viewer, await new TicketFollowupService(ctx).facts(ticket)));
   }
 
   @FieldResolver(() => TicketActionRefusal, { nullable: true, description: 'Why the viewer cannot reply; null when they can (FUP-4).' })
-  async viewerCanReplyReason(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketActionRefusal | null> {
+  async viewerCanReplyReason(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<TicketActionRefusal | null> {
     return reasonOf(canReply(ctx.viewer, await new TicketFollowupService(ctx).facts(ticket)));
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether the viewer can close the ticket (CLS-1).' })
-  async viewerCanClose(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<boolean> {
+  async viewerCanClose(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<boolean> {
     return allowed(canClose(ctx.viewer, await new TicketFollowupService(ctx).facts(ticket)));
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether the viewer can leave feedback now (CLS-3); false once feedback was received.' })
-  async viewerCanLeaveFeedback(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<boolean> {
+  async viewerCanLeaveFeedback(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<boolean> {
     return allowed(canLeaveFeedback(ctx.viewer, await new TicketFollowupService(ctx).facts(ticket)));
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether the viewer can set proxy access for their own account on this ticket (PRX-2).' })
-  async viewerCanSetProxyAccess(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<boolean> {
+  async viewerCanSetProxyAccess(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<boolean> {
     return allowed(canSetProxyAccess(ctx.viewer, await new TicketQueryService(ctx).accessFacts(ticket)));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The notice a closed ticket carries (CLS-2); null while open.' })
-  closedNotice(@Root() ticket: Ticket): string | null {
+  closedNotice(@Root() ticket: TicketView): string | null {
     return closedNotice(ticket.status);
   }
 
   @FieldResolver(() => TicketFeedbackType, { nullable: true, description: 'The feedback left on the ticket, if any (CLS-3).' })
-  feedback(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketFeedback | null> {
+  feedback(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<TicketFeedback | null> {
     return ticketActionLoaders(ctx).feedback.load(ticket.id);
   }
 
   @FieldResolver(() => Boolean, { description: 'Feedback was received: show the thank-you state instead of the feedback action (CLS-3).' })
-  async feedbackReceived(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<boolean> {
+  async feedbackReceived(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<boolean> {
     return (await ticketActionLoaders(ctx).feedback.load(ticket.id)) !== null;
   }
 
@@ -107,7 +108,7 @@ export class TicketCapabilitiesResolver {
     nullable: true,
     description: "Support's proxy access to the viewer's own account for this ticket: effective value, its source and history (PRX-1…4). Null for viewers not associated with the ticket.",
   })
-  async proxyAccess(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketProxyAccessType | null> {
+  async proxyAccess(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<TicketProxyAccessType | null> {
     const { viewer } = ctx;
     if (viewer.kind !== 'customer') return null;
     if (!canSetProxyAccess(viewer, await new TicketQueryService(ctx).accessFacts(ticket)).allowed) return null;

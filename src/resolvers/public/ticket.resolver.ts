@@ -1,7 +1,8 @@
 import { Arg, Args, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
-import { Escalation, Ticket } from '../../entities';
+import type { TicketRow } from '../../db/ticket-rows';
+import type { Escalation } from '../../entities';
 import { TicketQueryService } from '../../services/ticket-query.service';
 import { ConnectionArgs, pageRequest } from '../types/connection';
 import { SortDirection, TicketScope } from '../types/enums';
@@ -43,28 +44,28 @@ export class TicketResolver {
 
   @Authorized(Role.CUSTOMER, Role.AGENT)
   @Query(() => TicketInterface, { nullable: true, description: 'One ticket, or null when it does not exist or is not visible to the viewer.' })
-  ticket(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global ticket id.' }) id: string): Promise<Ticket | null> {
-    return new TicketQueryService(ctx).findReadable(numericIdOf('Ticket', id));
+  ticket(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global ticket id.' }) id: string): Promise<TicketRow | null> {
+    return new TicketQueryService(ctx).findReadableRow(numericIdOf('Ticket', id));
   }
 
   @Authorized(Role.CUSTOMER, Role.AGENT)
   @Query(() => Node, { nullable: true, description: 'Any object by global id, or null when it does not exist or is not visible.' })
-  node(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global id.' }) id: string): Promise<Ticket | Escalation | null> {
+  node(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global id.' }) id: string): Promise<TicketRow | Escalation | null> {
     return resolveNode(ctx, id);
   }
 
   @Authorized(Role.CUSTOMER, Role.AGENT)
   @Query(() => [Node], { nullable: 'items', description: 'Objects by global ids (at most 100), in order; null for each one not found or not visible.' })
-  nodes(@Ctx() ctx: Context, @Arg('ids', () => [ID], { description: 'Global ids.' }) ids: string[]): Promise<(Ticket | Escalation | null)[]> {
+  nodes(@Ctx() ctx: Context, @Arg('ids', () => [ID], { description: 'Global ids.' }) ids: string[]): Promise<(TicketRow | Escalation | null)[]> {
     if (ids.length > 100) throw badUserInput('`ids` takes at most 100 ids.', 'ids');
     return Promise.all(ids.map((id) => resolveNode(ctx, id)));
   }
 }
 
-async function resolveNode(ctx: Context, id: string): Promise<Ticket | Escalation | null> {
+async function resolveNode(ctx: Context, id: string): Promise<TicketRow | Escalation | null> {
   const { type } = fromGlobalId(id);
   const service = new TicketQueryService(ctx);
-  if (type === 'Ticket') return service.findReadable(numericIdOf('Ticket', id));
+  if (type === 'Ticket') return service.findReadableRow(numericIdOf('Ticket', id));
   if (type === 'Escalation') return service.findReadableEscalation(numericIdOf('Escalation', id));
   return null;
 }

@@ -1,5 +1,6 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
 import { badUserInput } from '../../auth/errors';
+import { TicketRow } from '../../db/ticket-rows';
 import { Escalation, Ticket } from '../../entities';
 import { TicketKind } from '../../entities/enums';
 
@@ -10,9 +11,9 @@ const TICKET_TYPE_NAMES: Record<TicketKind, string> = {
   [TicketKind.CONFERENCE]: 'ConferenceTicket',
 };
 
-/** The GraphQL object type of an entity served as a Node (also the Ticket interface's resolver). */
+/** The GraphQL object type of an object served as a Node (also the Ticket interface's resolver): a ticket row or entity, an escalation. */
 export function nodeTypeName(value: object): string | undefined {
-  if (value instanceof Ticket) return TICKET_TYPE_NAMES[value.kind];
+  if (value instanceof TicketRow || value instanceof Ticket) return TICKET_TYPE_NAMES[value.kind];
   if (value instanceof Escalation) return 'Escalation';
   return undefined;
 }
