@@ -84,6 +84,8 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
 
   const app = express();
   app.disable('x-powered-by');
+  // answers are per caller and `no-store`: hashing every body for an ETag is work no client can use
+  app.set('etag', false);
   // request ids, one log line per request, metrics, security headers, CORS, /metrics (docs/observability.md)
   const logger = opts.logger ?? createLogger(config.http?.logLevel);
   const metrics = createMetrics({ pool: () => poolStats(orm), realtime: () => subscriptions.stats() });

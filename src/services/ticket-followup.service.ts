@@ -235,7 +235,7 @@ export class TicketFollowupService {
   }
 
   /** PRX-3: the viewer's effective proxy access on a ticket, with its history. */
-  async proxyAccessOf(ticket: TicketView, account: Account) {
+  async proxyAccessOf(ticket: TicketView, account: { supportAccessGranted: boolean }) {
     const changes = await ticketActionLoaders(this.ctx).proxyChanges.load(ticket.id);
     return { ...effectiveProxyAccess(account.supportAccessGranted, changes), history: changes };
   }

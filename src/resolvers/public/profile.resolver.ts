@@ -2,9 +2,8 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } 
 import { ForbiddenReason, forbidden } from '../../auth/errors';
 import { emailPreferencesEligibility, linkedAccountsAvailability } from '../../auth/profile-access';
 import { Role } from '../../auth/roles';
-import type { CustomerViewer } from '../../auth/viewer';
+import type { CustomerViewer, ViewerAccount } from '../../auth/viewer';
 import type { Context } from '../../context';
-import type { Account } from '../../entities';
 import { ApplicationStatusService } from '../../services/application-status.service';
 import { BillingService } from '../../services/billing.service';
 import { EmailPreferencesService, verifyManageLinkToken } from '../../services/email-preferences.service';
@@ -43,7 +42,7 @@ export class ProfileFieldsResolver {
   }
 
   @FieldResolver(() => AccountDeletionInfo, { description: 'How this account can be deleted (ACC-3).' })
-  accountDeletion(@Root() account: Account): AccountDeletionInfo {
+  accountDeletion(@Root() account: ViewerAccount): AccountDeletionInfo {
     return ACCOUNT_DELETION[account.accountType];
   }
 

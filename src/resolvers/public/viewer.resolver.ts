@@ -1,7 +1,7 @@
 import { Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
-import { Account } from '../../entities';
+import type { ViewerAccount } from '../../auth/viewer';
 import { BrandType, ViewerType } from '../types/viewer.types';
 import { toGlobalId } from '../types/node';
 
@@ -9,24 +9,24 @@ import { toGlobalId } from '../types/node';
 export class ViewerResolver {
   @Authorized(Role.CUSTOMER)
   @Query(() => ViewerType, { description: 'The signed-in account.' })
-  viewer(@Ctx() ctx: Context): Account {
+  viewer(@Ctx() ctx: Context): ViewerAccount {
     if (ctx.viewer.kind !== 'customer') throw new Error('unreachable: authChecker admits customers only');
     return ctx.viewer.account;
   }
 
   @FieldResolver(() => ID, { description: 'Opaque global id of the account.' })
-  id(@Root() account: Account): string {
+  id(@Root() account: ViewerAccount): string {
     return toGlobalId('Account', account.id);
   }
 
   @FieldResolver(() => BrandType, { description: 'The brand (organization) of the account.' })
-  async brand(@Root() account: Account, @Ctx() ctx: Context): Promise<BrandType> {
+  async brand(@Root() account: ViewerAccount, @Ctx() ctx: Context): Promise<BrandType> {
     const brand = await ctx.loaders.brand.load(account.brand.id);
     return { id: toGlobalId('Brand', brand!.id), name: brand!.name };
   }
 
   @FieldResolver(() => Boolean, { description: 'The brand is FedRAMP: ticket history, e-mail preferences and linked accounts are restricted.' })
-  async isFedramp(@Root() account: Account, @Ctx() ctx: Context): Promise<boolean> {
+  async isFedramp(@Root() account: ViewerAccount, @Ctx() ctx: Context): Promise<boolean> {
     const brand = await ctx.loaders.brand.load(account.brand.id);
     return brand!.fedramp;
   }
