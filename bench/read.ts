@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -53,6 +53,8 @@ export interface CaseResult {
   baseline: LoadFigures;
   /** GraphQL throughput / baseline throughput. */
   ratio: number;
+  /** Server CPU per request (ms), requests sent one at a time: GraphQL and baseline. */
+  cpuMs: { graphql: number; baseline: number };
   /** The two answered the same JSON `data`. */
   sameJson: boolean;
 }
@@ -132,13 +134,37 @@ async function countGraphqlStatements(dataset: Dataset, token: string, dataDir: 
 
 const f1 = (n: number) => n.toFixed(1);
 
+/** user + system CPU time of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // after "pid (comm) ": state is field 0, utime 11, stime 12 (in clock ticks)
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS_PER_SECOND);
+}
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * The server's CPU time per request, requests sent one at a time by this process: the process
+ * serving them is measured, not the client, and a busy machine disturbs it far less than req/s.
+ * Median of `rounds` rounds of `perRound` requests.
+ */
+async function serverCpuPerRequest(pid: number, target: Target, rounds = 5, perRound = 60): Promise<number> {
+  for (let i = 0; i < 20; i++) await call(target);
+  const figures: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const before = cpuMsOf(pid);
+    for (let i = 0; i < perRound; i++) await call(target);
+    figures.push((cpuMsOf(pid) - before) / perRound);
+  }
+  return figures.sort((a, b) => a - b)[Math.floor(rounds / 2)];
+}
+
 export function readTable(result: ReadResult): string {
   const lines = [
-    `| read case | GraphQL req/s | baseline req/s | ratio | GraphQL p50 / p99 ms | baseline p50 / p99 ms | same JSON |`,
-    `|---|---:|---:|---:|---:|---:|:-:|`,
+    `| read case | GraphQL req/s | baseline req/s | ratio | GraphQL p50 / p99 ms | baseline p50 / p99 ms | server CPU ms/request GraphQL / baseline | same JSON |`,
+    `|---|---:|---:|---:|---:|---:|---:|:-:|`,
     ...result.cases.map(
       (c) =>
-        `| ${c.name} | ${f1(c.graphql.requestsPerSecond)} | ${f1(c.baseline.requestsPerSecond)} | ${c.ratio.toFixed(2)} | ${c.graphql.p50Ms} / ${c.graphql.p99Ms} | ${c.baseline.p50Ms} / ${c.baseline.p99Ms} | ${c.sameJson ? 'yes' : 'NO'} |`,
+        `| ${c.name} | ${f1(c.graphql.requestsPerSecond)} | ${f1(c.baseline.requestsPerSecond)} | ${c.ratio.toFixed(2)} | ${c.graphql.p50Ms} / ${c.graphql.p99Ms} | ${c.baseline.p50Ms} / ${c.baseline.p99Ms} | ${c.cpuMs.graphql.toFixed(2)} / ${c.cpuMs.baseline.toFixed(2)} | ${c.sameJson ? 'yes' : 'NO'} |`,
     ),
     '',
     `| SQL statements per request | GraphQL | baseline |`,
@@ -202,7 +228,10 @@ export async function runRead(dataset: Dataset, env: NodeJS.ProcessEnv = process
       const baselineFigures = await load(c.baseline, durationSeconds, connections);
       await load(c.graphql, warmupSeconds, connections);
       const graphqlFigures = await load(c.graphql, durationSeconds, connections);
+      log(`Server CPU per request of ${c.name}, requests one at a time…`);
+      const cpuMs = { graphql: await serverCpuPerRequest(api.child.pid!, c.graphql), baseline: await serverCpuPerRequest(baseline.child.pid!, c.baseline) };
       results.push({
+        cpuMs,
         name: c.name,
         graphql: graphqlFigures,
         baseline: baselineFigures,

@@ -1,4 +1,4 @@
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLInterfaceType, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { guardTicketFields } from './auth/fedramp-ticket-guard';
@@ -24,6 +24,7 @@ import { RealtimeResolver } from './resolvers/public/realtime.resolver';
 import { subscriptionPubSub } from './realtime/pubsub';
 import { ViewerResolver } from './resolvers/public/viewer.resolver';
 import { ChatTicketType, ConferenceTicketType, EmailTicketType, EscalationType, PhoneTicketType } from './resolvers/types/ticket.types';
+import { nodeTypeName } from './resolvers/types/node';
 
 /** Field resolvers of the types both schemas share. */
 const SHARED_TYPE_RESOLVERS = [
@@ -47,9 +48,27 @@ const common = {
   orphanedTypes: TICKET_TYPES,
 };
 
+/**
+ * type-graphql wraps every `resolveType` in an async function, so each ticket of a list cost a
+ * promise (and a trip through the microtask queue) to learn its own type. Both abstract types
+ * (Node, Ticket) are decided by `nodeTypeName`, which is synchronous: it is set back as their
+ * `resolveType`. A new interface must say how it resolves; building the schema fails until it does.
+ */
+function synchronousResolveTypes(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!(type instanceof GraphQLInterfaceType) || type.name.startsWith('__')) continue;
+    if (type.name !== 'Node' && type.name !== 'Ticket') throw new Error(`interface ${type.name} needs a synchronous resolveType`);
+    type.resolveType = (value: unknown) => nodeTypeName(value as object);
+  }
+  return schema;
+}
+
+/** Schema-wide changes after building: synchronous type resolution, then the FED-1 field guard. */
+const finish = (schema: GraphQLSchema) => guardTicketFields(synchronousResolveTypes(schema));
+
 /** The public schema: customers and partners. Built only from public resolvers. */
 export async function buildPublicSchema(): Promise<GraphQLSchema> {
-  return guardTicketFields(await buildSchema({
+  return finish(await buildSchema({
     ...common,
     resolvers: [ViewerResolver, TicketResolver, TicketFollowupResolver, TicketCapabilitiesResolver, ContactResolver, ProfileFieldsResolver, ProfileResolver, ...SHARED_TYPE_RESOLVERS, RealtimeResolver],
     // real time: subscriptions have their own `subscribe` over the domain event bus (src/realtime)
@@ -59,5 +78,5 @@ export async function buildPublicSchema(): Promise<GraphQLSchema> {
 
 /** The internal schema: support agents and provisioning integrations. */
 export async function buildInternalSchema(): Promise<GraphQLSchema> {
-  return guardTicketFields(await buildSchema({ ...common, resolvers: [ProvisioningResolver, AgentTicketResolver, TicketWorkResolver, CallbackResolver, ApplicationStatusAdminResolver, ...SHARED_TYPE_RESOLVERS] }));
+  return finish(await buildSchema({ ...common, resolvers: [ProvisioningResolver, AgentTicketResolver, TicketWorkResolver, CallbackResolver, ApplicationStatusAdminResolver, ...SHARED_TYPE_RESOLVERS] }));
 }

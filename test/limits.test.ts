@@ -161,6 +161,15 @@ describe('operation limits through the real server (documented defaults)', () =>
     expect(byIds.extensions.cost.requestedQueryCost).toBe(3);
   });
 
+  it('cost: the same document costs what its variables ask for, every time (costs are remembered per document and variables)', async () => {
+    const query = `query Page($n: Int!) { tickets(first: $n) { edges { node { id participants { username } } } } }`;
+    const costOf = async (n: number) => ((await t.gql(query, { n }, customer)) as any).extensions.cost.requestedQueryCost;
+    for (const n of [2, 30, 2, 30]) expect(await costOf(n)).toBe(1 + n * 21);
+    // a refusal is never remembered as a price: asking again is refused again
+    const unpaged = `query Page($n: Int) { tickets(first: $n) { totalCount } }`;
+    for (let i = 0; i < 2; i++) expect((await t.gql(unpaged, { n: null }, customer)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('connections require first or last, at most 100 (BAD_USER_INPUT, before anything runs)', async () => {
     for (const [args, field] of [['', 'first'], ['first: 101', 'first'], ['last: 500', 'last'], ['first: -1', 'first']] as const) {
       const res = await t.gql(`{ tickets${args ? `(${args})` : ''} { totalCount } }`, undefined, customer);

@@ -55,6 +55,29 @@ export interface LimitsOptions {
   now?: () => number;
 }
 
+/**
+ * `operationCost`, remembered per parsed document (Apollo keeps one object per distinct query text
+ * in its document store) and per operation name and variables: the same page of the same screen
+ * is asked for all day, and walking the document with type information cost a measurable share of
+ * each request (docs/performance.md). Variables of more than 1 KB as JSON are not remembered, and
+ * a document keeps at most 64 variants.
+ */
+function costCache(): typeof operationCost {
+  const byDocument = new WeakMap<DocumentNode, Map<string, number>>();
+  return (schema, document, operationName, variables) => {
+    const key = JSON.stringify([operationName ?? null, variables ?? {}]);
+    if (key.length > 1024) return operationCost(schema, document, operationName, variables);
+    let costs = byDocument.get(document);
+    if (!costs) byDocument.set(document, (costs = new Map()));
+    const known = costs.get(key);
+    if (known !== undefined) return known;
+    const cost = operationCost(schema, document, operationName, variables);
+    if (costs.size >= 64) costs.clear();
+    costs.set(key, cost);
+    return cost;
+  };
+}
+
 /** Builds the limits of both endpoints from the settings (docs/limits.md). */
 export function createLimits(settings: LimitsSettings, opts: LimitsOptions = {}): Limits {
   const now = opts.now ?? Date.now;
@@ -84,6 +107,7 @@ export function createLimits(settings: LimitsSettings, opts: LimitsOptions = {})
   const throttleStatus = (available: number): ThrottleStatus => ({ maximumAvailable, currentlyAvailable: available, restoreRate });
 
   function plugin(): ApolloServerPlugin<Context> {
+    const costOf = costCache();
     return {
       async requestDidStart({ request, contextValue }) {
         const hash = (request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
@@ -102,7 +126,7 @@ export function createLimits(settings: LimitsSettings, opts: LimitsOptions = {})
             if (trusted && !trusted.has(queryHash)) {
               throw new LimitError(LimitCode.OPERATION_NOT_TRUSTED, 'Only registered operations are accepted here; send the sha256 of a registered operation as extensions.persistedQuery.sha256Hash.');
             }
-            const requested = operationCost(schema, document, operationName ?? undefined, request.variables);
+            const requested = costOf(schema, document, operationName ?? undefined, request.variables);
             cost.requestedQueryCost = requested;
             if (requested > settings.maxCost) {
               throw new LimitError(LimitCode.MAX_COST_EXCEEDED, `Query cost limit of ${settings.maxCost} exceeded, found ${requested}. Ask for fewer items (first/last) or fewer fields.`, { limit: settings.maxCost, found: requested });

@@ -12,11 +12,12 @@ import { apiEnv } from './lib/proc';
 import { ONE_TICKET, ORGANIZATION_TICKETS } from './read';
 
 /**
- * CPU time per request, sequential, in process (`node dist/bench/cpu-per-request.js [runs]`): less
- * sensitive to the load of a shared machine than req/s under concurrency. Prints the median over
- * rounds of `BENCH_CPU_REQUESTS` (default 40) requests for read cases (a) and (b).
- * `BENCH_CPU_PROFILE=dir` also writes a V8 CPU profile of the measured rounds only (after warm-up,
- * no start-up noise) per case to `dir/<case>.cpuprofile`, for `profile-summary.js`.
+ * A V8 CPU profile of read cases (a) and (b) only (`node dist/bench/profile-requests.js [rounds]`):
+ * an in-process server, a warm-up, then `rounds` × `BENCH_CPU_REQUESTS` (default 40) sequential
+ * requests under the profiler (100 µs sampling), written to `BENCH_CPU_PROFILE` (default
+ * bench/results/profiles) as `a.cpuprofile` and `b.cpuprofile` for `profile-summary.js`. No start-up
+ * in the profile; the client (fetch) runs in the same process and shows as undici. Also prints the
+ * process CPU per request (client included, profiler overhead included).
  */
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 5);
@@ -39,14 +40,12 @@ async function main(): Promise<void> {
         if (res.status !== 200 || json.errors) throw new Error(`answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
       };
       for (let i = 0; i < 20; i++) await call(); // warm-up
-      const profileDir = process.env.BENCH_CPU_PROFILE;
-      const session = profileDir ? new Session() : null;
-      if (session) {
-        session.connect();
-        await session.post('Profiler.enable');
-        await session.post('Profiler.setSamplingInterval', { interval: 100 });
-        await session.post('Profiler.start');
-      }
+      const profileDir = process.env.BENCH_CPU_PROFILE ?? join(__dirname, '..', '..', 'bench', 'results', 'profiles');
+      const session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 100 });
+      await session.post('Profiler.start');
       const figures: number[] = [];
       for (let r = 0; r < rounds; r++) {
         const start = process.cpuUsage();
@@ -54,14 +53,12 @@ async function main(): Promise<void> {
         const used = process.cpuUsage(start);
         figures.push((used.user + used.system) / 1000 / perRound);
       }
-      if (session && profileDir) {
-        const { profile } = await session.post('Profiler.stop');
-        mkdirSync(profileDir, { recursive: true });
-        writeFileSync(join(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
-        session.disconnect();
-      }
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(profileDir, { recursive: true });
+      writeFileSync(join(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
       figures.sort((x, y) => x - y);
-      console.log(`(${name}) CPU per request: median ${figures[Math.floor(figures.length / 2)].toFixed(1)} ms (rounds ${figures.map((f) => f.toFixed(1)).join(', ')})`);
+      console.log(`(${name}) CPU per request, client and profiler included: median ${figures[Math.floor(figures.length / 2)].toFixed(1)} ms (rounds ${figures.map((f) => f.toFixed(1)).join(', ')})`);
     }
   } finally {
     await server.close();
