@@ -106,4 +106,29 @@ describe.each(DATABASE_TARGETS)('ticket list statement count ($name)', (target) 
     expect(fifty.statements.length, detail).toBe(five.statements.length);
     expect(fifty.statements.length, detail).toBeLessThanOrEqual(15);
   });
+
+  it('HIST-3, TKT-1: relations picked through fragments answer exactly what one ticket at a time answers, in a constant number of statements', async () => {
+    const viaFragments = `query($first: Int!) {
+      tickets(first: $first, scope: ORGANIZATION) { edges { ...Edge } }
+    }
+    fragment Edge on TicketEdge { node { id ... on EmailTicket { ...Who } } }
+    fragment Who on Ticket { submitter { username role } participants { username role } assignee { name } escalation { reference } }`;
+    const run = async (first: number) => {
+      const statements: string[] = [];
+      const stop = onQuery((sql) => statements.push(sql));
+      try {
+        return { statements, edges: ok(await t.gql(viaFragments, { first }, adminToken)).tickets.edges as any[] };
+      } finally {
+        stop();
+      }
+    };
+    const [five, fifty] = [await run(5), await run(50)];
+    expect(fifty.statements.length, fifty.statements.join('\n')).toBe(five.statements.length);
+    const one = `query($id: ID!) { ticket(id: $id) { ... on Ticket { submitter { username role } participants { username role } assignee { name } escalation { reference } } } }`;
+    for (const { node } of fifty.edges.filter((_, i) => i % 7 === 0)) {
+      const { id, ...listed } = node;
+      expect(listed.participants.length).toBeGreaterThanOrEqual(2);
+      expect(listed).toEqual(ok(await t.gql(one, { id }, adminToken)).ticket);
+    }
+  });
 });

@@ -139,11 +139,67 @@ function groupedBy<T extends object>(
 }
 
 /**
+ * Rows already loaded for this request, readable without a promise: filled by
+ * `prefetchTicketRelations` for a page of tickets, read first by the ticket field resolvers, which
+ * fall back to the loaders for anything not here. Each list item of a page then resolves its
+ * submitter, participants, assignee and escalation synchronously instead of through a promise
+ * chain per field (docs/performance.md). Same request, same rows: nothing outlives the request.
+ */
+export interface KnownRows {
+  participantsByTicket: Map<number, ParticipantRow[]>;
+  accounts: Map<string, AccountName>;
+  agents: Map<string, AgentName>;
+  escalationByTicket: Map<number, EscalationRow | null>;
+}
+
+/** Which relations of a page of tickets the query selects. */
+export interface TicketRelationsWanted {
+  submitter: boolean;
+  participants: boolean;
+  assignee: boolean;
+  escalation: boolean;
+}
+
+/**
+ * Loads, for a whole page of tickets and through the request's loaders (so batching and statement
+ * counts stay as they are), the relations the query selects, and keeps them in `loaders.known`.
+ */
+export async function prefetchTicketRelations(
+  loaders: Loaders,
+  tickets: readonly { id: number; submitter: { id: string }; assignee?: { id: string } | null }[],
+  wanted: TicketRelationsWanted,
+): Promise<void> {
+  if (!tickets.length) return;
+  const ids = tickets.map((t) => t.id);
+  const agentIds = wanted.assignee ? [...new Set(tickets.flatMap((t) => (t.assignee ? [t.assignee.id] : [])))] : [];
+  const [participants, escalations, agents] = await Promise.all([
+    wanted.participants ? loaders.participantsByTicket.loadMany(ids) : [],
+    wanted.escalation ? loaders.escalationByTicket.loadMany(ids) : [],
+    loaders.agent.loadMany(agentIds),
+  ]);
+  const accountIds = new Set<string>(wanted.submitter ? tickets.map((t) => t.submitter.id) : []);
+  participants.forEach((rows, i) => {
+    if (rows instanceof Error) return;
+    loaders.known.participantsByTicket.set(ids[i], rows);
+    for (const row of rows) accountIds.add(row.accountId);
+  });
+  escalations.forEach((row, i) => {
+    if (!(row instanceof Error)) loaders.known.escalationByTicket.set(ids[i], row);
+  });
+  agents.forEach((row) => {
+    if (row && !(row instanceof Error)) loaders.known.agents.set(row.id, row);
+  });
+  const accounts = await loaders.account.loadMany([...accountIds]);
+  for (const row of accounts) if (row && !(row instanceof Error)) loaders.known.accounts.set(row.id, row);
+}
+
+/**
  * Every loader of one request (or one subscription event): built fresh with the request's entity
  * manager fork, so nothing cached outlives it.
  */
 export function createLoaders(em: EntityManager) {
   return {
+    known: { participantsByTicket: new Map(), accounts: new Map(), agents: new Map(), escalationByTicket: new Map() } as KnownRows,
     // the ticket read path (lists, details, access facts): plain rows, see src/db/read-rows.ts
     account: plainById<string, AccountName>(
       em,

@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import type { EscalationRow, MessageRow } from '../../loaders';
+import type { AccountName, EscalationRow, MessageRow } from '../../loaders';
 import type { TicketView } from '../../db/ticket-rows';
 import { EscalationStatus, ParticipantRole, TicketKind } from '../../entities';
 import { estimateResolution } from '../../services/escalation-estimate.service';
@@ -27,6 +27,12 @@ import {
 
 const ESTIMATE_DISCLAIMER = 'Estimated date, not guaranteed.';
 
+const participantOf = (account: AccountName, role: ParticipantRole): TicketParticipantType => ({
+  username: account.username,
+  displayName: `${account.firstName} ${account.lastName}`,
+  role,
+});
+
 /** Fields every ticket kind shares (TKT-1); relations go through the request's loaders. */
 @Resolver(() => TicketInterface)
 export class TicketFieldsResolver {
@@ -51,31 +57,44 @@ export class TicketFieldsResolver {
   }
 
   @FieldResolver(() => TicketParticipantType, { description: 'The user who submitted the ticket.' })
-  async submitter(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<TicketParticipantType> {
-    const account = await ctx.loaders.account.load(ticket.submitter.id);
-    return { username: account!.username, displayName: `${account!.firstName} ${account!.lastName}`, role: ParticipantRole.SUBMITTER };
+  submitter(@Root() ticket: TicketView, @Ctx() ctx: Context): TicketParticipantType | Promise<TicketParticipantType> {
+    const known = ctx.loaders.known.accounts.get(ticket.submitter.id);
+    if (known) return participantOf(known, ParticipantRole.SUBMITTER);
+    return ctx.loaders.account.load(ticket.submitter.id).then((account) => participantOf(account!, ParticipantRole.SUBMITTER));
   }
 
   @FieldResolver(() => [TicketParticipantType], { description: 'Every user associated with the ticket, submitter first (HIST-3, TKT-1).' })
-  async participants(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<TicketParticipantType[]> {
+  participants(@Root() ticket: TicketView, @Ctx() ctx: Context): TicketParticipantType[] | Promise<TicketParticipantType[]> {
+    const { known } = ctx.loaders;
+    const rows = known.participantsByTicket.get(ticket.id);
+    if (rows && rows.every((row) => known.accounts.has(row.accountId))) {
+      return rows.map((row) => participantOf(known.accounts.get(row.accountId)!, row.role));
+    }
+    return this.loadParticipants(ticket, ctx);
+  }
+
+  private async loadParticipants(ticket: TicketView, ctx: Context): Promise<TicketParticipantType[]> {
     const rows = await ctx.loaders.participantsByTicket.load(ticket.id);
     const accounts = await ctx.loaders.account.loadMany(rows.map((p) => p.accountId));
     return rows.flatMap((row, i) => {
       const account = accounts[i];
       if (!account || account instanceof Error) return [];
-      return [{ username: account.username, displayName: `${account.firstName} ${account.lastName}`, role: row.role }];
+      return [participantOf(account, row.role)];
     });
   }
 
   @FieldResolver(() => SupportRepresentativeType, { nullable: true, description: 'The assigned support representative.' })
-  async assignee(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<SupportRepresentativeType | null> {
+  assignee(@Root() ticket: TicketView, @Ctx() ctx: Context): SupportRepresentativeType | null | Promise<SupportRepresentativeType | null> {
     if (!ticket.assignee) return null;
-    const agent = await ctx.loaders.agent.load(ticket.assignee.id);
-    return agent ? { name: agent.displayName } : null;
+    const known = ctx.loaders.known.agents.get(ticket.assignee.id);
+    if (known) return { name: known.displayName };
+    return ctx.loaders.agent.load(ticket.assignee.id).then((agent) => (agent ? { name: agent.displayName } : null));
   }
 
   @FieldResolver(() => EscalationType, { nullable: true, description: 'Escalation progress, when the ticket was escalated (ESC-1…4).' })
-  escalation(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<EscalationRow | null> {
+  escalation(@Root() ticket: TicketView, @Ctx() ctx: Context): EscalationRow | null | Promise<EscalationRow | null> {
+    const known = ctx.loaders.known.escalationByTicket;
+    if (known.has(ticket.id)) return known.get(ticket.id)!;
     return ctx.loaders.escalationByTicket.load(ticket.id);
   }
 

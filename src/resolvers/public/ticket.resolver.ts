@@ -1,9 +1,12 @@
-import { Arg, Args, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
 import type { TicketRow } from '../../db/ticket-rows';
 import type { Escalation } from '../../entities';
+import { prefetchTicketRelations } from '../../loaders';
 import { TicketQueryService } from '../../services/ticket-query.service';
+import { selectedFieldsAt } from '../types/look-ahead';
 import { ConnectionArgs, pageRequest } from '../types/connection';
 import { SortDirection, TicketScope } from '../types/enums';
 import { fromGlobalId, Node, numericIdOf } from '../types/node';
@@ -21,6 +24,7 @@ export class TicketResolver {
     @Arg('scope', () => TicketScope, { defaultValue: TicketScope.MINE, description: 'Whose tickets.' }) scope: TicketScope,
     @Arg('filter', () => TicketFilter, { nullable: true, description: 'Status, type and search filters.' }) filter?: TicketFilter | null,
     @Arg('orderBy', () => TicketOrder, { nullable: true, description: 'Sort order; newest first by default.' }) orderBy?: TicketOrder | null,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<TicketConnection> {
     const page = await new TicketQueryService(ctx).list({
       scope,
@@ -30,6 +34,16 @@ export class TicketResolver {
       direction: orderBy?.direction ?? SortDirection.DESC,
       page: pageRequest(paging),
     });
+    if (info) {
+      // the relations a list screen shows, loaded for the whole page up front (same statements as the loaders)
+      const selected = selectedFieldsAt(info, ['edges', 'node']);
+      await prefetchTicketRelations(ctx.loaders, page.tickets, {
+        submitter: selected.has('submitter'),
+        participants: selected.has('participants'),
+        assignee: selected.has('assignee'),
+        escalation: selected.has('escalation'),
+      });
+    }
     return {
       edges: page.tickets.map((node, i) => ({ node, cursor: page.cursors[i] })),
       pageInfo: {
