@@ -61,13 +61,13 @@ export class BenchServer {
     return this.ask<Extract<Reply, { type: 'rss' }>>({ cmd: 'rss', gc }, 'rss');
   }
 
-  /** With BENCH_PROFILE=1: CPU-profiles the server between `profile()` and the returned stop function. */
+  /** With BENCH_PROFILE=1: CPU-profiles the server between `profile()` and the returned stop function (BENCH_PROFILE=heap: a sampling heap profile). */
   async profile(name: string): Promise<() => Promise<string | undefined>> {
     if (!process.env.BENCH_PROFILE) return async () => undefined;
     await this.ask({ cmd: 'profile-start' }, 'profile' as never);
     return async () => {
       const { file } = (await this.ask({ cmd: 'profile-stop', name }, 'profile' as never)) as unknown as { file: string };
-      console.log(`server CPU profile: ${file} (node dist/bench/profile-summary.js ${file})`);
+      console.log(process.env.BENCH_PROFILE === 'heap' ? `server heap profile: ${file}` : `server CPU profile: ${file} (node dist/bench/profile-summary.js ${file})`);
       return file;
     };
   }

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { dirname, join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { DEFAULT_SUPPORT_SETTINGS, parseDatabaseUrl, type AppConfig } from '../../src/config';
 import { createOrm } from '../../src/db/orm';
 import { Account, Agent, Brand, BrandRole, CallbackRequest, ProductArea, SupportLanguage, Ticket, TicketKind, TicketParticipant, ParticipantRole } from '../../src/entities';
@@ -38,7 +38,7 @@ export type Ready = {
   productArea?: string;
 };
 
-export type Reply = { type: 'rss'; rssKb: number; heapUsedKb: number; heapTotalKb: number; externalKb: number } | { type: 'stats'; connections: number; subscriptions: number };
+export type Reply = { type: 'rss'; rssKb: number; heapUsedKb: number; heapTotalKb: number; externalKb: number; spaces: Record<string, { usedKb: number; committedKb: number }> } | { type: 'stats'; connections: number; subscriptions: number };
 
 function rssKb(): number {
   const status = readFileSync('/proc/self/status', 'utf8');
@@ -136,16 +136,26 @@ async function main(): Promise<void> {
         global.gc();
       }
       const { heapUsed, heapTotal, external } = process.memoryUsage();
-      send({ type: 'rss', rssKb: rssKb(), heapUsedKb: Math.round(heapUsed / 1024), heapTotalKb: Math.round(heapTotal / 1024), externalKb: Math.round(external / 1024) });
+      // per V8 space (diagnostics: which part of the heap grew)
+      const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, { usedKb: Math.round(s.space_used_size / 1024), committedKb: Math.round(s.physical_space_size / 1024) }]));
+      send({ type: 'rss', rssKb: rssKb(), heapUsedKb: Math.round(heapUsed / 1024), heapTotalKb: Math.round(heapTotal / 1024), externalKb: Math.round(external / 1024), spaces });
     } else if (message.cmd === 'profile-start') {
-      profiler.post('Profiler.enable', () => profiler.post('Profiler.start', () => send({ type: 'profile', file: '' } as never)));
+      // BENCH_PROFILE=heap: a sampling heap profile (what allocates) instead of a CPU profile
+      if (process.env.BENCH_PROFILE === 'heap') {
+        profiler.post('HeapProfiler.enable', () => profiler.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }, () => send({ type: 'profile', file: '' } as never)));
+      } else {
+        profiler.post('Profiler.enable', () => profiler.post('Profiler.start', () => send({ type: 'profile', file: '' } as never)));
+      }
     } else if (message.cmd === 'profile-stop') {
-      profiler.post('Profiler.stop', (error, result) => {
-        const file = join(RESULTS_DIR, 'profiles', `${(message as { name?: string }).name ?? 'realtime'}-${Date.now()}.cpuprofile`);
+      const heap = process.env.BENCH_PROFILE === 'heap';
+      const save = (error: Error | null, profile: unknown) => {
+        const file = join(RESULTS_DIR, 'profiles', `${(message as { name?: string }).name ?? 'realtime'}-${Date.now()}.${heap ? 'heapprofile' : 'cpuprofile'}`);
         mkdirSync(dirname(file), { recursive: true });
-        if (!error) writeFileSync(file, JSON.stringify(result.profile));
+        if (!error) writeFileSync(file, JSON.stringify(profile));
         send({ type: 'profile', file } as never);
-      });
+      };
+      if (heap) profiler.post('HeapProfiler.stopSampling', (error, result) => save(error, result?.profile));
+      else profiler.post('Profiler.stop', (error, result) => save(error, result?.profile));
     } else if (message.cmd === 'heap') {
       // diagnostics: a heap snapshot for finding what a subscription holds
       send({ type: 'heap', file: writeHeapSnapshot() } as never);

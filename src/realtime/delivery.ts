@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { ANONYMOUS } from '../auth/viewer';
 import type { Context } from '../context';
 import { Topic, type DomainEvent, type TransportState } from './events';
+import type { InflightDeliveries } from './inflight';
+import { PUSH_STREAM, type PushSink, type PushStream } from './protocol';
 
 /** Events a subscription may hold before the oldest are dropped (a slow client does not grow memory). */
 export const MAX_BUFFERED_EVENTS = 100;
-/** How many recent event ids a subscription remembers to drop duplicates (RT-4: redis may redeliver). */
-const SEEN_IDS = 1_000;
 
 /** Error codes of the results that tell a subscriber the cross-instance transport (Redis) was lost or is back. */
 export const TransportErrorCode = {
@@ -62,6 +62,8 @@ export interface Delivered<T> {
 }
 
 export interface DeliveryOptions<T> {
+  /** The bus routes of the events the subscription may want (`EventRoute`); all events when absent. */
+  routes?: readonly string[];
   /** Cheap, synchronous: is this event about what the subscription watches? (no database access) */
   accept: (event: DomainEvent) => boolean;
   /**
@@ -71,9 +73,10 @@ export interface DeliveryOptions<T> {
   resolve: (event: DomainEvent, fresh: Context) => Promise<Delivered<T> | null>;
   /**
    * Optional shortcut for events resolved for many subscribers at once (PHN-4 queue moves): a value,
-   * null to skip, or undefined to fall back to `resolve` with a fresh context of its own.
+   * null to skip, or undefined to fall back to `resolve` with a fresh context of its own — at once,
+   * or as a promise.
    */
-  shared?: (event: DomainEvent) => Promise<Delivered<T> | null | undefined> | undefined;
+  shared?: (event: DomainEvent) => Delivered<T> | null | undefined | Promise<Delivered<T> | null | undefined>;
   /** An event to deliver first (the current state), before anything happens. */
   initial?: DomainEvent;
   /** After the transport comes back, deliver the current state again (events may have been missed). */
@@ -88,131 +91,222 @@ export function currentState(event: DomainEvent extends infer E ? (E extends Dom
 }
 
 /**
- * The async iterator behind every subscription. Listens on the context's event bus, drops duplicate
- * event ids, and for each event gets a fresh context (`renew(eventId)`: the event's fork and loaders,
- * shared with this instance's other subscribers of that event, and this subscriber's viewer re-read
- * from the database), authorizes and re-reads through `resolve` (or takes its share of a batch through
- * `shared`), then swaps the fresh context into the subscription's context so the field resolvers of
- * this event see fresh data too. graphql-js executes one event at a time per subscription, so
- * swapping is safe. Queued and in-flight events are counted for graceful shutdown; transport notices
- * (Redis lost/back) are yielded as `TransportNotice`s.
+ * The event stream behind every subscription. Listens on the context's event bus (which drops
+ * duplicate event ids once per instance), and for each event gets a fresh context (`renew(eventId)`:
+ * the event's fork and loaders, shared with this instance's other subscribers of that event, and this
+ * subscriber's viewer re-read from the database), authorizes and re-reads through `resolve` (or takes
+ * its share of a batch through `shared`), then swaps the fresh context into the subscription's context
+ * so the field resolvers of this event see fresh data too. One event is executed at a time per
+ * subscription, so swapping is safe. Queued and in-flight events are counted for graceful shutdown;
+ * transport notices (Redis lost/back) are delivered as `TransportNotice`s.
+ *
+ * It is an async iterator (what graphql-js expects of a subscription), and a push stream for the
+ * subscription server (src/realtime/protocol.ts): values are pushed to the server, which asks for
+ * the next one once it sent the previous. An idle subscription then waits with no promise, closure
+ * or async frame of its own — nothing is allocated until an event concerns it.
  */
-export function deliver<T>(ctx: Context, opts: DeliveryOptions<T>): AsyncIterableIterator<T | TransportNotice> {
-  const bus = ctx.events;
-  const renew = ctx.renew;
-  if (!bus || !renew) throw new Error('subscriptions need the real-time transport (events and renew) in the context');
-  const inflight = ctx.realtime?.inflight;
-  const queue: DomainEvent[] = [];
-  const seen = new Set<string>();
-  let wake: (() => void) | undefined;
-  let done = false;
-  // the event taken from the queue and not yet sent (graphql-ws asks for the next one after sending)
-  let holding = false;
+export function deliver<T>(ctx: Context, opts: DeliveryOptions<T>): AsyncIterableIterator<T | TransportNotice> & PushStream<T | TransportNotice> {
+  return new Delivery(ctx, opts);
+}
 
-  const enqueue = (event: DomainEvent) => {
-    if (queue.length >= MAX_BUFFERED_EVENTS) {
-      queue.shift();
-      inflight?.done();
-    }
-    queue.push(event);
-    inflight?.add();
-    wake?.();
-  };
-  const release = () => {
-    if (holding) {
-      holding = false;
-      lighten();
-      inflight?.done();
-    }
-  };
-  if (opts.initial) enqueue(opts.initial);
+/**
+ * One subscription's event queue and delivery. A class rather than closures: thousands of idle
+ * subscriptions each hold one small object (and one bus listener), not a dozen closures and their
+ * scopes; the queue is allocated when the first event arrives.
+ */
+class Delivery<T> implements AsyncIterableIterator<T | TransportNotice>, PushStream<T | TransportNotice> {
+  private readonly bus: NonNullable<Context['events']>;
+  private readonly renew: NonNullable<Context['renew']>;
+  private readonly inflight: InflightDeliveries | undefined;
+  private queue: DomainEvent[] | undefined;
+  private sink: PushSink<T | TransportNotice> | undefined;
+  /** The consumer asked for the next value. */
+  private wanted = false;
+  /** An event is being resolved. */
+  private working = false;
+  private done = false;
+  private ended = false;
+  /** The event taken from the queue whose value is not sent yet (the consumer asks for the next one after sending). */
+  private holding = false;
+  /** Pull mode (`next()`): the pending call. */
+  private pending: ((result: IteratorResult<T | TransportNotice>) => void) | undefined;
+  private readonly listener: (event: DomainEvent) => void;
 
-  const off = bus.subscribe((event) => {
-    if (done || seen.has(event.eventId)) return;
+  constructor(
+    private readonly ctx: Context,
+    private readonly opts: DeliveryOptions<T>,
+  ) {
+    const bus = ctx.events;
+    const renew = ctx.renew;
+    if (!bus || !renew) throw new Error('subscriptions need the real-time transport (events and renew) in the context');
+    this.bus = bus;
+    this.renew = renew;
+    this.inflight = ctx.realtime?.inflight;
+    if (opts.initial) this.enqueue(opts.initial);
+    this.listener = (event) => this.onEvent(event);
+    bus.subscribe(this.listener, opts.routes);
+    this.lighten();
+  }
+
+  private onEvent(event: DomainEvent): void {
+    if (this.done) return;
     if (event.type === Topic.TRANSPORT) {
-      enqueue(event);
-      if (event.state === 'RESUMED' && opts.resyncOnResume) enqueue(opts.resyncOnResume());
+      this.enqueue(event);
+      if (event.state === 'RESUMED' && this.opts.resyncOnResume) this.enqueue(this.opts.resyncOnResume());
       return;
     }
-    if (!opts.accept(event)) return;
-    seen.add(event.eventId);
-    if (seen.size > SEEN_IDS) seen.delete(seen.values().next().value as string);
-    enqueue(event);
-  });
+    if (!this.opts.accept(event)) return;
+    this.enqueue(event);
+  }
+
+  private enqueue(event: DomainEvent): void {
+    const queue = (this.queue ??= []);
+    if (queue.length >= MAX_BUFFERED_EVENTS) {
+      queue.shift();
+      this.inflight?.done();
+    }
+    queue.push(event);
+    this.inflight?.add();
+    this.pump();
+  }
+
+  private release(): void {
+    if (this.holding) {
+      this.holding = false;
+      this.lighten();
+      this.inflight?.done();
+    }
+  }
 
   /**
    * Between events the subscription's context holds nothing heavy: the fork, loaders and viewer
    * (whose entities pin the fork) are dropped; the next event brings fresh ones.
    */
-  const lighten = () => {
-    Object.assign(ctx, { em: undefined, loaders: undefined, viewer: ANONYMOUS });
-  };
-  lighten();
+  private lighten(): void {
+    const ctx = this.ctx;
+    ctx.em = undefined as never;
+    ctx.loaders = undefined as never;
+    ctx.viewer = ANONYMOUS;
+    ctx.requestId = '';
+  }
 
-  let ended = false;
-  const end = () => {
-    done = true;
-    off();
-    release();
-    inflight?.done(queue.length);
-    queue.length = 0;
-    wake?.();
-    if (!ended) {
-      ended = true;
-      opts.onEnd?.();
+  private end(): void {
+    this.done = true;
+    this.bus.unsubscribe(this.listener);
+    this.release();
+    if (this.queue) {
+      this.inflight?.done(this.queue.length);
+      this.queue = undefined;
     }
-  };
-  const finish = (): IteratorResult<T | TransportNotice> => {
-    end();
-    return { done: true, value: undefined };
-  };
+    if (!this.ended) {
+      this.ended = true;
+      this.opts.onEnd?.();
+    }
+    this.pump();
+  }
 
-  const iterator: AsyncIterableIterator<T | TransportNotice> = {
-    async next() {
-      while (!done) {
-        release();
-        const event = queue.shift();
-        if (!event) {
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
-          continue;
-        }
-        holding = true;
-        if (event.type === Topic.TRANSPORT) return { done: false, value: new TransportNotice(event.state) };
-        let out: Delivered<T> | null | undefined;
-        try {
-          out = await opts.shared?.(event);
-          if (out === undefined) {
-            // events share one context per instance; the synthetic current-state events get their own
-            const fresh = await renew(event.eventId.startsWith('initial:') ? undefined : event.eventId);
-            out = await opts.resolve(event, fresh);
-            if (out) Object.assign(ctx, fresh);
-          }
-        } catch {
-          out = null;
-        }
-        if (done || !out) continue;
-        if (out.last) {
-          // deliver this one, then complete
-          end();
-          holding = true;
-          inflight?.add();
-        }
-        return { done: false, value: out.value };
-      }
-      release();
-      return { done: true, value: undefined };
-    },
-    async return() {
-      return finish();
-    },
-    async throw(error?: unknown) {
-      finish();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
+  /** Push mode: values go to `sink` from now on (`next()` is not used any more). */
+  [PUSH_STREAM](sink: PushSink<T | TransportNotice>): void {
+    this.sink = sink;
+  }
+
+  /** The consumer sent the previous value (if any): the next one may come. */
+  pull(): void {
+    this.release();
+    this.wanted = true;
+    this.pump();
+  }
+
+  /** Takes the next queued event, if the consumer wants one and none is being resolved. */
+  private pump(): void {
+    if (!this.wanted || this.working) return;
+    const sink = this.sink;
+    if (!sink) return;
+    if (this.done) {
+      this.wanted = false;
+      this.release();
+      return sink.end();
+    }
+    const event = this.queue?.shift();
+    if (!event) return;
+    this.wanted = false;
+    this.holding = true;
+    if (event.type === Topic.TRANSPORT) return sink.push(new TransportNotice(event.state));
+    let shared: ReturnType<NonNullable<DeliveryOptions<T>['shared']>>;
+    try {
+      shared = this.opts.shared?.(event);
+    } catch {
+      shared = null;
+    }
+    // a share available at once is delivered at once (a queue move: thousands of these per event)
+    if (shared !== undefined && !(shared instanceof Promise)) return this.resolved(shared);
+    this.working = true;
+    const skip = () => this.resolved(null);
+    if (shared) shared.then((value) => (value === undefined ? this.resolveAlone(event) : this.resolved(value)), skip);
+    else this.resolveAlone(event);
+  }
+
+  /** Re-reads the event with a fresh context of its own, then delivers (or skips) it. */
+  private resolveAlone(event: DomainEvent): void {
+    this.working = true;
+    // events share one context per instance; the synthetic current-state events get their own
+    this.renew(event.eventId.startsWith('initial:') ? undefined : event.eventId)
+      .then(async (fresh) => {
+        const out = await this.opts.resolve(event, fresh);
+        if (out && !this.done) Object.assign(this.ctx, fresh);
+        return out;
+      })
+      .then(
+        (out) => this.resolved(out),
+        () => this.resolved(null),
+      );
+  }
+
+  private resolved(out: Delivered<T> | null): void {
+    this.working = false;
+    if (this.done || !out) {
+      // skipped (refused at delivery, or the subscription ended meanwhile): take the next one
+      this.release();
+      this.wanted = true;
+      return this.pump();
+    }
+    if (out.last) {
+      // deliver this one (still held: counted in flight, its context kept), then complete
+      this.holding = false;
+      this.end();
+      this.holding = true;
+    }
+    this.sink!.push(out.value);
+  }
+
+  next(): Promise<IteratorResult<T | TransportNotice>> {
+    this.sink ??= {
+      push: (value) => this.settle({ done: false, value }),
+      end: () => this.settle({ done: true, value: undefined }),
+    };
+    return new Promise((resolve) => {
+      this.pending = resolve;
+      this.pull();
+    });
+  }
+
+  private settle(result: IteratorResult<T | TransportNotice>): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.(result);
+  }
+
+  async return(): Promise<IteratorResult<T | TransportNotice>> {
+    this.end();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<T | TransportNotice>> {
+    this.end();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }

@@ -48,29 +48,117 @@ export type TransportState = 'INTERRUPTED' | 'RESUMED';
 
 export type DomainEventListener = (event: DomainEvent) => void;
 
+/** How many recent event ids the bus remembers to drop duplicates (RT-4: Redis may redeliver around reconnects). */
+export const REMEMBERED_EVENT_IDS = 10_000;
+
+/**
+ * Routes narrow which listeners the bus calls for an event, so an event costs work for the
+ * subscriptions it may concern, not for every subscription of the instance. A route is a coarse,
+ * data-free pre-filter: listeners still decide (and authorize) themselves.
+ */
+export const EventRoute = {
+  /** TICKET_UPDATED events of one ticket. */
+  ticket: (ticketId: number) => `ticket:${ticketId}`,
+  /** TICKET_UPDATED events of one brand's tickets (and those whose brand the event does not name). */
+  brandTickets: (brandId: string) => `${BRAND_PREFIX}${brandId}`,
+  /** Every TICKET_UPDATED event. */
+  allTickets: 'tickets',
+  /** APPLICATION_STATUS_CHANGED events. */
+  applicationStatus: 'application-status',
+  /** CALLBACK_QUEUE_MOVED events of every queue. */
+  callbackQueues: 'callback-queues',
+} as const;
+const BRAND_PREFIX = 'brand:';
+
 /**
  * A tiny in-process event bus. Services publish after their transaction commits; the real-time layer
  * subscribes. A throwing listener never breaks the publisher or the other listeners.
+ *
+ * A listener registered without routes gets every event; one with routes (`EventRoute`) gets the
+ * events on those routes, and TRANSPORT events (which concern everyone). A listener is called at
+ * most once per event, and only listeners registered before the event was published get it.
+ *
+ * Duplicates are dropped here, once per instance: an event id seen among the last
+ * `REMEMBERED_EVENT_IDS` is not published again, so no subscription on this instance delivers the
+ * same event twice (and a subscription needs no memory of its own for it).
  */
 export class EventBus {
-  private readonly listeners = new Set<DomainEventListener>();
+  /** Every listener, with its routes (undefined: every event). */
+  private readonly listeners = new Map<DomainEventListener, readonly string[] | undefined>();
+  /** Listeners without routes. */
+  private readonly everything = new Set<DomainEventListener>();
+  /** Listeners by route. */
+  private readonly routes = new Map<string, Set<DomainEventListener>>();
+  private readonly seen = new Set<string>();
 
-  /** Registers a listener; returns the function that removes it. */
-  subscribe(listener: DomainEventListener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+  /** Registers a listener (for every event, or for the events on `routes`); returns the function that removes it. */
+  subscribe(listener: DomainEventListener, routes?: readonly string[]): () => void {
+    if (this.listeners.has(listener)) this.unsubscribe(listener);
+    this.listeners.set(listener, routes);
+    if (!routes) this.everything.add(listener);
+    else {
+      for (const route of routes) {
+        let set = this.routes.get(route);
+        if (!set) this.routes.set(route, (set = new Set()));
+        set.add(listener);
+      }
+    }
+    return () => this.unsubscribe(listener);
+  }
+
+  /** Removes a listener registered with `subscribe`. */
+  unsubscribe(listener: DomainEventListener): void {
+    if (!this.listeners.has(listener)) return;
+    const routes = this.listeners.get(listener);
+    this.listeners.delete(listener);
+    if (!routes) this.everything.delete(listener);
+    else {
+      for (const route of routes) {
+        const set = this.routes.get(route);
+        set?.delete(listener);
+        if (set?.size === 0) this.routes.delete(route);
+      }
+    }
+  }
+
+  /** Number of listeners (diagnostics, tests). */
+  get size(): number {
+    return this.listeners.size;
   }
 
   publish(event: DomainEvent): void {
-    for (const listener of [...this.listeners]) {
+    if (this.seen.has(event.eventId)) return;
+    this.seen.add(event.eventId);
+    if (this.seen.size > REMEMBERED_EVENT_IDS) this.seen.delete(this.seen.values().next().value as string);
+    for (const listener of this.targetsOf(event)) {
       try {
         listener(event);
       } catch {
         // a consumer's failure is the consumer's: the change is committed already
       }
     }
+  }
+
+  /** The listeners an event goes to, copied (listeners added while it is dispatched do not get it). */
+  private targetsOf(event: DomainEvent): Iterable<DomainEventListener> {
+    if (event.type === Topic.TRANSPORT) return [...this.listeners.keys()];
+    const targets = new Set(this.everything);
+    const add = (route: string) => this.routes.get(route)?.forEach((listener) => targets.add(listener));
+    switch (event.type) {
+      case Topic.TICKET_UPDATED:
+        add(EventRoute.ticket(event.ticketId));
+        add(EventRoute.allTickets);
+        if (event.brandId) add(EventRoute.brandTickets(event.brandId));
+        else for (const route of this.routes.keys()) if (route.startsWith(BRAND_PREFIX)) add(route);
+        break;
+      case Topic.APPLICATION_STATUS_CHANGED:
+        add(EventRoute.applicationStatus);
+        break;
+      case Topic.CALLBACK_QUEUE_MOVED:
+        add(EventRoute.callbackQueues);
+        break;
+    }
+    return targets;
   }
 }
 

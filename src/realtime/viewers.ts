@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
 import DataLoader from 'dataloader';
 import type { TicketAccessFacts } from '../auth/ticket-access';
 import type { VerifiedToken } from '../auth/token';
 import { customerViewerOf, tokenKind, type Viewer } from '../auth/viewer';
-import { Account, Agent, Brand, BrandRole, Ticket, TicketParticipant } from '../entities';
+import { inListParams, placeholders, selectRows, toDate } from '../db/read-rows';
+import { Account, Agent, BrandRole } from '../entities';
 
 /** Who a subscriber is, by id only (`customer:<account>`, `agent:<agent>`, `integration:<subject>`): re-read per event. */
 export type ViewerKey = string;
@@ -53,64 +53,55 @@ export function viewerLoader(em: EntityManager): DataLoader<ViewerKey, Viewer | 
  */
 export type AccessViewer = Viewer;
 
-const inChunks = async <T, R>(items: T[], size: number, each: (chunk: T[]) => Promise<R[]>): Promise<R[]> => {
+/** In-lists of at most this many values (padded to a power of two, so a few statement texts serve every size). */
+const CHUNK = 4_096;
+
+async function inChunks<T, R>(items: readonly T[], each: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
   const out: R[] = [];
-  for (let i = 0; i < items.length; i += size) out.push(...(await each(items.slice(i, i + size))));
+  for (let i = 0; i < items.length; i += CHUNK) out.push(...(await each(inListParams(items.slice(i, i + CHUNK)))));
   return out;
-};
-const CHUNK = 5_000;
-
-/** An unmapped database row (column names). */
-type Row = Record<string, unknown>;
-
-/** A datetime column as the driver returns it unmapped-ish: Date, epoch number, or (numeric) string. */
-function asDate(value: unknown): Date {
-  if (value instanceof Date) return value;
-  if (typeof value === 'string' && /^\d+$/.test(value)) return new Date(Number(value));
-  return new Date(value as string | number);
 }
 
+/** A boolean column: 0/1 on SQLite, a boolean on PostgreSQL. */
+const bool = (value: unknown) => value === true || value === 1;
+
 /**
- * `loadViewers` for the access rules only, from plain rows (a few queries however many viewers).
- * Rows are read unmapped (column names; no entity or result mapping: thousands of rows per event).
+ * `loadViewers` for the access rules only: kind, ids, role, brand and FedRAMP flag of many viewers
+ * from plain rows (one statement per kind however many viewers, no entity hydration: thousands of
+ * rows per event), read fresh at every call.
  */
 export async function loadAccessViewers(em: EntityManager, keys: readonly ViewerKey[]): Promise<(AccessViewer | undefined)[]> {
-  const sql = em as SqlEntityManager;
   const ids = (kind: string) => [...new Set(keys.filter((k) => k.startsWith(`${kind}:`)).map((k) => k.slice(kind.length + 1)))];
   const [accounts, agents] = await Promise.all([
-    inChunks(ids('customer'), CHUNK, (chunk) => sql.createQueryBuilder(Account).select(['id', 'brand', 'role']).where({ id: { $in: chunk } }).execute<Row[]>('all', false)),
-    inChunks(ids('agent'), CHUNK, (chunk) => sql.createQueryBuilder(Agent).select(['id']).where({ id: { $in: chunk } }).execute<Row[]>('all', false)),
+    inChunks(ids('customer'), (chunk) => selectRows(em, `select a.id, a.brand_id, a.role, b.fedramp from account a join brand b on b.id = a.brand_id where a.id in (${placeholders(chunk.length)})`, chunk)),
+    inChunks(ids('agent'), (chunk) => selectRows(em, `select id from agent where id in (${placeholders(chunk.length)})`, chunk)),
   ]);
-  const brandIds = [...new Set(accounts.map((a) => String(a.brand_id)))];
-  const brands = await inChunks(brandIds, CHUNK, (chunk) => sql.createQueryBuilder(Brand).select(['id', 'fedramp']).where({ id: { $in: chunk } }).execute<Row[]>('all', false));
-  const fedramp = new Map(brands.map((b) => [String(b.id), Boolean(b.fedramp)]));
   const byKey = new Map<ViewerKey, AccessViewer>();
   for (const a of accounts) {
-    const brandId = String(a.brand_id);
-    byKey.set(`customer:${a.id}`, { kind: 'customer', accountId: String(a.id), brandId, role: a.role as BrandRole, isFedramp: fedramp.get(brandId) ?? false } as AccessViewer);
+    byKey.set(`customer:${a.id}`, { kind: 'customer', accountId: String(a.id), brandId: String(a.brand_id), role: a.role as BrandRole, isFedramp: bool(a.fedramp) } as AccessViewer);
   }
   for (const a of agents) byKey.set(`agent:${a.id}`, { kind: 'agent', agentId: String(a.id) } as AccessViewer);
   return keys.map((key) => (key.startsWith('integration:') ? { kind: 'integration', subject: key.slice('integration:'.length) } : byKey.get(key)));
 }
 
-/** The access facts of many tickets from plain rows: two queries however many tickets. */
-export async function loadTicketAccessFacts(em: EntityManager, ticketIds: number[]): Promise<Map<number, TicketAccessFacts>> {
-  const sql = em as SqlEntityManager;
+/** The access facts of many tickets from plain rows: two statements however many tickets. */
+export async function loadTicketAccessFacts(em: EntityManager, ticketIds: readonly number[]): Promise<Map<number, TicketAccessFacts>> {
+  const ids = [...new Set(ticketIds)];
   const [tickets, participants] = await Promise.all([
-    inChunks(ticketIds, CHUNK, (chunk) => sql.createQueryBuilder(Ticket).select(['id', 'brand', 'submitter', 'createdAt']).where({ id: { $in: chunk } }).execute<Row[]>('all', false)),
-    inChunks(ticketIds, CHUNK, (chunk) => sql.createQueryBuilder(TicketParticipant).select(['ticket', 'account']).where({ ticket: { $in: chunk } }).execute<Row[]>('all', false)),
+    inChunks(ids, (chunk) => selectRows(em, `select id, brand_id, submitter_id, created_at from ticket where id in (${placeholders(chunk.length)})`, chunk)),
+    inChunks(ids, (chunk) => selectRows(em, `select ticket_id, account_id from ticket_participant where ticket_id in (${placeholders(chunk.length)})`, chunk)),
   ]);
   const people = new Map<number, string[]>();
   for (const p of participants) {
     const id = Number(p.ticket_id);
-    const list = people.get(id) ?? [];
-    list.push(String(p.account_id));
-    people.set(id, list);
+    const list = people.get(id);
+    if (list) list.push(String(p.account_id));
+    else people.set(id, [String(p.account_id)]);
   }
   const out = new Map<number, TicketAccessFacts>();
   for (const t of tickets) {
     const id = Number(t.id);
-    out.set(id, { brandId: String(t.brand_id), submitterId: String(t.submitter_id), participantIds: people.get(id) ?? [], createdAt: asDate(t.created_at) });
+    out.set(id, { brandId: String(t.brand_id), submitterId: String(t.submitter_id), participantIds: people.get(id) ?? [], createdAt: toDate(t.created_at) });
   }
   return out;
 }

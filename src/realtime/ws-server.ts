@@ -1,18 +1,18 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type Source } from 'graphql';
-import { CloseCode } from 'graphql-ws';
-import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import { bearerToken, TokenError, type VerifiedToken } from '../auth/token';
 import { ANONYMOUS, resolveViewer, type Viewer } from '../auth/viewer';
 import { DEFAULT_SUPPORT_SETTINGS } from '../config';
 import { createContext, type Context } from '../context';
+import { resolveSubscriptionPayloadsDirectly } from '../resolvers/public/realtime.resolver';
 import { InflightDeliveries } from './inflight';
+import { ProtocolServer } from './protocol';
 import { QueueFanout } from './queue-fanout';
 import type { RealtimeRuntime } from './runtime';
-import { viewerKeyOfToken, viewerLoader } from './viewers';
+import { viewerKeyOfToken, viewerLoader, type ViewerKey } from './viewers';
 
 /** At most this many active subscriptions per connection; the next one is refused with an error. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
@@ -34,19 +34,18 @@ export const MAX_SEND_BUFFER_BYTES = 1024 * 1024;
 export const MAX_INCOMING_MESSAGE_BYTES = 1024 * 1024;
 /** Close code for a client that does not read its messages (RFC 6455 1013 "Try Again Later"). */
 export const SLOW_CONSUMER_CLOSE_CODE = 1013;
-/** How many recent events keep their shared per-event context for subscribers still busy with older events. */
+/** At most this many events keep their shared per-event context at a time (see `scopeOf`). */
 const KEPT_EVENT_SCOPES = 64;
-/** …and at most this long. */
-const EVENT_SCOPE_TTL_MS = 10_000;
 /** Graceful shutdown waits at most this long for in-flight deliveries before closing sockets (1001). */
 export const SHUTDOWN_GRACE_MS = 5_000;
 
-/** What a connection knows about its caller: the verified token (null: anonymous). */
+/** What a connection knows about its caller: the verified token (null: anonymous) and its viewer key. */
 interface ConnectionAuth {
   token: VerifiedToken | null;
-  expiryTimer?: NodeJS.Timeout;
+  viewerKey: ViewerKey | null;
+  /** The connection's `renew` (one per connection, shared by its subscriptions' contexts). */
+  renew: (eventId?: string) => Promise<Context>;
 }
-type WsExtra = Extra & { auth?: ConnectionAuth };
 
 export interface SubscriptionServerOptions {
   httpServer: Server;
@@ -109,24 +108,24 @@ function sharedDocuments(parseWith: (source: string | Source) => DocumentNode, v
 }
 
 /**
- * graphql-ws on the HTTP server (public schema). Auth at connection_init from
- * `connectionParams.authorization`: a bad or unknown token closes with 4403, no init within the
- * timeout closes with 4408, and the token's expiry ends the connection (4403). Every subscription
- * gets its own context, and every event a brand-new one through `renew` (the viewer re-read from the
- * database, so a role change or removed access applies at the next event, RT-3). Robustness: ping
- * keep-alive with reaping, a per-connection send-buffer limit (1013), graceful close (1001 after
- * in-flight deliveries). See docs/realtime.md.
+ * GraphQL subscriptions over WebSocket on the HTTP server (public schema), `graphql-transport-ws`
+ * protocol (src/realtime/protocol.ts). Auth at connection_init from `connectionParams.authorization`:
+ * a bad or unknown token closes with 4403, no init within the timeout closes with 4408, and the
+ * token's expiry ends the connection (4403). Every subscription gets its own context, and every event
+ * a brand-new one through `renew` (the viewer re-read from the database, so a role change or removed
+ * access applies at the next event, RT-3). Robustness: ping keep-alive with reaping, a per-connection
+ * send-buffer limit (1013), graceful close (1001 after in-flight deliveries). See docs/realtime.md.
  */
 export function startSubscriptionServer(opts: SubscriptionServerOptions): SubscriptionServer {
-  const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path, maxPayload: MAX_INCOMING_MESSAGE_BYTES });
+  resolveSubscriptionPayloadsDirectly(opts.schema);
   const runtime: RealtimeRuntime = {
     inflight: new InflightDeliveries(),
     queues: new QueueFanout(opts.rootEm, opts.contextOptions?.settings ?? DEFAULT_SUPPORT_SETTINGS),
   };
+  // one clock function for every context (createContext would make one per context)
+  const contextOptions = { ...opts.contextOptions, now: opts.contextOptions?.now ?? (() => new Date()) };
   const maxSendBuffer = opts.maxSendBufferBytes ?? MAX_SEND_BUFFER_BYTES;
   const documents = sharedDocuments(opts.operationLimits?.parse ?? parse, opts.operationLimits?.validate ?? validate);
-  /** Subscriptions of every open connection (graphql-ws keeps them per connection context). */
-  const connections = new Set<{ subscriptions: Record<string, unknown> }>();
   let closing = false;
 
   async function viewerOf(token: VerifiedToken | null): Promise<Viewer> {
@@ -137,107 +136,108 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
   /**
    * One fresh context per event, shared by this instance's subscribers of that event: one fork and
    * one set of loaders (data only, never per viewer), and the viewers re-read in one batch; each
-   * subscriber gets its own copy with its own viewer (RT-3).
+   * subscriber gets its own copy with its own viewer (RT-3). The subscribers that are idle when the
+   * event is published (nearly all) take it in the same turn of the event loop, so the scope is
+   * forgotten at the end of that turn: a subscriber still busy with an older event builds its own
+   * later. Kept longer, every scope (a fork with the entities it loaded) outlived a young-generation
+   * GC, was copied into the old generation and made full GCs — each a pause a delivery waits behind
+   * — more frequent.
    */
   const scopes = new Map<string, { base: Context; viewers: ReturnType<typeof viewerLoader> }>();
   function scopeOf(eventId: string) {
     let scope = scopes.get(eventId);
     if (!scope) {
-      const base = createContext(opts.rootEm, ANONYMOUS, opts.contextOptions);
+      const base = createContext(opts.rootEm, ANONYMOUS, contextOptions);
       scope = { base, viewers: viewerLoader(base.em) };
       scopes.set(eventId, scope);
       if (scopes.size > KEPT_EVENT_SCOPES) scopes.delete(scopes.keys().next().value as string);
-      // a scope's fork holds every viewer it loaded: forget it once its fan-out is done (subscribers
-      // still busy with it keep their reference; late ones build a new scope)
-      setTimeout(() => scopes.delete(eventId), EVENT_SCOPE_TTL_MS).unref();
+      setImmediate(() => scopes.delete(eventId));
     }
     return scope;
   }
 
-  async function contextFor(token: VerifiedToken | null, eventId?: string): Promise<Context> {
-    const renew = (next?: string) => contextFor(token, next);
+  /** A context with every field set at once (one object shape, no properties added later). */
+  const contextOf = (base: Context, viewer: Viewer, requestId: string, auth: ConnectionAuth): Context => ({
+    em: base.em,
+    viewer,
+    loaders: base.loaders,
+    requestId,
+    now: base.now,
+    settings: base.settings,
+    events: base.events,
+    uploads: base.uploads,
+    preferenceLinkKey: base.preferenceLinkKey,
+    renew: auth.renew,
+    realtime: runtime,
+  });
+
+  async function contextFor(auth: ConnectionAuth, eventId?: string): Promise<Context> {
     if (eventId) {
       const scope = scopeOf(eventId);
-      const viewer = token ? ((await scope.viewers.load(viewerKeyOfToken(token))) ?? ANONYMOUS) : ANONYMOUS;
-      return { ...scope.base, viewer, requestId: randomUUID(), renew, realtime: runtime };
+      const viewer = auth.viewerKey ? ((await scope.viewers.load(auth.viewerKey)) ?? ANONYMOUS) : ANONYMOUS;
+      return contextOf(scope.base, viewer, randomUUID(), auth);
     }
-    const ctx = createContext(opts.rootEm, await viewerOf(token), opts.contextOptions);
-    ctx.renew = renew;
-    ctx.realtime = runtime;
-    return ctx;
+    const base = createContext(opts.rootEm, await viewerOf(auth.token), contextOptions);
+    return contextOf(base, base.viewer, base.requestId, auth);
   }
 
-  const disposable = useServer<Record<string, unknown> | undefined, { auth?: ConnectionAuth }>(
-    {
-      schema: opts.schema,
-      // the HTTP endpoints' operation limits apply to subscriptions too (docs/limits.md)
-      // (parsed and validated once per distinct query: thousands of subscribers share one document)
-      parse: documents.parse,
-      validate: documents.validate,
-      connectionInitWaitTimeout: opts.connectionInitTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS,
-      onConnect: async (ctx) => {
-        const extra = ctx.extra as WsExtra;
-        if (closing) {
-          extra.socket.close(1001, 'Going away');
-          return false;
-        }
-        const raw = ctx.connectionParams?.authorization;
-        try {
-          const bearer = typeof raw === 'string' ? bearerToken(raw.startsWith('Bearer ') ? raw : `Bearer ${raw}`) : undefined;
-          const token = bearer ? await opts.verify(bearer) : null;
-          if (token && !(await resolveViewer(opts.rootEm.fork({ clear: true }), token))) return false;
-          const auth: ConnectionAuth = { token };
-          if (token?.expiresAt) {
-            const left = token.expiresAt.getTime() - Date.now();
-            auth.expiryTimer = setTimeout(() => extra.socket.close(CloseCode.Forbidden, 'Token expired'), Math.max(0, Math.min(left, 2 ** 31 - 1)));
-            auth.expiryTimer.unref();
-          }
-          extra.auth = auth;
-          // the upgrade request (headers, parser state) is not needed past this point: do not hold it per connection
-          (extra as { request?: unknown }).request = undefined;
-          connections.add(ctx);
-          return true;
-        } catch (error) {
-          if (error instanceof TokenError || error instanceof GraphQLError) return false; // 4403 Forbidden
-          throw error;
-        }
-      },
-      onClose: (ctx) => {
-        connections.delete(ctx);
-        const auth = (ctx.extra as WsExtra).auth;
-        if (auth?.expiryTimer) clearTimeout(auth.expiryTimer);
-      },
-      onSubscribe: (ctx) => {
-        // the new subscription's id is registered already
-        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-          return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection.`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
-        }
-      },
-      onNext: (ctx) => {
-        // a client that does not read: close it rather than buffer without bound
-        const socket = (ctx.extra as WsExtra).socket;
-        if (socket.bufferedAmount > maxSendBuffer) socket.close(SLOW_CONSUMER_CLOSE_CODE, 'Client does not read fast enough');
-      },
-      context: (ctx) => contextFor((ctx.extra as WsExtra).auth?.token ?? null),
+  const protocol = new ProtocolServer<ConnectionAuth>({
+    ws: { server: opts.httpServer, path: opts.path, maxPayload: MAX_INCOMING_MESSAGE_BYTES },
+    schema: opts.schema,
+    // the HTTP endpoints' operation limits apply to subscriptions too (docs/limits.md)
+    // (parsed and validated once per distinct query: thousands of subscribers share one document)
+    parse: documents.parse,
+    validate: documents.validate,
+    connectionInitTimeoutMs: opts.connectionInitTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS,
+    keepAliveMs: opts.keepAliveMs ?? KEEP_ALIVE_MS,
+    onConnect: async (connection, params) => {
+      if (closing) {
+        connection.close(1001, 'Going away');
+        return false;
+      }
+      const raw = params?.authorization;
+      try {
+        const bearer = typeof raw === 'string' ? bearerToken(raw.startsWith('Bearer ') ? raw : `Bearer ${raw}`) : undefined;
+        const verified = bearer ? await opts.verify(bearer) : null;
+        if (verified && !(await resolveViewer(opts.rootEm.fork({ clear: true }), verified))) return false;
+        // the token's expiry ends the connection (checked by the protocol's sweep and before each message)
+        if (verified?.expiresAt) connection.expiresAt = verified.expiresAt.getTime();
+        const token = verified && { subject: verified.subject, scopes: verified.scopes };
+        const auth: ConnectionAuth = { token, viewerKey: token && viewerKeyOfToken(token), renew: (eventId) => contextFor(auth, eventId) };
+        return auth;
+      } catch (error) {
+        if (error instanceof TokenError || error instanceof GraphQLError) return false; // 4403 Forbidden
+        throw error;
+      }
     },
-    wss,
-    opts.keepAliveMs ?? KEEP_ALIVE_MS,
-  );
+    onSubscribe: (connection) => {
+      // the new subscription is counted already
+      if (connection.operationCount > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+        return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection.`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+      }
+      return undefined;
+    },
+    beforeNext: (connection) => {
+      // a client that does not read: close it rather than buffer without bound
+      if (connection.socket.bufferedAmount <= maxSendBuffer) return true;
+      connection.close(SLOW_CONSUMER_CLOSE_CODE, 'Client does not read fast enough');
+      return false;
+    },
+    context: (connection) => contextFor(connection.auth!),
+    onInternalError: (error) => console.error('Internal error in the subscription server', error),
+  });
 
   let closed: Promise<void> | undefined;
   return {
-    wss,
+    wss: protocol.wss,
     stats() {
-      let subscriptions = 0;
-      for (const connection of connections) subscriptions += Object.keys(connection.subscriptions).length;
-      return { connections: wss.clients.size, subscriptions };
+      return { connections: protocol.wss.clients.size, subscriptions: protocol.operationCount() };
     },
     close() {
       closed ??= (async () => {
         closing = true;
         await runtime.inflight.idle(opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
-        for (const client of wss.clients) client.close(1001, 'Going away');
-        await disposable.dispose();
+        await protocol.dispose();
       })();
       return closed;
     },

@@ -1,4 +1,5 @@
-import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import { Arg, Ctx, getMetadataStorage, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { canListOrganizationTickets, canReadTicket, canUseTicketHistory, type Decision } from '../../auth/ticket-access';
 import { badUserInput, forbidden, ForbiddenReason } from '../../auth/errors';
 import type { Context } from '../../context';
@@ -6,7 +7,7 @@ import { CallbackState, Ticket, TicketKind } from '../../entities';
 import { currentState, deliver, payloadOf, sharedRead, type TransportNotice } from '../../realtime/delivery';
 import type { QueueWatcher } from '../../realtime/queue-fanout';
 import { viewerKeyOf } from '../../realtime/viewers';
-import { Topic, type DomainEvent } from '../../realtime/events';
+import { EventRoute, Topic, type DomainEvent } from '../../realtime/events';
 import { ApplicationStatusService } from '../../services/application-status.service';
 import { CallbackQueueService, type QueueStatus } from '../../services/callback-queue.service';
 import { TicketQueryService } from '../../services/ticket-query.service';
@@ -59,6 +60,7 @@ export class RealtimeResolver {
       const ticket = await new TicketQueryService(ctx).findReadable(id);
       if (!ticket) throw forbidden(ForbiddenReason.NOT_TICKET_PARTICIPANT, 'The ticket does not exist or you cannot read it.');
       return deliver(ctx, {
+        routes: [EventRoute.ticket(id)],
         accept: (event) => event.type === Topic.TICKET_UPDATED && event.ticketId === id,
         resolve: (event, fresh) => readableTicketEvent(event, fresh),
       });
@@ -78,6 +80,7 @@ export class RealtimeResolver {
       // query (the rules still decide at delivery for the rest; a brand move needs a new subscription)
       const brandId = ctx.viewer.kind === 'customer' ? ctx.viewer.brandId : undefined;
       return deliver(ctx, {
+        routes: [brandId ? EventRoute.brandTickets(brandId) : EventRoute.allTickets],
         accept: (event) => event.type === Topic.TICKET_UPDATED && (!brandId || !event.brandId || event.brandId === brandId),
         resolve: (event, fresh) => readableTicketEvent(event, fresh, scope),
       });
@@ -94,6 +97,7 @@ export class RealtimeResolver {
     description: 'A product or service changed state (STAT-2). Public, like the status page.',
     subscribe: ({ context }) =>
       deliver(context as Context, {
+        routes: [EventRoute.applicationStatus],
         accept: (event) => event.type === Topic.APPLICATION_STATUS_CHANGED,
         resolve: async (event, fresh) => {
           if (event.type !== Topic.APPLICATION_STATUS_CHANGED) return null;
@@ -129,6 +133,7 @@ export class RealtimeResolver {
         initial: currentState({ type: Topic.TICKET_UPDATED, ticketId: id, change: 'STATUS' }),
         // positions may have moved while the transport was down
         resyncOnResume: () => currentState({ type: Topic.TICKET_UPDATED, ticketId: id, change: 'STATUS' }),
+        routes: [EventRoute.ticket(id), EventRoute.callbackQueues],
         accept: (event) =>
           (event.type === Topic.TICKET_UPDATED && event.ticketId === id) ||
           (event.type === Topic.CALLBACK_QUEUE_MOVED && event.language === watcher.queue.language && event.productArea === watcher.queue.productArea),
@@ -151,5 +156,25 @@ export class RealtimeResolver {
   })
   callbackQueuePosition(@Root() status: QueueStatus | TransportNotice, @Arg('ticketId', () => ID, { description: 'Global id of the phone ticket.' }) _ticketId: string): QueueStatus {
     return payloadOf(status);
+  }
+}
+
+/**
+ * Every event a subscription delivers executes its root field, whose resolver only unwraps the
+ * payload (`payloadOf`): no middleware, no roles, the arguments unused (they are read at subscribe
+ * time). type-graphql's wrapper around such a resolver still costs a resolver instance lookup, a
+ * middleware chain, and an asynchronous conversion and validation of each argument — several
+ * promises per delivery, thousands per queue move — so on the schema the subscription server
+ * executes, the four root fields resolve to `payloadOf(root)` directly. Authorization is unchanged:
+ * it happens in `subscribe` and at delivery (`deliver`), and the payload's own fields keep their
+ * resolvers and guards. Refuses to do it if a middleware or role was ever added to one of them.
+ */
+export function resolveSubscriptionPayloadsDirectly(schema: GraphQLSchema): void {
+  const fields = schema.getSubscriptionType()?.getFields() ?? {};
+  for (const metadata of getMetadataStorage().subscriptions.filter((s) => s.target === RealtimeResolver)) {
+    const field = fields[metadata.schemaName];
+    if (!field) continue;
+    if (metadata.middlewares?.length || metadata.roles !== undefined) throw new Error(`subscription ${metadata.schemaName} has middlewares or roles: its resolver must stay type-graphql's`);
+    field.resolve = (root: unknown) => payloadOf(root);
   }
 }
