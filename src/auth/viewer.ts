@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { selectRows } from '../db/read-rows';
+import { selectRows, toBoolean } from '../db/read-rows';
 import { type Account, Agent, type AccountType, BrandRole } from '../entities';
 import { AGENT_SCOPE, INTEGRATION_SCOPE, type VerifiedToken } from './token';
 
@@ -75,9 +75,6 @@ function customerViewer(account: ViewerAccount, brand: ViewerBrand): CustomerVie
   return { kind: 'customer', account, brand, accountId: account.id, brandId: brand.id, role: account.role, isFedramp: brand.fedramp };
 }
 
-/** A boolean column: 0/1 on SQLite, a boolean on PostgreSQL. */
-const bool = (value: unknown) => value === true || value === 1;
-
 /**
  * The account and its brand in one plain statement: this runs before every request of a signed-in
  * customer, and hydrating two managed entities through the query builder cost more than the rest
@@ -95,9 +92,9 @@ async function readCustomer(em: EntityManager, accountId: string): Promise<Custo
   const brand: ViewerBrand = {
     id: row.brand_id as string,
     name: row.brand_name as string,
-    fedramp: bool(row.fedramp),
-    successPackage: bool(row.success_package),
-    billingContactEditing: bool(row.billing_contact_editing),
+    fedramp: toBoolean(row.fedramp),
+    successPackage: toBoolean(row.success_package),
+    billingContactEditing: toBoolean(row.billing_contact_editing),
   };
   const account: ViewerAccount = {
     id: row.id as string,
@@ -109,8 +106,8 @@ async function readCustomer(em: EntityManager, accountId: string): Promise<Custo
     language: row.language as string,
     accountType: row.account_type as AccountType,
     role: row.role as BrandRole,
-    supportAccessGranted: bool(row.support_access_granted),
-    enterpriseSeat: bool(row.enterprise_seat),
+    supportAccessGranted: toBoolean(row.support_access_granted),
+    enterpriseSeat: toBoolean(row.enterprise_seat),
   };
   return customerViewer(account, brand);
 }

@@ -114,3 +114,8 @@ export function toDate(value: unknown): Date {
 export function toNullableDate(value: unknown): Date | null {
   return value === null || value === undefined ? null : toDate(value);
 }
+
+/** A boolean column: 0/1 on SQLite, a boolean on PostgreSQL. */
+export function toBoolean(value: unknown): boolean {
+  return value === true || value === 1 || value === 1n || value === '1';
+}

@@ -1,5 +1,5 @@
 import type { ConferenceCallStatus, ProductArea, SupportLanguage, TicketKind, TicketStatus } from '../entities/enums';
-import { toDate, toNullableDate, type Row } from './read-rows';
+import { toBoolean, toDate, toNullableDate, type Row } from './read-rows';
 
 /** Phone request details of a ticket (CON-7), as the `PhoneDetails` embeddable holds them. */
 export interface PhoneDetailsView {
@@ -84,11 +84,6 @@ export const TICKET_COLUMNS = [
 ]
   .map((c) => `t.${c}`)
   .join(', ');
-
-/** A boolean column: 0/1 on SQLite, a boolean on PostgreSQL. */
-function toBoolean(value: unknown): boolean {
-  return value === true || value === 1 || value === 1n || value === '1' || value === 't';
-}
 
 function toNullableBoolean(value: unknown): boolean | null {
   return value === null || value === undefined ? null : toBoolean(value);

@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import type { TicketAccessFacts } from '../auth/ticket-access';
 import type { VerifiedToken } from '../auth/token';
 import { customerViewerOf, tokenKind, type Viewer } from '../auth/viewer';
-import { inListParams, placeholders, selectRows, toDate } from '../db/read-rows';
+import { inListParams, placeholders, selectRows, toBoolean, toDate } from '../db/read-rows';
 import { Account, Agent, BrandRole } from '../entities';
 
 /** Who a subscriber is, by id only (`customer:<account>`, `agent:<agent>`, `integration:<subject>`): re-read per event. */
@@ -62,9 +62,6 @@ async function inChunks<T, R>(items: readonly T[], each: (chunk: T[]) => Promise
   return out;
 }
 
-/** A boolean column: 0/1 on SQLite, a boolean on PostgreSQL. */
-const bool = (value: unknown) => value === true || value === 1;
-
 /**
  * `loadViewers` for the access rules only: kind, ids, role, brand and FedRAMP flag of many viewers
  * from plain rows (one statement per kind however many viewers, no entity hydration: thousands of
@@ -78,7 +75,7 @@ export async function loadAccessViewers(em: EntityManager, keys: readonly Viewer
   ]);
   const byKey = new Map<ViewerKey, AccessViewer>();
   for (const a of accounts) {
-    byKey.set(`customer:${a.id}`, { kind: 'customer', accountId: String(a.id), brandId: String(a.brand_id), role: a.role as BrandRole, isFedramp: bool(a.fedramp) } as AccessViewer);
+    byKey.set(`customer:${a.id}`, { kind: 'customer', accountId: String(a.id), brandId: String(a.brand_id), role: a.role as BrandRole, isFedramp: toBoolean(a.fedramp) } as AccessViewer);
   }
   for (const a of agents) byKey.set(`agent:${a.id}`, { kind: 'agent', agentId: String(a.id) } as AccessViewer);
   return keys.map((key) => (key.startsWith('integration:') ? { kind: 'integration', subject: key.slice('integration:'.length) } : byKey.get(key)));
