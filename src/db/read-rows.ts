@@ -119,3 +119,16 @@ export function toNullableDate(value: unknown): Date | null {
 export function toBoolean(value: unknown): boolean {
   return value === true || value === 1 || value === 1n || value === '1';
 }
+
+/** Keys per `in (…)` statement when a caller has thousands (real-time fan-outs). */
+const KEYS_PER_STATEMENT = 4_096;
+
+/**
+ * Runs `each` over `keys` in chunks of at most 4,096, each padded by `inListParams`, and joins the
+ * results: one statement per chunk however many keys.
+ */
+export async function inChunks<T, R>(keys: readonly T[], each: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < keys.length; i += KEYS_PER_STATEMENT) out.push(...(await each(inListParams(keys.slice(i, i + KEYS_PER_STATEMENT)))));
+  return out;
+}

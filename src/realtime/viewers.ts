@@ -2,9 +2,9 @@ import type { EntityManager } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import type { TicketAccessFacts } from '../auth/ticket-access';
 import type { VerifiedToken } from '../auth/token';
-import { customerViewerOf, tokenKind, type Viewer } from '../auth/viewer';
-import { inListParams, placeholders, selectRows, toBoolean, toDate } from '../db/read-rows';
-import { Account, Agent, BrandRole } from '../entities';
+import { readCustomers, tokenKind, type Viewer } from '../auth/viewer';
+import { inChunks, placeholders, selectRows, toBoolean, toDate } from '../db/read-rows';
+import { Agent, BrandRole } from '../entities';
 
 /** Who a subscriber is, by id only (`customer:<account>`, `agent:<agent>`, `integration:<subject>`): re-read per event. */
 export type ViewerKey = string;
@@ -31,12 +31,9 @@ export async function loadViewers(em: EntityManager, keys: readonly ViewerKey[])
   const ids = (kind: string) => [...new Set(keys.filter((k) => k.startsWith(`${kind}:`)).map((k) => k.slice(kind.length + 1)))];
   const accountIds = ids('customer');
   const agentIds = ids('agent');
-  const [accounts, agents] = await Promise.all([
-    accountIds.length ? em.find(Account, { id: { $in: accountIds } }, { populate: ['brand'] }) : [],
-    agentIds.length ? em.find(Agent, { id: { $in: agentIds } }) : [],
-  ]);
+  const [customers, agents] = await Promise.all([readCustomers(em, accountIds), agentIds.length ? em.find(Agent, { id: { $in: agentIds } }) : []]);
   const byKey = new Map<ViewerKey, Viewer>();
-  for (const account of accounts) byKey.set(`customer:${account.id}`, customerViewerOf(account));
+  for (const [id, viewer] of customers) byKey.set(`customer:${id}`, viewer);
   for (const agent of agents) byKey.set(`agent:${agent.id}`, { kind: 'agent', agent, agentId: agent.id });
   return keys.map((key) => (key.startsWith('integration:') ? { kind: 'integration', subject: key.slice('integration:'.length) } : byKey.get(key)));
 }
@@ -52,15 +49,6 @@ export function viewerLoader(em: EntityManager): DataLoader<ViewerKey, Viewer | 
  * hydrated entities; nothing else may be read from such a viewer.
  */
 export type AccessViewer = Viewer;
-
-/** In-lists of at most this many values (padded to a power of two, so a few statement texts serve every size). */
-const CHUNK = 4_096;
-
-async function inChunks<T, R>(items: readonly T[], each: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(...(await each(inListParams(items.slice(i, i + CHUNK)))));
-  return out;
-}
 
 /**
  * `loadViewers` for the access rules only: kind, ids, role, brand and FedRAMP flag of many viewers
