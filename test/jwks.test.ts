@@ -62,3 +62,4 @@ describe('JWKS token verification (production mode)', () => {
     await expect(verify(await make())).rejects.toBeInstanceOf(TokenError);
   });
 });
+

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config';
 
 /** Scopes a token may carry; customers carry none. */
@@ -14,15 +15,38 @@ export interface VerifiedToken {
 
 export class TokenError extends Error {}
 
-/** Builds the verifier for the configured mode: HS256 with a shared secret, or RS256/ES256 from a JWKS. */
-export function createTokenVerifier(auth: AuthConfig): (token: string) => Promise<VerifiedToken> {
+export interface VerifierOptions {
+  /** Clock in milliseconds (tests). */
+  now?: () => number;
+  /** Verified tokens remembered at most (0 turns the cache off). */
+  cacheSize?: number;
+}
+
+/** How long a verified token is taken on trust before its signature is checked again. */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+
+/**
+ * Builds the verifier for the configured mode: HS256 with a shared secret, or RS256/ES256 from a JWKS.
+ *
+ * A token that verified is remembered (keyed by its exact text, up to `cacheSize` tokens) until it
+ * expires or for `VERIFIED_TOKEN_TTL_MS`, whichever comes first: a client sends the same token with
+ * every request, and checking its signature again each time was a measurable share of a small
+ * request (docs/performance.md). Expiry is checked on every use; refusals are never remembered. The
+ * price: a key removed from the JWKS keeps accepting the tokens it signed for up to a minute.
+ */
+export function createTokenVerifier(auth: AuthConfig, opts: VerifierOptions = {}): (token: string) => Promise<VerifiedToken> {
   const jwks: JWTVerifyGetKey | undefined = auth.kind === 'jwks' ? createRemoteJWKSet(new URL(auth.jwksUrl)) : undefined;
-  return async (token) => {
+  const now = opts.now ?? Date.now;
+  const cacheSize = opts.cacheSize ?? 10_000;
+  const verified = cacheSize > 0 ? new LRUCache<string, { token: VerifiedToken; until: number }>({ max: cacheSize }) : undefined;
+
+  async function check(token: string): Promise<VerifiedToken> {
     try {
+      const currentDate = new Date(now());
       const { payload } =
         auth.kind === 'jwks'
-          ? await jwtVerify(token, jwks!, { issuer: auth.issuer, audience: auth.audience, algorithms: ['RS256', 'ES256'] })
-          : await jwtVerify(token, auth.secret, { issuer: auth.issuer, audience: auth.audience, algorithms: ['HS256'] });
+          ? await jwtVerify(token, jwks!, { issuer: auth.issuer, audience: auth.audience, algorithms: ['RS256', 'ES256'], currentDate })
+          : await jwtVerify(token, auth.secret, { issuer: auth.issuer, audience: auth.audience, algorithms: ['HS256'], currentDate });
       if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenError('token has no subject');
       const scope = payload.scope ?? payload.scp;
       const scopes = Array.isArray(scope) ? scope.map(String) : typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : [];
@@ -30,6 +54,15 @@ export function createTokenVerifier(auth: AuthConfig): (token: string) => Promis
     } catch (error) {
       throw new TokenError(error instanceof Error ? error.message : 'invalid token');
     }
+  }
+
+  return async (token) => {
+    const at = now();
+    const known = verified?.get(token);
+    if (known && at < known.until) return known.token;
+    const result = await check(token);
+    verified?.set(token, { token: result, until: Math.min(at + VERIFIED_TOKEN_TTL_MS, result.expiresAt?.getTime() ?? Infinity) });
+    return result;
   };
 }
 
