@@ -24,28 +24,32 @@ interface PoolClient {
 }
 
 interface SqliteStatement {
-  all(...params: unknown[]): Row[];
+  all(...params: unknown[]): unknown[];
+  raw(toggle: boolean): SqliteStatement;
 }
 interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
 }
 interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
+  query(config: { name: string; text: string; values: unknown[]; rowMode?: 'array' }): Promise<{ rows: unknown[] }>;
 }
 
 /** Distinct statement texts kept prepared per connection; loaders' `in (…)` lists vary in length, so it is bounded. */
 const STATEMENT_CACHE_SIZE = 500;
 const sqliteStatements = new WeakMap<object, Map<string, SqliteStatement>>();
+const sqliteArrayStatements = new WeakMap<object, Map<string, SqliteStatement>>();
 /** `?` placeholders → `$n`, and a stable statement name, per SQL text (PostgreSQL). */
 const pgTexts = new Map<string, { name: string; text: string }>();
 
-function sqliteStatement(db: SqliteDatabase, sql: string): SqliteStatement {
-  let cache = sqliteStatements.get(db);
-  if (!cache) sqliteStatements.set(db, (cache = new Map()));
+function sqliteStatement(db: SqliteDatabase, sql: string, arrays: boolean): SqliteStatement {
+  const caches = arrays ? sqliteArrayStatements : sqliteStatements;
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
   let statement = cache.get(sql);
   if (!statement) {
     if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
     statement = db.prepare(sql);
+    if (arrays) statement.raw(true);
     cache.set(sql, statement);
   }
   return statement;
@@ -65,20 +69,37 @@ function pgStatement(sql: string): { name: string; text: string } {
   return found;
 }
 
-/** Runs one read-only statement with `?` placeholders (and no other `?` in its text). */
-export async function selectRows<T = Row>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
-  const connection = (em as unknown as { getConnection(): { getKnex(): { client: PoolClient }; execute(sql: string, params: unknown[], method: 'all', ctx?: unknown): Promise<T[]> } }).getConnection();
+/** Runs one read-only statement with `?` placeholders (and no other `?` in its text); rows as objects. */
+export function selectRows<T = Row>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
+  return run(em, sql, params, false) as Promise<T[]>;
+}
+
+/**
+ * `selectRows` with each row as an array of its values in the order the statement selects them:
+ * for wide rows read in bulk (a ticket page: 27 columns × 51 rows), building keyed objects in the
+ * driver cost twice as much as the arrays (docs/performance.md).
+ */
+export function selectArrays(em: EntityManager, sql: string, params: readonly unknown[]): Promise<unknown[][]> {
+  return run(em, sql, params, true) as Promise<unknown[][]>;
+}
+
+async function run(em: EntityManager, sql: string, params: readonly unknown[], arrays: boolean): Promise<unknown[]> {
+  const connection = (em as unknown as { getConnection(): { getKnex(): { client: PoolClient }; execute(sql: string, params: unknown[], method: 'all', ctx?: unknown): Promise<Row[]> } }).getConnection();
   const trx = em.getTransactionContext();
-  if (trx) return connection.execute(sql, [...params], 'all', trx);
+  if (trx) {
+    const rows = await connection.execute(sql, [...params], 'all', trx);
+    // keys come in the order the statement selects the columns (none of them looks like an integer)
+    return arrays ? rows.map((row) => Object.values(row)) : rows;
+  }
   const client = connection.getKnex().client;
   notifyQuery(sql);
   const raw = await client.acquireConnection();
   try {
     if (client.dialect === 'postgresql') {
       const { name, text } = pgStatement(sql);
-      return (await (raw as PgClient).query({ name, text, values: [...params] })).rows as T[];
+      return (await (raw as PgClient).query({ name, text, values: [...params], ...(arrays ? { rowMode: 'array' as const } : {}) })).rows;
     }
-    return sqliteStatement(raw as SqliteDatabase, sql).all(...params) as T[];
+    return sqliteStatement(raw as SqliteDatabase, sql, arrays).all(...params);
   } finally {
     await client.releaseConnection(raw);
   }

@@ -1,5 +1,5 @@
 import type { ConferenceCallStatus, ProductArea, SupportLanguage, TicketKind, TicketStatus } from '../entities/enums';
-import { toBoolean, toDate, toNullableDate, type Row } from './read-rows';
+import { toBoolean, toDate, toNullableDate } from './read-rows';
 
 /** Phone request details of a ticket (CON-7), as the `PhoneDetails` embeddable holds them. */
 export interface PhoneDetailsView {
@@ -49,11 +49,11 @@ export interface TicketView {
 }
 
 /**
- * The ticket columns the read path selects (alias `t`): all but `description`, the one column that
- * can be long (selecting it made the page query four times slower on the bench data); the
- * `description` field loads it in one batch when a query asks for it.
+ * The ticket columns the read path selects (alias `t`), in the order `TicketRow` reads them: all but
+ * `description`, the one column that can be long (selecting it made the page query four times
+ * slower on the bench data); the `description` field loads it in one batch when a query asks for it.
  */
-export const TICKET_COLUMNS = [
+const COLUMNS = [
   'id',
   'kind',
   'status',
@@ -81,9 +81,13 @@ export const TICKET_COLUMNS = [
   'created_at',
   'last_activity_at',
   'closed_at',
-]
-  .map((c) => `t.${c}`)
-  .join(', ');
+] as const;
+
+/** The select list of `COLUMNS`; rows come back as arrays (`selectArrays`) in this order. */
+export const TICKET_COLUMNS = COLUMNS.map((c) => `t.${c}`).join(', ');
+
+/** Position of each column in a row array. */
+const AT = Object.fromEntries(COLUMNS.map((column, i) => [column, i])) as { readonly [C in (typeof COLUMNS)[number]]: number };
 
 function toNullableBoolean(value: unknown): boolean | null {
   return value === null || value === undefined ? null : toBoolean(value);
@@ -115,44 +119,45 @@ export class TicketRow implements TicketView {
   readonly lastActivityAt: Date;
   readonly closedAt: Date | null;
 
-  constructor(row: Row) {
-    this.id = Number(row.id);
-    this.kind = row.kind as TicketKind;
-    this.status = row.status as TicketStatus;
-    this.subject = row.subject as string;
-    this.descriptionLanguage = row.description_language as string;
-    this.supportLanguage = row.support_language as SupportLanguage;
-    this.productArea = row.product_area as ProductArea;
-    this.brand = { id: row.brand_id as string };
-    this.submitter = { id: row.submitter_id as string };
-    this.assignee = row.assignee_id === null || row.assignee_id === undefined ? null : { id: row.assignee_id as string };
-    this.enterprise = toBoolean(row.enterprise);
-    this.awaitingVerification = toBoolean(row.awaiting_verification);
-    this.enterpriseAccessAllowed = toNullableBoolean(row.enterprise_access_allowed);
-    this.verifiedAt = toNullableDate(row.verified_at);
+  /** `values`: one row of `select ${TICKET_COLUMNS}` as an array. */
+  constructor(values: readonly unknown[]) {
+    this.id = Number(values[AT.id]);
+    this.kind = values[AT.kind] as TicketKind;
+    this.status = values[AT.status] as TicketStatus;
+    this.subject = values[AT.subject] as string;
+    this.descriptionLanguage = values[AT.description_language] as string;
+    this.supportLanguage = values[AT.support_language] as SupportLanguage;
+    this.productArea = values[AT.product_area] as ProductArea;
+    this.brand = { id: values[AT.brand_id] as string };
+    this.submitter = { id: values[AT.submitter_id] as string };
+    this.assignee = values[AT.assignee_id] === null || values[AT.assignee_id] === undefined ? null : { id: values[AT.assignee_id] as string };
+    this.enterprise = toBoolean(values[AT.enterprise]);
+    this.awaitingVerification = toBoolean(values[AT.awaiting_verification]);
+    this.enterpriseAccessAllowed = toNullableBoolean(values[AT.enterprise_access_allowed]);
+    this.verifiedAt = toNullableDate(values[AT.verified_at]);
     // an embedded object is present when its required column is (the entity's nullable embeddables)
     this.phone =
-      row.phone_number === null || row.phone_number === undefined
+      values[AT.phone_number] === null || values[AT.phone_number] === undefined
         ? null
         : {
-            number: row.phone_number as string,
-            country: row.phone_country as string,
-            extension: (row.phone_extension as string | null) ?? null,
-            confirmationEmail: row.phone_confirmation_email as string,
-            recordingConsent: toBoolean(row.phone_recording_consent),
+            number: values[AT.phone_number] as string,
+            country: values[AT.phone_country] as string,
+            extension: (values[AT.phone_extension] as string | null) ?? null,
+            confirmationEmail: values[AT.phone_confirmation_email] as string,
+            recordingConsent: toBoolean(values[AT.phone_recording_consent]),
           };
     this.conference =
-      row.conference_scheduled_at === null || row.conference_scheduled_at === undefined
+      values[AT.conference_scheduled_at] === null || values[AT.conference_scheduled_at] === undefined
         ? null
         : {
-            scheduledAt: toDate(row.conference_scheduled_at),
-            callStatus: row.conference_call_status as ConferenceCallStatus,
-            meetingUrl: (row.conference_meeting_url as string | null) ?? null,
-            passcode: (row.conference_passcode as string | null) ?? null,
-            screenShare: toBoolean(row.conference_screen_share),
+            scheduledAt: toDate(values[AT.conference_scheduled_at]),
+            callStatus: values[AT.conference_call_status] as ConferenceCallStatus,
+            meetingUrl: (values[AT.conference_meeting_url] as string | null) ?? null,
+            passcode: (values[AT.conference_passcode] as string | null) ?? null,
+            screenShare: toBoolean(values[AT.conference_screen_share]),
           };
-    this.createdAt = toDate(row.created_at);
-    this.lastActivityAt = toDate(row.last_activity_at);
-    this.closedAt = toNullableDate(row.closed_at);
+    this.createdAt = toDate(values[AT.created_at]);
+    this.lastActivityAt = toDate(values[AT.last_activity_at]);
+    this.closedAt = toNullableDate(values[AT.closed_at]);
   }
 }

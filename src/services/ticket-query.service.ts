@@ -2,7 +2,7 @@ import { canListOrganizationTickets, canReadTicket, canUseTicketHistory, HISTORY
 import { badUserInput, forbidden } from '../auth/errors';
 import type { Viewer } from '../auth/viewer';
 import type { Context } from '../context';
-import { placeholders, selectRows } from '../db/read-rows';
+import { placeholders, selectArrays, selectRows } from '../db/read-rows';
 import { TICKET_COLUMNS, TicketRow, type TicketView } from '../db/ticket-rows';
 import { Escalation, Ticket } from '../entities';
 import type { PageRequest } from '../resolvers/types/connection';
@@ -66,10 +66,6 @@ class Where {
  * rule applied through the functions in `src/auth`. Reads are plain rows over hand-written SQL
  * (src/db/ticket-rows.ts): this is the hottest path of the API (docs/performance.md).
  */
-/**
- * Ticket history read side: lists (HIST-1…5) and single tickets, with FED-1 and every visibility
- * rule applied through the functions in `src/auth`.
- */
 export class TicketQueryService {
   constructor(private readonly ctx: Context) {}
 
@@ -98,7 +94,7 @@ export class TicketQueryService {
     const [rows, counted] = await Promise.all([
       page.size === 0
         ? Promise.resolve([])
-        : selectRows(em, `select ${TICKET_COLUMNS} from ticket t where ${paged.sql} order by t.created_at ${dir}, t.id ${dir} limit ?`, [...paged.params, page.size + 1]),
+        : selectArrays(em, `select ${TICKET_COLUMNS} from ticket t where ${paged.sql} order by t.created_at ${dir}, t.id ${dir} limit ?`, [...paged.params, page.size + 1]),
       selectRows<{ n: number | string }>(em, `select count(*) as n from ticket t where ${where.sql}`, where.params),
     ]);
     const hasMore = rows.length > page.size;
@@ -157,7 +153,7 @@ export class TicketQueryService {
   /** `findReadable` for reading only (queries): the same rules, a plain row instead of a managed entity. */
   async findReadableRow(id: number): Promise<TicketRow | null> {
     enforce(canUseTicketHistory(this.ctx.viewer));
-    const [row] = await selectRows(this.ctx.em, `select ${TICKET_COLUMNS} from ticket t where t.id = ?`, [id]);
+    const [row] = await selectArrays(this.ctx.em, `select ${TICKET_COLUMNS} from ticket t where t.id = ?`, [id]);
     if (!row) return null;
     const ticket = new TicketRow(row);
     return (await this.canRead(ticket)) ? ticket : null;
