@@ -29,6 +29,7 @@ export async function runStartup(env: NodeJS.ProcessEnv = process.env, log: (lin
   mkdirSync(dataDir, { recursive: true });
   // the embedded default: no DATABASE_URL, no AUTH_JWT_SECRET (a local one is generated), demo data seeded once
   const base = apiEnv({ HUB_DATA_DIR: dataDir, DATABASE_URL: undefined, AUTH_JWT_SECRET: undefined, SEED_DEMO_DATA: 'true' });
+  delete base.NODE_ENV;
   delete base.DATABASE_URL;
   delete base.AUTH_JWT_SECRET;
   delete base.REDIS_URL;
