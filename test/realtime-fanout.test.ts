@@ -238,7 +238,7 @@ describe('queue moves and the WebSocket protocol (sqlite)', () => {
     s.socket.terminate();
   });
 
-  it('a client complete stops deliveries of that subscription only; a query over the socket gets next then complete', async () => {
+  it('a client complete stops deliveries of that subscription only', async () => {
     const s = raw();
     await s.send({ type: 'connection_init', payload: {} });
     await s.waitFor((m) => m.type === 'connection_ack');
@@ -253,9 +253,26 @@ describe('queue moves and the WebSocket protocol (sqlite)', () => {
     await s.waitFor((m) => m.id === 'b' && m.type === 'next');
     await sleep(200);
     expect(s.messages.filter((m) => m.id === 'a')).toEqual([]);
+    s.socket.terminate();
+  });
+
+  it('queries and mutations over the socket are refused (OPERATION_NOT_SUPPORTED), run nothing, and the socket stays usable', async () => {
+    const s = raw();
+    await s.send({ type: 'connection_init', payload: {} });
+    await s.waitFor((m) => m.type === 'connection_ack');
     await s.send({ id: 'q', type: 'subscribe', payload: { query: '{ __typename }' } });
-    await s.waitFor((m) => m.id === 'q' && m.type === 'complete');
-    expect(s.messages.filter((m) => m.id === 'q').map((m) => m.type)).toEqual(['next', 'complete']);
+    await s.send({ id: 'm', type: 'subscribe', payload: { query: 'mutation { __typename }' } });
+    for (const id of ['q', 'm']) {
+      const error = await s.waitFor((m) => m.id === id && m.type === 'error');
+      expect(error.payload[0].extensions.code).toBe('OPERATION_NOT_SUPPORTED');
+      expect(error.payload[0].message).toMatch(/subscriptions only.*POST \/graphql/);
+    }
+    expect(s.messages.filter((m) => m.id === 'q' || m.id === 'm').map((m) => m.type)).toEqual(['error', 'error']);
+    // the ids are free again and subscriptions still work on this socket
+    await s.send({ id: 'q', type: 'subscribe', payload: { query: STATUS_CHANGED } });
+    await sleep(200);
+    ok(await t.internal(SET_STATUS('PARTIAL_OUTAGE')));
+    await s.waitFor((m) => m.id === 'q' && m.type === 'next');
     s.socket.terminate();
   });
 

@@ -21,9 +21,20 @@ import { WebSocket, WebSocketServer, type RawData, type ServerOptions } from 'ws
  * 4406 (other subprotocol), 4408 (no `connection_init` in time), 4409 (operation id in use), 4429
  * (second `connection_init`), 4500 (unexpected server error); validation errors are an `error`
  * message; a subscription refused by its resolver is a `next` with the errors, then `complete`.
- * One difference: a query that does not parse gets an `error` message with the syntax error instead
- * of closing the socket with 4500.
+ * Two differences: a query that does not parse gets an `error` message with the syntax error instead
+ * of closing the socket with 4500; and the socket carries subscriptions only — a query or mutation
+ * gets an `error` message (`OPERATION_NOT_SUPPORTED`), since over HTTP the cost limit, cost budget and
+ * rate limits count it and here nothing would.
  */
+
+/** `extensions.code` of a query or mutation sent over the socket. */
+export const OPERATION_NOT_SUPPORTED = 'OPERATION_NOT_SUPPORTED';
+
+function subscriptionsOnly(operation: string): GraphQLError {
+  return new GraphQLError(`This WebSocket carries subscriptions only; send the ${operation} over HTTP (POST /graphql).`, {
+    extensions: { code: OPERATION_NOT_SUPPORTED },
+  });
+}
 
 export interface ProtocolOptions<A> {
   schema: GraphQLSchema;
@@ -167,15 +178,12 @@ export class Connection<A> {
       if (invalid.length) return void (await operation.error(invalid));
       const ast = getOperationAST(document, payload.operationName);
       if (!ast) return void (await operation.error([new GraphQLError('Unable to identify operation')]));
+      // queries and mutations are answered over HTTP only, where the cost limit, the cost budget and
+      // the rate limits count them (docs/limits.md); the socket carries subscriptions
+      if (ast.operation !== 'subscription') return void (await operation.error([subscriptionsOnly(ast.operation)]));
       const contextValue = await options.context(this);
       if (!operation.active) return;
       const args: ExecutionArgs = { schema, document, contextValue, variableValues: payload.variables, operationName: payload.operationName };
-      if (ast.operation !== 'subscription') {
-        const result = await execute(args);
-        if (!operation.active) return;
-        await operation.next(result);
-        return void (await operation.complete());
-      }
       const source = await createSourceEventStream(args);
       if (!isAsyncIterable(source)) {
         // the subscription was refused (resolver error, bad variables): the errors, then complete
