@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -10,7 +10,7 @@ import { onQuery } from '../src/db/orm';
 import { startServer } from '../src/server';
 import { type Dataset, ensureDataset } from './generate';
 import { BENCH_JWT_SECRET, RESULTS_DIR } from './lib/params';
-import { apiEnv, startApi, startBaseline } from './lib/proc';
+import { apiEnv, cpuMsOf, startApi, startBaseline } from './lib/proc';
 
 /** (a) the brand admin's organization list, with the relations a ticket list screen shows. */
 export const ORGANIZATION_TICKETS = `query OrganizationTickets($first: Int!) {
@@ -133,14 +133,6 @@ async function countGraphqlStatements(dataset: Dataset, token: string, dataDir: 
 }
 
 const f1 = (n: number) => n.toFixed(1);
-
-/** user + system CPU time of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // after "pid (comm) ": state is field 0, utime 11, stime 12 (in clock ticks)
-  return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS_PER_SECOND);
-}
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
  * The server's CPU time per request, requests sent one at a time by this process: the process

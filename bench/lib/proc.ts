@@ -23,6 +23,14 @@ export function rssOf(pid: number): number {
   return kb * 1024;
 }
 
+/** user + system CPU time of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
+export function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // after "pid (comm) ": state is field 0, utime 11, stime 12 (in clock ticks)
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS_PER_SECOND);
+}
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** Polls `url` until it answers 200; resolves with the time it took from `since`. */
 export async function waitFor200(url: string, since: number, timeoutMs = 60_000, child?: ChildProcess): Promise<number> {
   for (;;) {
@@ -75,12 +83,12 @@ export function apiEnv(extra: Record<string, string | undefined>): NodeJS.Proces
 
 /**
  * Starts the real server entry (`dist/src/main.js`) as a child process and waits for /readyz.
- * `nodeArgs` adds flags such as `--cpu-prof`.
+ * `nodeArgs` adds flags such as `--cpu-prof`; `entry` runs another build's entry (A/B runs).
  */
-export async function startApi(env: NodeJS.ProcessEnv, opts: { nodeArgs?: string[]; timeoutMs?: number } = {}): Promise<ApiProcess> {
+export async function startApi(env: NodeJS.ProcessEnv, opts: { nodeArgs?: string[]; timeoutMs?: number; entry?: string } = {}): Promise<ApiProcess> {
   const port = Number(env.PORT) || (await freePort());
   const started = performance.now();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), resolve(REPO_ROOT, 'dist/src/main.js')], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.entry ?? resolve(REPO_ROOT, 'dist/src/main.js')], {
     cwd: REPO_ROOT,
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
