@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { SupportSettings } from '../config';
+import { selectRows, toBoolean } from '../db/read-rows';
 import { CallbackRequest, CallbackState, ProductArea, SupportLanguage, Ticket } from '../entities';
 
 /** Tunables of the callback queue (PHN-2, PHN-3). */
@@ -100,21 +100,21 @@ export class CallbackQueueService {
    * a limited language, the English queue's length and handle time). Same figures as `status`.
    */
   async statusesOfQueue(language: SupportLanguage, productArea: ProductArea): Promise<Map<number, QueueStatus>> {
-    // plain rows, not entities: hydrating thousands of waiters costs far more than the query
+    // plain rows over a prepared statement, not entities or the query builder: a move re-reads
+    // thousands of waiters, and hydrating them (or knex's runner) cost more than the query itself
     const [raw, handle] = await Promise.all([
-      (this.em as SqlEntityManager)
-        .createQueryBuilder(CallbackRequest)
-        .select(['ticket', 'englishFallbackOffered', 'englishFallbackAccepted'])
-        .where({ language, productArea, state: CallbackState.WAITING })
-        .orderBy({ enqueuedAt: 'asc', id: 'asc' })
-        .execute<Record<string, unknown>[]>('all', false),
+      selectRows(
+        this.em,
+        'select ticket_id, english_fallback_offered, english_fallback_accepted from callback_request where language = ? and product_area = ? and state = ? order by enqueued_at asc, id asc',
+        [language, productArea, CallbackState.WAITING],
+      ),
       this.averageHandleMinutes(language, productArea),
     ]);
-    // unmapped rows (column names): SQLite gives 0/1 for booleans, PostgreSQL true/false
+    // SQLite gives 0/1 for booleans, PostgreSQL true/false
     const rows = raw.map((r) => ({
       ticketId: Number(r.ticket_id),
-      englishFallbackOffered: Boolean(r.english_fallback_offered),
-      englishFallbackAccepted: r.english_fallback_accepted == null ? null : Boolean(r.english_fallback_accepted),
+      englishFallbackOffered: toBoolean(r.english_fallback_offered),
+      englishFallbackAccepted: r.english_fallback_accepted == null ? null : toBoolean(r.english_fallback_accepted),
     }));
     let englishWait: number | null = null;
     if (hasLimitedCoverage(language) && rows.some((r) => r.englishFallbackAccepted == null)) {
