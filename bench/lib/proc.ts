@@ -129,8 +129,8 @@ export function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Starts the hand-written baseline server (dist/bench/baseline-server.js); resolves with its port. */
-export async function startBaseline(databaseUrl: string): Promise<{ child: ChildProcess; baseUrl: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'dist/bench/baseline-server.js')], {
+export async function startBaseline(databaseUrl: string, opts: { nodeArgs?: string[] } = {}): Promise<{ child: ChildProcess; baseUrl: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), resolve(REPO_ROOT, 'dist/bench/baseline-server.js')], {
     cwd: REPO_ROOT,
     env: { ...process.env, BASELINE_DATABASE_URL: databaseUrl, BASELINE_JWT_SECRET: BENCH_JWT_SECRET, PORT: '0' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
