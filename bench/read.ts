@@ -49,10 +49,13 @@ export interface LoadFigures {
 
 export interface CaseResult {
   name: string;
+  /** Medians over the rounds (req/s, p50, p99); requests, non-2xx and errors summed. */
   graphql: LoadFigures;
   baseline: LoadFigures;
-  /** GraphQL throughput / baseline throughput. */
+  /** GraphQL throughput / baseline throughput: the median of the rounds' ratios. */
   ratio: number;
+  /** Each round's ratio (the round's GraphQL req/s over the baseline's, measured back to back). */
+  roundRatios: number[];
   /** Server CPU per request (ms), requests sent one at a time: GraphQL and baseline. */
   cpuMs: { graphql: number; baseline: number };
   /** The two answered the same JSON `data`. */
@@ -61,7 +64,9 @@ export interface CaseResult {
 
 export interface ReadResult {
   engine: string;
+  /** Seconds of each server's load per round, and how many rounds per case. */
   durationSeconds: number;
+  rounds: number;
   connections: number;
   cases: CaseResult[];
   sqlPerRequest: { graphqlFirst10: number; graphqlFirst50: number; baselineFirst10: number; baselineFirst50: number; graphqlTicket: number; baselineTicket: number };
@@ -133,6 +138,23 @@ async function countGraphqlStatements(dataset: Dataset, token: string, dataDir: 
 }
 
 const f1 = (n: number) => n.toFixed(1);
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Several rounds of one server's load as one figure: medians of the rates and latencies, sums of the counts. */
+function combine(rounds: readonly LoadFigures[]): LoadFigures {
+  return {
+    requestsPerSecond: median(rounds.map((r) => r.requestsPerSecond)),
+    p50Ms: median(rounds.map((r) => r.p50Ms)),
+    p99Ms: median(rounds.map((r) => r.p99Ms)),
+    requests: rounds.reduce((sum, r) => sum + r.requests, 0),
+    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
 
 /**
  * The server's CPU time per request, requests sent one at a time by this process: the process
@@ -152,11 +174,11 @@ async function serverCpuPerRequest(pid: number, target: Target, rounds = 5, perR
 
 export function readTable(result: ReadResult): string {
   const lines = [
-    `| read case | GraphQL req/s | baseline req/s | ratio | GraphQL p50 / p99 ms | baseline p50 / p99 ms | server CPU ms/request GraphQL / baseline | same JSON |`,
+    `| read case | GraphQL req/s | baseline req/s | ratio (median; each round) | GraphQL p50 / p99 ms | baseline p50 / p99 ms | server CPU ms/request GraphQL / baseline | same JSON |`,
     `|---|---:|---:|---:|---:|---:|---:|:-:|`,
     ...result.cases.map(
       (c) =>
-        `| ${c.name} | ${f1(c.graphql.requestsPerSecond)} | ${f1(c.baseline.requestsPerSecond)} | ${c.ratio.toFixed(2)} | ${c.graphql.p50Ms} / ${c.graphql.p99Ms} | ${c.baseline.p50Ms} / ${c.baseline.p99Ms} | ${c.cpuMs.graphql.toFixed(2)} / ${c.cpuMs.baseline.toFixed(2)} | ${c.sameJson ? 'yes' : 'NO'} |`,
+        `| ${c.name} | ${f1(c.graphql.requestsPerSecond)} | ${f1(c.baseline.requestsPerSecond)} | ${c.ratio.toFixed(2)} (${c.roundRatios.map((r) => r.toFixed(2)).join(', ')}) | ${c.graphql.p50Ms} / ${c.graphql.p99Ms} | ${c.baseline.p50Ms} / ${c.baseline.p99Ms} | ${c.cpuMs.graphql.toFixed(2)} / ${c.cpuMs.baseline.toFixed(2)} | ${c.sameJson ? 'yes' : 'NO'} |`,
     ),
     '',
     `| SQL statements per request | GraphQL | baseline |`,
@@ -170,12 +192,16 @@ export function readTable(result: ReadResult): string {
 
 /**
  * The read-path bench: the real server (child process) and the hand-written baseline (child
- * process) on the same database, loaded one after the other with the same autocannon settings.
+ * process) on the same database, loaded with the same autocannon settings in `BENCH_ROUNDS` (3)
+ * rounds of `BENCH_DURATION` (5) seconds each, back to back and alternating which goes first; the
+ * ratio is the median of the rounds' ratios (on this shared 2-core VM one 10 s run of each moved the
+ * baseline between 460 and 770 req/s from one run to the next while the API stayed near 190).
  */
 export async function runRead(dataset: Dataset, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.log): Promise<ReadResult> {
-  const durationSeconds = Number(env.BENCH_DURATION ?? 10);
+  const durationSeconds = Number(env.BENCH_DURATION ?? 5);
+  const rounds = Math.max(1, Number(env.BENCH_ROUNDS ?? 3));
   const connections = Number(env.BENCH_CONNECTIONS ?? 10);
-  const warmupSeconds = Math.min(3, Math.max(1, Math.round(durationSeconds / 4)));
+  const warmupSeconds = 3;
   const dataDir = join(tmpdir(), `hub-bench-read-${process.pid}`);
   mkdirSync(dataDir, { recursive: true });
   const profileDir = env.BENCH_PROFILE === '1' ? resolve(RESULTS_DIR, 'profiles') : undefined;
@@ -215,25 +241,38 @@ export async function runRead(dataset: Dataset, env: NodeJS.ProcessEnv = process
       const [g, b] = [await call(c.graphql), await call(c.baseline)];
       const difference = firstDifference(g.json.data, b.json.data);
       if (difference) log(`WARNING ${c.name}: GraphQL and baseline answers differ at ${difference}`);
-      log(`Loading ${c.name}: baseline, then GraphQL (${durationSeconds} s each, ${connections} connections)…`);
+      log(`Loading ${c.name}: ${rounds} rounds of baseline and GraphQL back to back, alternating which goes first (${durationSeconds} s each, ${connections} connections)…`);
       await load(c.baseline, warmupSeconds, connections);
-      const baselineFigures = await load(c.baseline, durationSeconds, connections);
       await load(c.graphql, warmupSeconds, connections);
-      const graphqlFigures = await load(c.graphql, durationSeconds, connections);
+      // the machine's speed drifts (other work, CPU steal): each round compares the two under the same conditions
+      const baselineRounds: LoadFigures[] = [];
+      const graphqlRounds: LoadFigures[] = [];
+      for (let r = 0; r < rounds; r++) {
+        if (r % 2 === 0) {
+          baselineRounds.push(await load(c.baseline, durationSeconds, connections));
+          graphqlRounds.push(await load(c.graphql, durationSeconds, connections));
+        } else {
+          graphqlRounds.push(await load(c.graphql, durationSeconds, connections));
+          baselineRounds.push(await load(c.baseline, durationSeconds, connections));
+        }
+      }
+      const roundRatios = graphqlRounds.map((g, r) => g.requestsPerSecond / baselineRounds[r].requestsPerSecond);
       log(`Server CPU per request of ${c.name}, requests one at a time…`);
       const cpuMs = { graphql: await serverCpuPerRequest(api.child.pid!, c.graphql), baseline: await serverCpuPerRequest(baseline.child.pid!, c.baseline) };
       results.push({
         cpuMs,
         name: c.name,
-        graphql: graphqlFigures,
-        baseline: baselineFigures,
-        ratio: graphqlFigures.requestsPerSecond / baselineFigures.requestsPerSecond,
+        graphql: combine(graphqlRounds),
+        baseline: combine(baselineRounds),
+        ratio: median(roundRatios),
+        roundRatios,
         sameJson: difference === null,
       });
     }
     const result: ReadResult = {
       engine: dataset.engine,
       durationSeconds,
+      rounds,
       connections,
       cases: results,
       sqlPerRequest: {
