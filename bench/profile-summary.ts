@@ -73,9 +73,10 @@ const inclusiveTop = new Map([...inclusive.entries()].filter(([k]) => filter.tes
 console.log(`${file}\n\nSelf time by package:\n${top(byPackage, 15)}\n\nSelf time by function:\n${top(byFunction, 30)}\n\nInclusive time (matching ${filter}):\n${top(inclusiveTop, 60)}`);
 
 /**
- * The parts of a request, in the order a sample is matched against its stack (leaf to root): a sample
- * under a SQL statement is SQL even when a resolver called it, one under the answer's serialization is
- * JSON, and so on. What matches nothing (promise machinery, continuations after an `await`) is "other".
+ * The parts of a request, in priority order: a sample belongs to the first part that has a frame
+ * anywhere on the sample's stack. So a statement a resolver runs is SQL, not execution; the answer's
+ * serialization is JSON although Apollo called it; and so on. What matches nothing (promise
+ * machinery, continuations after an `await`) is "other".
  */
 const PARTS: { name: string; matches: (frame: ProfileNode['callFrame']) => boolean }[] = [
   {
