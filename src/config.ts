@@ -3,11 +3,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from './observability/logger';
 import { DEFAULT_LIMITS, type LimitsSettings } from './limits/settings';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from './auth/token';
 
 /** How tokens are verified: a shared HS256 secret (local use, tests) or a JWKS (production). */
-export type AuthConfig =
+export type AuthConfig = (
   | { kind: 'secret'; secret: Uint8Array; issuer?: string; audience?: string; generated: boolean }
-  | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string };
+  | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string }
+) & {
+  /** `AUTH_MAX_TOKEN_LIFETIME_SECONDS`: the longest lifetime a token may have; unset: DEFAULT_MAX_TOKEN_LIFETIME_SECONDS (24 h). */
+  maxTokenLifetimeSeconds?: number;
+};
 
 /** Where the data lives. */
 export type DatabaseConfig =
@@ -165,6 +170,11 @@ function localSecret(dataDir: string): Uint8Array {
 }
 
 function readAuth(env: NodeJS.ProcessEnv, production: boolean, dataDir: string): AuthConfig {
+  const maxTokenLifetimeSeconds = parseInteger('AUTH_MAX_TOKEN_LIFETIME_SECONDS', env.AUTH_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, 60, 30 * 24 * 60 * 60);
+  return { ...readAuthMode(env, production, dataDir), maxTokenLifetimeSeconds };
+}
+
+function readAuthMode(env: NodeJS.ProcessEnv, production: boolean, dataDir: string): AuthConfig {
   const { AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWT_SECRET } = env;
   if (AUTH_JWKS_URL) {
     if (!AUTH_ISSUER || !AUTH_AUDIENCE) {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
-import { signLocalToken } from './auth/token';
+import { demoTokens, demoTokenValidity } from './auth/demo-tokens';
 import { createOrm } from './db/orm';
-import { DEMO_IDENTITIES, seedDemoData } from './db/demo-seed';
+import { seedDemoData } from './db/demo-seed';
 import { createLogger } from './observability';
 import { startServer } from './server';
 
@@ -21,16 +21,8 @@ async function main(): Promise<void> {
   logger.info({ url: server.url, internalUrl: `http://localhost:${server.port}/internal/graphql` }, 'Customer Success Hub API ready');
   if (config.auth.kind === 'secret' && config.seedDemoData && !config.production) {
     // for people, not log collectors: plain lines, written at once so log lines cannot interleave
-    const lines = [`GraphQL: ${server.url} (HTTP and WebSocket)`, 'Demo bearer tokens (valid 30 days):'];
-    for (const identity of DEMO_IDENTITIES) {
-      const token = await signLocalToken(config.auth.secret, identity.subject, {
-        scopes: identity.scopes,
-        issuer: config.auth.issuer,
-        audience: config.auth.audience,
-      });
-      const endpoint = identity.scopes.length ? '/internal/graphql' : '/graphql';
-      lines.push(`  ${identity.label.padEnd(22)} ${endpoint.padEnd(18)} ${token}`);
-    }
+    const lines = [`GraphQL: ${server.url} (HTTP and WebSocket)`, `Demo bearer tokens (valid ${demoTokenValidity(config.auth)}):`];
+    for (const { label, endpoint, token } of await demoTokens(config.auth)) lines.push(`  ${label.padEnd(22)} ${endpoint.padEnd(18)} ${token}`);
     console.log(lines.join('\n'));
   }
 

@@ -3,6 +3,9 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { guardTicketFields } from './auth/fedramp-ticket-guard';
 import { authChecker } from './auth/roles';
+import { customersOnly } from './auth/public-callers';
+import { storableMutationText } from './edge/input';
+import { AgentRealtimeResolver } from './resolvers/internal/agent-realtime.resolver';
 import { AgentTicketResolver } from './resolvers/internal/agent-ticket.resolver';
 import { CallbackResolver } from './resolvers/internal/callback.resolver';
 import { ApplicationStatusAdminResolver } from './resolvers/internal/application-status.resolver';
@@ -63,20 +66,32 @@ function synchronousResolveTypes(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
-/** Schema-wide changes after building: synchronous type resolution, then the FED-1 field guard. */
-const finish = (schema: GraphQLSchema) => guardTicketFields(synchronousResolveTypes(schema));
+/**
+ * Schema-wide changes after building: synchronous type resolution, the FED-1 field guard, and the
+ * refusal of unstorable text in mutation arguments (src/edge/input.ts).
+ */
+const finish = (schema: GraphQLSchema) => storableMutationText(guardTicketFields(synchronousResolveTypes(schema)));
 
-/** The public schema: customers and partners. Built only from public resolvers. */
+/**
+ * The public schema: customers and partners. Built only from public resolvers; every root field
+ * outside `ANY_CALLER_FIELDS` refuses staff and integration tokens (`customersOnly`, src/auth).
+ */
 export async function buildPublicSchema(): Promise<GraphQLSchema> {
-  return finish(await buildSchema({
+  return customersOnly(finish(await buildSchema({
     ...common,
     resolvers: [ViewerResolver, TicketResolver, TicketFollowupResolver, TicketCapabilitiesResolver, ContactResolver, ProfileFieldsResolver, ProfileResolver, ...SHARED_TYPE_RESOLVERS, RealtimeResolver],
     // real time: subscriptions have their own `subscribe` over the domain event bus (src/realtime)
     pubSub: subscriptionPubSub,
-  }));
+  })));
 }
 
-/** The internal schema: support agents and provisioning integrations. */
+/** The internal schema: support agents and provisioning integrations; its subscriptions are on `ws://…/internal/graphql`. */
 export async function buildInternalSchema(): Promise<GraphQLSchema> {
-  return finish(await buildSchema({ ...common, resolvers: [ProvisioningResolver, AgentTicketResolver, TicketWorkResolver, CallbackResolver, ApplicationStatusAdminResolver, ...SHARED_TYPE_RESOLVERS] }));
+  return finish(
+    await buildSchema({
+      ...common,
+      resolvers: [ProvisioningResolver, AgentTicketResolver, TicketWorkResolver, CallbackResolver, ApplicationStatusAdminResolver, ...SHARED_TYPE_RESOLVERS, AgentRealtimeResolver],
+      pubSub: subscriptionPubSub,
+    }),
+  );
 }

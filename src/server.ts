@@ -1,6 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -18,8 +18,9 @@ import { EventBus } from './realtime/events';
 import { startSubscriptionServer, type SubscriptionServer } from './realtime/ws-server';
 import { bridgeToRedis } from './realtime/redis-bridge';
 import { mountUploads } from './uploads';
+import { edgePlugin } from './edge/plugin';
 import { createLimits, STATIC_ONLY_LIMITS, withLimitCodes } from './limits';
-import { createErrorFormatter, createLogger, createMetrics, httpErrorHandler, isDatabaseUnavailable, mountObservability, observabilityPlugin, poolStats, type Logger } from './observability';
+import { createErrorFormatter, createLogger, createMetrics, httpErrorHandler, isDatabaseUnavailable, notFoundHandler, mountObservability, observabilityPlugin, poolStats, type Logger } from './observability';
 
 export interface RunningServer {
   url: string;
@@ -96,7 +97,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const limits = createLimits(config.limits ?? STATIC_ONLY_LIMITS, { redisUrl: config.redisUrl, namespace: config.redisNamespace, now: opts.now && (() => opts.now!().getTime()) });
   if (config.limits?.trustProxyHops) app.set('trust proxy', config.limits.trustProxyHops);
 
-  const apolloOptions = (schema: GraphQLSchema, name: 'public' | 'internal') =>
+  const apolloOptions = (schema: GraphQLSchema, name: 'public' | 'internal', path: string) =>
     new ApolloServer<Context>({
       schema,
       introspection: true,
@@ -105,14 +106,24 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       stopOnTerminationSignals: false,
       // answers are per caller: `no-store` on every one, set here rather than by Apollo's cache-control
       // plugin, which would wrap every field resolver of the schema to compute hints nobody uses
-      plugins: [ApolloServerPluginCacheControlDisabled(), NO_STORE, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }), observabilityPlugin(name), limits.plugin()],
+      plugins: [
+        ApolloServerPluginCacheControlDisabled(),
+        // production serves no HTML on GET /graphql (Apollo's landing page loads from a CDN the CSP blocks anyway)
+        ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+        NO_STORE,
+        ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
+        observabilityPlugin(name),
+        // subscriptions over HTTP, variables and text refused before anything runs (src/edge)
+        edgePlugin(path),
+        limits.plugin(),
+      ],
       validationRules: limits.validationRules,
       parseOptions: limits.parseOptions,
       // coded errors pass; validation → BAD_USER_INPUT; the unexpected is logged and masked (src/observability/errors.ts)
       formatError: withLimitCodes(createErrorFormatter({ schema: name, production: config.production, logger })),
     });
-  const publicApollo = apolloOptions(publicSchema, 'public');
-  const internalApollo = apolloOptions(internalSchema, 'internal');
+  const publicApollo = apolloOptions(publicSchema, 'public', '/graphql');
+  const internalApollo = apolloOptions(internalSchema, 'internal', '/internal/graphql');
   await Promise.all([publicApollo.start(), internalApollo.start()]);
 
   const events = new EventBus();
@@ -158,11 +169,26 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     }),
   );
 
+  // any other path: a JSON 404, not Express's HTML page
+  app.use(notFoundHandler());
   // errors outside GraphQL (malformed JSON bodies, a throwing route): JSON, no stack traces
   app.use(httpErrorHandler(logger));
 
-  // real time (RT-1…3): graphql-ws on the same port and path, public schema only
-  const subscriptions = startSubscriptionServer({ httpServer, path: '/graphql', schema: publicSchema, rootEm: orm.em, verify, contextOptions: { now: opts.now, settings: config.support, events }, operationLimits: limits.subscriptions });
+  // real time (RT-1…3): graphql-ws on the same port and paths as HTTP, the public and the internal schema
+  const corsOrigins = config.http?.corsOrigins;
+  const subscriptions = startSubscriptionServer({
+    httpServer,
+    endpoints: [
+      { path: '/graphql', schema: publicSchema },
+      { path: '/internal/graphql', schema: internalSchema, admit: (viewer) => viewer.kind === 'agent' || viewer.kind === 'integration' },
+    ],
+    // a browser page of another origin must not open a socket either when origins are configured
+    allowOrigin: corsOrigins && !corsOrigins.includes('*') ? (origin) => corsOrigins.includes(origin) : undefined,
+    rootEm: orm.em,
+    verify,
+    contextOptions: { now: opts.now, settings: config.support, events },
+    operationLimits: limits.subscriptions,
+  });
 
   // RT-4: with REDIS_URL, events reach subscribers on every instance
   const redisBridge = config.redisUrl ? bridgeToRedis(events, config.redisUrl, { namespace: config.redisNamespace ?? 'hub', log: (message) => logger.warn({ component: 'redis-bridge' }, message) }) : undefined;

@@ -69,7 +69,15 @@ describe('loadConfig in production', () => {
       AUTH_ISSUER: 'https://idp.example/',
       AUTH_AUDIENCE: 'hub',
     });
-    expect(config.auth).toEqual({ kind: 'jwks', jwksUrl: 'https://idp.example/.well-known/jwks.json', issuer: 'https://idp.example/', audience: 'hub' });
+    expect(config.auth).toEqual({ kind: 'jwks', jwksUrl: 'https://idp.example/.well-known/jwks.json', issuer: 'https://idp.example/', audience: 'hub', maxTokenLifetimeSeconds: 86_400 });
+  });
+
+  it('caps token lifetimes at 24 hours unless AUTH_MAX_TOKEN_LIFETIME_SECONDS says otherwise (60 s to 30 days)', () => {
+    const env = { NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: 'x'.repeat(40) };
+    expect(loadConfig(env).auth.maxTokenLifetimeSeconds).toBe(86_400);
+    expect(loadConfig({ ...env, AUTH_MAX_TOKEN_LIFETIME_SECONDS: '3600' }).auth.maxTokenLifetimeSeconds).toBe(3600);
+    expect(() => loadConfig({ ...env, AUTH_MAX_TOKEN_LIFETIME_SECONDS: '10' })).toThrow(/AUTH_MAX_TOKEN_LIFETIME_SECONDS/);
+    expect(() => loadConfig({ ...env, AUTH_MAX_TOKEN_LIFETIME_SECONDS: String(31 * 24 * 3600) })).toThrow(/AUTH_MAX_TOKEN_LIFETIME_SECONDS/);
   });
 });
 

@@ -385,9 +385,9 @@ describe.each(DATABASE_TARGETS)('tenant isolation sweep through the real server 
     const fwdF = ok(await t.internal(forward, { input: { accountId: 'f-user', productArea: 'SURVEY_PLATFORM', subject: 'fed forwarded', description: 'fed q' } }, agentToken)).forwardToEnterpriseSupport;
     expect(fwdF.userErrors).toEqual([]);
     F.tickets.forwarded = fwdF.ticket;
-    const fEsc = await t.gql(`query($id: ID!) { ticket(id: $id) { escalation { id } } }`, { id: F.tickets.escalated.id }, agentToken);
-    // agents read the public schema too (Role.AGENT on ticket); fall back to building the id if not
-    F.escalationId = fEsc.data?.ticket?.escalation?.id ?? Buffer.from('Escalation:0').toString('base64url');
+    // agents read tickets on the internal schema (the public one refuses them: NOT_A_CUSTOMER)
+    const fEsc = ok(await t.internal(`query($id: ID!) { ticket(id: $id) { escalation { id } } }`, { id: F.tickets.escalated.id }, agentToken));
+    F.escalationId = fEsc.ticket.escalation.id;
   });
 
   afterAll(async () => {

@@ -196,8 +196,7 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
       httpServer = createServer();
       subs = startSubscriptionServer({
         httpServer,
-        path: '/graphql',
-        schema: await buildPublicSchema(),
+        endpoints: [{ path: '/graphql', schema: await buildPublicSchema() }],
         rootEm: t.orm.em,
         verify: async () => {
           throw new Error('unused');

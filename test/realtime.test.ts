@@ -152,7 +152,7 @@ describe.each(DATABASE_TARGETS)('real time over graphql-ws ($name)', (target) =>
 
   it('no connection_init closes the socket with 4408 (connectionInitWaitTimeout)', async () => {
     const httpServer = createServer();
-    const subs = startSubscriptionServer({ httpServer, path: '/graphql', schema: await buildPublicSchema(), rootEm: t.orm.em, verify: async () => { throw new Error('unused'); }, contextOptions: {}, connectionInitTimeoutMs: 100 });
+    const subs = startSubscriptionServer({ httpServer, endpoints: [{ path: '/graphql', schema: await buildPublicSchema() }], rootEm: t.orm.em, verify: async () => { throw new Error('unused'); }, contextOptions: {}, connectionInitTimeoutMs: 100 });
     try {
       await new Promise<void>((resolve) => httpServer.listen(0, resolve));
       const socket = new WebSocket(`ws://127.0.0.1:${(httpServer.address() as AddressInfo).port}/graphql`, 'graphql-transport-ws');

@@ -70,3 +70,9 @@ export function canReadTicket(viewer: Viewer, ticket: TicketAccessFacts): boolea
   if (ticket.submitterId === viewer.accountId || ticket.participantIds.includes(viewer.accountId)) return true;
   return viewer.role === BrandRole.BRAND_ADMIN;
 }
+
+/** May this caller watch ticket events on the internal schema (RT-1 for support agents)? Agents only. */
+export function canWatchTicketsAsAgent(viewer: Viewer): Decision {
+  if (viewer.kind === 'agent') return ALLOW;
+  return { allowed: false, reason: ForbiddenReason.NOT_AN_AGENT, message: 'Ticket events on the internal API are for support agents.' };
+}

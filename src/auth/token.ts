@@ -25,6 +25,22 @@ export interface VerifierOptions {
 /** How long a verified token is taken on trust before its signature is checked again. */
 export const VERIFIED_TOKEN_TTL_MS = 60_000;
 
+/** The longest a token may live (`exp` after `iat`, and after now) unless `AUTH_MAX_TOKEN_LIFETIME_SECONDS` says otherwise: 24 hours. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+
+/**
+ * The claim rules beyond the signature: `exp` is required (a token without one would never expire),
+ * `nbf` is honoured (jose refuses a token before it), and a token may not live longer than the cap —
+ * neither from its `iat` nor from now — so a leaked long-lived token cannot be used for months.
+ */
+function checkLifetime(payload: { exp?: number; iat?: number }, nowSeconds: number, maxLifetimeSeconds: number): void {
+  if (typeof payload.exp !== 'number') throw new TokenError('token has no "exp" (expiry) claim');
+  const from = typeof payload.iat === 'number' ? Math.min(payload.iat, nowSeconds) : nowSeconds;
+  if (payload.exp - from > maxLifetimeSeconds) {
+    throw new TokenError(`token lifetime exceeds the ${maxLifetimeSeconds} s this API accepts (AUTH_MAX_TOKEN_LIFETIME_SECONDS)`);
+  }
+}
+
 /**
  * Builds the verifier for the configured mode: HS256 with a shared secret, or RS256/ES256 from a JWKS.
  *
@@ -40,17 +56,20 @@ export function createTokenVerifier(auth: AuthConfig, opts: VerifierOptions = {}
   const cacheSize = opts.cacheSize ?? 10_000;
   const verified = cacheSize > 0 ? new LRUCache<string, { token: VerifiedToken; until: number }>({ max: cacheSize }) : undefined;
 
+  const maxLifetimeSeconds = auth.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+
   async function check(token: string): Promise<VerifiedToken> {
     try {
       const currentDate = new Date(now());
       const { payload } =
         auth.kind === 'jwks'
-          ? await jwtVerify(token, jwks!, { issuer: auth.issuer, audience: auth.audience, algorithms: ['RS256', 'ES256'], currentDate })
-          : await jwtVerify(token, auth.secret, { issuer: auth.issuer, audience: auth.audience, algorithms: ['HS256'], currentDate });
+          ? await jwtVerify(token, jwks!, { issuer: auth.issuer, audience: auth.audience, algorithms: ['RS256', 'ES256'], currentDate, requiredClaims: ['exp'] })
+          : await jwtVerify(token, auth.secret, { issuer: auth.issuer, audience: auth.audience, algorithms: ['HS256'], currentDate, requiredClaims: ['exp'] });
+      checkLifetime(payload, Math.floor(currentDate.getTime() / 1000), maxLifetimeSeconds);
       if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenError('token has no subject');
       const scope = payload.scope ?? payload.scp;
       const scopes = Array.isArray(scope) ? scope.map(String) : typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : [];
-      return { subject: payload.sub, scopes, expiresAt: payload.exp ? new Date(payload.exp * 1000) : undefined };
+      return { subject: payload.sub, scopes, expiresAt: new Date(payload.exp! * 1000) };
     } catch (error) {
       throw new TokenError(error instanceof Error ? error.message : 'invalid token');
     }
@@ -66,7 +85,7 @@ export function createTokenVerifier(auth: AuthConfig, opts: VerifierOptions = {}
   };
 }
 
-/** Signs an HS256 token (local use, demo tokens and tests only). */
+/** Signs an HS256 token (local use, demo tokens and tests only); it expires after `expiresIn` (default 1 hour). */
 export async function signLocalToken(
   secret: Uint8Array,
   subject: string,
@@ -76,7 +95,7 @@ export async function signLocalToken(
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(subject)
     .setIssuedAt()
-    .setExpirationTime(opts.expiresIn ?? '30d');
+    .setExpirationTime(opts.expiresIn ?? '1h');
   if (opts.issuer) jwt = jwt.setIssuer(opts.issuer);
   if (opts.audience) jwt = jwt.setAudience(opts.audience);
   return jwt.sign(secret);

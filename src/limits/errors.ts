@@ -8,6 +8,8 @@ export enum LimitCode {
   MAX_DIRECTIVES_EXCEEDED = 'MAX_DIRECTIVES_EXCEEDED',
   MAX_TOKENS_EXCEEDED = 'MAX_TOKENS_EXCEEDED',
   MAX_COST_EXCEEDED = 'MAX_COST_EXCEEDED',
+  /** More than one `__schema` (or 20 `__type`) selections in one operation. */
+  MAX_INTROSPECTION_EXCEEDED = 'MAX_INTROSPECTION_EXCEEDED',
   /** The caller's cost budget cannot pay for the operation yet (HTTP 429, `retryAfter`). */
   THROTTLED = 'THROTTLED',
   /** Too many requests from this account or IP address (HTTP 429, `retryAfter`). */

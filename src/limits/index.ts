@@ -9,7 +9,8 @@ import { MemoryBudgetStore, RedisBudgetStore, type BudgetStore, type ThrottleSta
 import { operationCost } from './cost';
 import { LimitCode, LimitError, tooManyRequests } from './errors';
 import { callerKey, RequestRateLimiter } from './rate-limit';
-import { hideSuggestions, limitRules } from './rules';
+import { coerceVariables } from '../edge/input';
+import { limitRules } from './rules';
 import type { LimitsSettings } from './settings';
 import { loadTrustedOperations } from './trusted-operations';
 
@@ -113,19 +114,15 @@ export function createLimits(settings: LimitsSettings, opts: LimitsOptions = {})
         const hash = (request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
         // trusted-only: a registered operation may be sent by its hash alone, even before any APQ registration
         if (trusted && !request.query && typeof hash === 'string' && trusted.has(hash)) request.query = trusted.get(hash);
-        const { key, anonymous } = callerKey(contextValue.viewer, ips.get(contextValue));
+        const { key } = callerKey(contextValue.viewer, ips.get(contextValue));
         const cost: CostExtension = { requestedQueryCost: null, actualQueryCost: 0 };
         return {
-          async validationDidStart() {
-            return async (errors) => {
-              // introspection stays on for everyone; "Did you mean …" only for signed-in callers
-              if (errors && anonymous) hideSuggestions(errors as readonly GraphQLError[]);
-            };
-          },
-          async didResolveOperation({ document, operationName, queryHash, schema }) {
+          async didResolveOperation({ document, operation, operationName, queryHash, schema }) {
             if (trusted && !trusted.has(queryHash)) {
               throw new LimitError(LimitCode.OPERATION_NOT_TRUSTED, 'Only registered operations are accepted here; send the sha256 of a registered operation as extensions.persistedQuery.sha256Hash.');
             }
+            // refused at the edge (src/edge: a subscription over HTTP, variables that do not fit): nothing to charge
+            if (operation?.operation === 'subscription' || coerceVariables(schema, document, operationName, request.variables).errors.length) return;
             const requested = costOf(schema, document, operationName ?? undefined, request.variables);
             cost.requestedQueryCost = requested;
             if (requested > settings.maxCost) {

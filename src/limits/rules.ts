@@ -1,8 +1,7 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
-import type { GraphQLError, ValidationContext, ValidationRule } from 'graphql';
+import type { ASTVisitor, GraphQLError, ValidationContext, ValidationRule } from 'graphql';
 import { LimitCode, LimitError } from './errors';
 import type { LimitsSettings } from './settings';
 
@@ -18,6 +17,30 @@ function reportAs(code: LimitCode, limit: number) {
   };
 }
 
+/** `__schema` selections a document may have: one answers the whole schema. */
+export const MAX_SCHEMA_INTROSPECTIONS = 1;
+/** `__type(name:)` selections a document may have. */
+export const MAX_TYPE_INTROSPECTIONS = 20;
+
+/**
+ * Introspection stays open to everyone, but bounded per document (fragments included): 30 aliased
+ * `__schema` selections answered the whole schema 30 times (580 KB for a 1.8 KB anonymous request).
+ */
+export function introspectionBoundRule(context: ValidationContext): ASTVisitor {
+  const counts = { __schema: 0, __type: 0 };
+  const limits = { __schema: MAX_SCHEMA_INTROSPECTIONS, __type: MAX_TYPE_INTROSPECTIONS };
+  return {
+    Field(node) {
+      const name = node.name.value;
+      if (name !== '__schema' && name !== '__type') return;
+      counts[name] += 1;
+      if (counts[name] === limits[name] + 1) {
+        context.reportError(new LimitError(LimitCode.MAX_INTROSPECTION_EXCEEDED, `At most ${limits[name]} ${name} selection${limits[name] === 1 ? '' : 's'} per operation.`, { limit: limits[name] }));
+      }
+    },
+  };
+}
+
 /**
  * Depth, alias and directive limits (GraphQL Armor), as validation rules of both schemas and of
  * WebSocket subscriptions. Introspection's `__schema` field is exempt from the depth count (graphql-js's
@@ -30,13 +53,6 @@ export function limitRules(settings: LimitsSettings): ValidationRule[] {
     maxDepthRule({ n: settings.maxDepth, ignoreIntrospection: true, flattenFragments: false, propagateOnRejection: false, onReject: [reportAs(LimitCode.MAX_DEPTH_EXCEEDED, settings.maxDepth)] }),
     maxAliasesRule({ n: settings.maxAliases, propagateOnRejection: false, onReject: [reportAs(LimitCode.MAX_ALIASES_EXCEEDED, settings.maxAliases)] }),
     maxDirectivesRule({ n: settings.maxDirectives, propagateOnRejection: false, onReject: [reportAs(LimitCode.MAX_DIRECTIVES_EXCEEDED, settings.maxDirectives)] }),
+    introspectionBoundRule,
   ] as ValidationRule[];
-}
-
-/** GraphQL Armor's field-suggestion mask ("Did you mean …" → "[Suggestion hidden]"), applied in place. */
-const maskHook = blockFieldSuggestionsPlugin().onValidate as unknown as (payload: unknown) => (end: { valid: boolean; result: readonly GraphQLError[]; setResult: (errors: GraphQLError[]) => void }) => void;
-
-/** Hides "Did you mean …" suggestions in these errors' messages (anonymous callers, docs/limits.md). */
-export function hideSuggestions(errors: readonly GraphQLError[]): void {
-  maskHook({})({ valid: false, result: errors, setResult: () => undefined });
 }

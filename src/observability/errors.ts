@@ -26,6 +26,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 const GENERIC_MESSAGE = 'Internal server error. Quote the requestId when you report it.';
 
+/** `extensions.code` of an APQ request whose `sha256Hash` is not the hash of its `query` (HTTP 400). */
+export const PERSISTED_QUERY_HASH_MISMATCH = 'PERSISTED_QUERY_HASH_MISMATCH';
+/** Apollo's message for it; Apollo gives the error no code of its own (it would read INTERNAL_SERVER_ERROR). */
+const APQ_HASH_MISMATCH_MESSAGE = 'provided sha does not match query';
+
 /**
  * Apollo `formatError` of both schemas, the one place errors leave the server:
  * - errors raised on purpose carry a code (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, the limits'
@@ -54,8 +59,11 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, opts: { p
   if (original?.name === 'ArgumentValidationError') {
     return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT, validationErrors: original.validationErrors } };
   }
-  const code = formatted.extensions?.code;
   const requestId = currentScope()?.requestId;
+  if (formatted.message === APQ_HASH_MISMATCH_MESSAGE) {
+    return { message: 'extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it.', extensions: { code: PERSISTED_QUERY_HASH_MISMATCH, requestId } };
+  }
+  const code = formatted.extensions?.code;
   if (code === ErrorCode.DATABASE_UNAVAILABLE) return { ...formatted, extensions: { ...formatted.extensions, requestId } };
   if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
 

@@ -1,5 +1,5 @@
 import cors, { type CorsOptions } from 'cors';
-import type { ErrorRequestHandler, Express } from 'express';
+import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import helmet from 'helmet';
 import { timingSafeEqual } from 'node:crypto';
 import type { AppConfig } from '../config';
@@ -78,5 +78,13 @@ export function httpErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     logger.error({ requestId, err: error }, 'unexpected error');
     res.status(500).json({ errors: [{ message: 'Internal server error. Quote the requestId when you report it.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+  };
+}
+
+/** After every route: a path the API does not serve is a JSON 404 in the GraphQL error shape (not Express's HTML page). */
+export function notFoundHandler(): RequestHandler {
+  return (_req, res) => {
+    const requestId = currentRequestId() ?? (res.locals.requestId as string | undefined);
+    res.status(404).json({ errors: [{ message: 'Nothing is served at this path; the API is at /graphql and /internal/graphql.', extensions: { code: 'NOT_FOUND', requestId } }] });
   };
 }

@@ -52,6 +52,13 @@ export interface ProtocolOptions<A> {
   onConnect: (connection: Connection<A>, params: Record<string, unknown> | undefined) => Promise<A | false>;
   /** A new operation, before its query is parsed: errors refuse it with an `error` message. */
   onSubscribe?: (connection: Connection<A>) => readonly GraphQLError[] | undefined;
+  /**
+   * A valid subscription, before its context is built or anything runs (input checks of the variables
+   * and arguments): errors refuse it with an `error` message.
+   */
+  onOperation?: (connection: Connection<A>, operation: { document: DocumentNode; operationName?: string | null; variables?: Record<string, unknown> | null }) => readonly GraphQLError[] | undefined;
+  /** Every `error` message's errors pass through this (e.g. suggestions hidden from anonymous callers). */
+  formatErrors?: (connection: Connection<A>, errors: readonly GraphQLError[]) => readonly GraphQLError[];
   /** The context value of a new operation. */
   context: (connection: Connection<A>) => Promise<unknown>;
   /** Before each `next` message: false drops it (the hook closed the socket). */
@@ -181,6 +188,8 @@ export class Connection<A> {
       // queries and mutations are answered over HTTP only, where the cost limit, the cost budget and
       // the rate limits count them (docs/limits.md); the socket carries subscriptions
       if (ast.operation !== 'subscription') return void (await operation.error([subscriptionsOnly(ast.operation)]));
+      const badInput = options.onOperation?.(this, { document, operationName: payload.operationName, variables: payload.variables });
+      if (badInput?.length) return void (await operation.error(badInput));
       const contextValue = await options.context(this);
       if (!operation.active) return;
       const args: ExecutionArgs = { schema, document, contextValue, variableValues: payload.variables, operationName: payload.operationName };
@@ -338,7 +347,9 @@ class Operation<A> implements PushSink<unknown> {
 
   async error(errors: readonly GraphQLError[]): Promise<void> {
     this.remove();
-    await this.connection.send(JSON.stringify({ id: this.id, type: MessageType.Error, payload: errors }));
+    const format = this.connection.server.options.formatErrors;
+    const payload = format ? format(this.connection, errors) : errors;
+    await this.connection.send(JSON.stringify({ id: this.id, type: MessageType.Error, payload }));
   }
 
   async complete(): Promise<void> {

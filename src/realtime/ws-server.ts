@@ -1,13 +1,16 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type Source } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { bearerToken, TokenError, type VerifiedToken } from '../auth/token';
 import { ANONYMOUS, resolveViewer, type Viewer } from '../auth/viewer';
 import { DEFAULT_SUPPORT_SETTINGS } from '../config';
 import { createContext, type Context } from '../context';
-import { resolveSubscriptionPayloadsDirectly } from '../resolvers/public/realtime.resolver';
+import { checkOperationInput } from '../edge/input';
+import { suggestionFree } from '../edge/suggestions';
+import { resolveSubscriptionPayloadsDirectly } from '../resolvers/subscription-payloads';
 import { InflightDeliveries } from './inflight';
 import { ProtocolServer } from './protocol';
 import { QueueFanout } from './queue-fanout';
@@ -47,10 +50,26 @@ interface ConnectionAuth {
   renew: (eventId?: string) => Promise<Context>;
 }
 
-export interface SubscriptionServerOptions {
-  httpServer: Server;
+/** One schema's subscriptions on one path of the HTTP server. */
+export interface SubscriptionEndpoint {
   path: string;
   schema: GraphQLSchema;
+  /**
+   * Which signed-in callers may connect (checked at `connection_init`, refused with 4403); anonymous
+   * callers are admitted only without it (the public path: its fields say who may subscribe).
+   */
+  admit?: (viewer: Viewer) => boolean;
+}
+
+export interface SubscriptionServerOptions {
+  httpServer: Server;
+  /** The paths served (the public and the internal schema), each with its own schema. */
+  endpoints: readonly SubscriptionEndpoint[];
+  /**
+   * Browser origins allowed to open a socket (`CORS_ORIGINS`); a handshake whose `Origin` is not listed
+   * is refused with 403. Undefined: any origin (bearer tokens, never cookies, authenticate the socket).
+   */
+  allowOrigin?: (origin: string) => boolean;
   rootEm: EntityManager;
   verify: (token: string) => Promise<VerifiedToken>;
   /** Everything else a context carries (clock, settings, event bus). */
@@ -68,10 +87,12 @@ export interface SubscriptionServerOptions {
 }
 
 export interface SubscriptionServer {
-  /** Open sockets and active subscriptions (for metrics). */
+  /** Open sockets and active subscriptions over every path (for metrics). */
   stats(): { connections: number; subscriptions: number };
-  /** The WebSocket server (tests reach the server side of a socket through it). */
+  /** The WebSocket server of the first (public) path (tests reach the server side of a socket through it). */
   readonly wss: WebSocketServer;
+  /** The WebSocket server of each path. */
+  readonly servers: ReadonlyMap<string, WebSocketServer>;
   /** Graceful: refuses new sockets, waits for in-flight deliveries (at most the grace), then closes every socket with 1001. */
   close(): Promise<void>;
 }
@@ -107,17 +128,38 @@ function sharedDocuments(parseWith: (source: string | Source) => DocumentNode, v
   };
 }
 
+/** Answers a refused WebSocket handshake with a JSON body and closes the socket. */
+function refuseUpgrade(socket: Duplex, status: 403 | 404, code: string, message: string): void {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
+/** WebSocket errors carry no HTTP status. */
+function withoutHttp(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.map((error) => {
+    if (!error.extensions?.http) return error;
+    const { http: _http, ...extensions } = error.extensions;
+    return new GraphQLError(error.message, { nodes: error.nodes, extensions });
+  });
+}
+
 /**
- * GraphQL subscriptions over WebSocket on the HTTP server (public schema), `graphql-transport-ws`
- * protocol (src/realtime/protocol.ts). Auth at connection_init from `connectionParams.authorization`:
- * a bad or unknown token closes with 4403, no init within the timeout closes with 4408, and the
- * token's expiry ends the connection (4403). Every subscription gets its own context, and every event
- * a brand-new one through `renew` (the viewer re-read from the database, so a role change or removed
- * access applies at the next event, RT-3). Robustness: ping keep-alive with reaping, a per-connection
- * send-buffer limit (1013), graceful close (1001 after in-flight deliveries). See docs/realtime.md.
+ * GraphQL subscriptions over WebSocket on the HTTP server, one path per schema (`/graphql` public,
+ * `/internal/graphql` internal), `graphql-transport-ws` protocol (src/realtime/protocol.ts). One
+ * upgrade handler routes the handshakes: an unknown path is a JSON 404, an `Origin` outside
+ * `CORS_ORIGINS` a JSON 403. Every path is set up by `endpoint` below — the one place to change the
+ * protocol server. Auth at connection_init from `connectionParams.authorization`: a bad or unknown
+ * token (or a caller the path does not admit) closes with 4403, no init within the timeout closes
+ * with 4408, and the token's expiry ends the connection (4403). Every subscription gets its own
+ * context, and every event a brand-new one through `renew` (the viewer re-read from the database, so
+ * a role change or removed access applies at the next event, RT-3). Before anything runs, a
+ * subscription's variables and text arguments are checked as over HTTP (src/edge/input.ts), and
+ * anonymous connections get no "Did you mean …" suggestions. Robustness: ping keep-alive with reaping,
+ * a per-connection send-buffer limit (1013), graceful close (1001 after in-flight deliveries). See
+ * docs/realtime.md.
  */
 export function startSubscriptionServer(opts: SubscriptionServerOptions): SubscriptionServer {
-  resolveSubscriptionPayloadsDirectly(opts.schema);
+  // one runtime for every path: deliveries in flight (shutdown) and the callback queue fan-out
   const runtime: RealtimeRuntime = {
     inflight: new InflightDeliveries(),
     queues: new QueueFanout(opts.rootEm, opts.contextOptions?.settings ?? DEFAULT_SUPPORT_SETTINGS),
@@ -125,7 +167,7 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
   // one clock function for every context (createContext would make one per context)
   const contextOptions = { ...opts.contextOptions, now: opts.contextOptions?.now ?? (() => new Date()) };
   const maxSendBuffer = opts.maxSendBufferBytes ?? MAX_SEND_BUFFER_BYTES;
-  const documents = sharedDocuments(opts.operationLimits?.parse ?? parse, opts.operationLimits?.validate ?? validate);
+  const operationLimits = { parse: opts.operationLimits?.parse ?? parse, validate: opts.operationLimits?.validate ?? validate };
   let closing = false;
 
   async function viewerOf(token: VerifiedToken | null): Promise<Viewer> {
@@ -181,63 +223,96 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
     return contextOf(base, base.viewer, base.requestId, auth);
   }
 
-  const protocol = new ProtocolServer<ConnectionAuth>({
-    ws: { server: opts.httpServer, path: opts.path, maxPayload: MAX_INCOMING_MESSAGE_BYTES },
-    schema: opts.schema,
-    // the HTTP endpoints' operation limits apply to subscriptions too (docs/limits.md)
-    // (parsed and validated once per distinct query: thousands of subscribers share one document)
-    parse: documents.parse,
-    validate: documents.validate,
-    connectionInitTimeoutMs: opts.connectionInitTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS,
-    keepAliveMs: opts.keepAliveMs ?? KEEP_ALIVE_MS,
-    onConnect: async (connection, params) => {
-      if (closing) {
-        connection.close(1001, 'Going away');
+  /** The protocol server of one path: everything a path needs, the same for every path. */
+  function endpoint({ schema, admit }: SubscriptionEndpoint): ProtocolServer<ConnectionAuth> {
+    resolveSubscriptionPayloadsDirectly(schema);
+    // parsed and validated once per distinct query: thousands of subscribers share one document
+    const documents = sharedDocuments(operationLimits.parse, operationLimits.validate);
+    return new ProtocolServer<ConnectionAuth>({
+      ws: { noServer: true, maxPayload: MAX_INCOMING_MESSAGE_BYTES },
+      schema,
+      // the HTTP endpoints' operation limits apply to subscriptions too (docs/limits.md)
+      parse: documents.parse,
+      validate: documents.validate,
+      connectionInitTimeoutMs: opts.connectionInitTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS,
+      keepAliveMs: opts.keepAliveMs ?? KEEP_ALIVE_MS,
+      onConnect: async (connection, params) => {
+        if (closing) {
+          connection.close(1001, 'Going away');
+          return false;
+        }
+        const raw = params?.authorization;
+        try {
+          const bearer = typeof raw === 'string' ? bearerToken(raw.startsWith('Bearer ') ? raw : `Bearer ${raw}`) : undefined;
+          const verified = bearer ? await opts.verify(bearer) : null;
+          const viewer = verified ? await resolveViewer(opts.rootEm.fork({ clear: true }), verified) : ANONYMOUS;
+          if (!viewer) return false;
+          if (admit && !admit(viewer)) return false;
+          // the token's expiry ends the connection (checked by the protocol's sweep and before each message)
+          if (verified?.expiresAt) connection.expiresAt = verified.expiresAt.getTime();
+          const token = verified && { subject: verified.subject, scopes: verified.scopes };
+          const auth: ConnectionAuth = { token, viewerKey: token && viewerKeyOfToken(token), renew: (eventId) => contextFor(auth, eventId) };
+          return auth;
+        } catch (error) {
+          if (error instanceof TokenError || error instanceof GraphQLError) return false; // 4403 Forbidden
+          throw error;
+        }
+      },
+      onSubscribe: (connection) => {
+        // the new subscription is counted already
+        if (connection.operationCount > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection.`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+        }
+        return undefined;
+      },
+      // variables that do not fit, unstorable text: BAD_USER_INPUT before anything runs, as over HTTP
+      onOperation: (_connection, { document, operationName, variables }) => withoutHttp(checkOperationInput(schema, document, operationName, variables)),
+      // anonymous sockets get no "Did you mean …" (validation and variable errors)
+      formatErrors: (connection, errors) => (connection.auth?.token ? errors : suggestionFree(errors)),
+      beforeNext: (connection) => {
+        // a client that does not read: close it rather than buffer without bound
+        if (connection.socket.bufferedAmount <= maxSendBuffer) return true;
+        connection.close(SLOW_CONSUMER_CLOSE_CODE, 'Client does not read fast enough');
         return false;
-      }
-      const raw = params?.authorization;
-      try {
-        const bearer = typeof raw === 'string' ? bearerToken(raw.startsWith('Bearer ') ? raw : `Bearer ${raw}`) : undefined;
-        const verified = bearer ? await opts.verify(bearer) : null;
-        if (verified && !(await resolveViewer(opts.rootEm.fork({ clear: true }), verified))) return false;
-        // the token's expiry ends the connection (checked by the protocol's sweep and before each message)
-        if (verified?.expiresAt) connection.expiresAt = verified.expiresAt.getTime();
-        const token = verified && { subject: verified.subject, scopes: verified.scopes };
-        const auth: ConnectionAuth = { token, viewerKey: token && viewerKeyOfToken(token), renew: (eventId) => contextFor(auth, eventId) };
-        return auth;
-      } catch (error) {
-        if (error instanceof TokenError || error instanceof GraphQLError) return false; // 4403 Forbidden
-        throw error;
-      }
-    },
-    onSubscribe: (connection) => {
-      // the new subscription is counted already
-      if (connection.operationCount > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-        return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection.`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
-      }
-      return undefined;
-    },
-    beforeNext: (connection) => {
-      // a client that does not read: close it rather than buffer without bound
-      if (connection.socket.bufferedAmount <= maxSendBuffer) return true;
-      connection.close(SLOW_CONSUMER_CLOSE_CODE, 'Client does not read fast enough');
-      return false;
-    },
-    context: (connection) => contextFor(connection.auth!),
-    onInternalError: (error) => console.error('Internal error in the subscription server', error),
-  });
+      },
+      context: (connection) => contextFor(connection.auth!),
+      onInternalError: (error) => console.error('Internal error in the subscription server', error),
+    });
+  }
 
+  const protocols = new Map(opts.endpoints.map((e) => [e.path, endpoint(e)] as const));
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const protocol = protocols.get(path);
+    if (!protocol) return refuseUpgrade(socket, 404, 'NOT_FOUND', `No WebSocket endpoint at ${path}; subscriptions are at ${[...protocols.keys()].join(' and ')}.`);
+    const origin = req.headers.origin;
+    if (origin !== undefined && opts.allowOrigin && !opts.allowOrigin(origin)) {
+      return refuseUpgrade(socket, 403, 'ORIGIN_NOT_ALLOWED', 'This origin may not open a WebSocket to this API (CORS_ORIGINS).');
+    }
+    protocol.wss.handleUpgrade(req, socket, head, (ws) => protocol.wss.emit('connection', ws, req));
+  };
+  opts.httpServer.on('upgrade', onUpgrade);
+
+  const all = [...protocols.values()];
   let closed: Promise<void> | undefined;
   return {
-    wss: protocol.wss,
+    wss: all[0].wss,
+    servers: new Map([...protocols].map(([path, protocol]) => [path, protocol.wss])),
     stats() {
-      return { connections: protocol.wss.clients.size, subscriptions: protocol.operationCount() };
+      let connections = 0;
+      let subscriptions = 0;
+      for (const protocol of all) {
+        connections += protocol.wss.clients.size;
+        subscriptions += protocol.operationCount();
+      }
+      return { connections, subscriptions };
     },
     close() {
       closed ??= (async () => {
         closing = true;
+        opts.httpServer.off('upgrade', onUpgrade);
         await runtime.inflight.idle(opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
-        await protocol.dispose();
+        await Promise.all(all.map((protocol) => protocol.dispose()));
       })();
       return closed;
     },

@@ -1,10 +1,10 @@
-import type { GraphQLSchema } from 'graphql';
-import { Arg, Ctx, getMetadataStorage, ID, Resolver, Root, Subscription } from 'type-graphql';
-import { canListOrganizationTickets, canReadTicket, canUseTicketHistory, type Decision } from '../../auth/ticket-access';
+import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { canUseTicketHistory, type Decision } from '../../auth/ticket-access';
 import { badUserInput, forbidden, ForbiddenReason } from '../../auth/errors';
 import type { Context } from '../../context';
-import { CallbackState, Ticket, TicketKind } from '../../entities';
+import { CallbackState, TicketKind } from '../../entities';
 import { currentState, deliver, payloadOf, sharedRead, type TransportNotice } from '../../realtime/delivery';
+import { readableTicketEvent, ticketScopeDecision } from '../../realtime/ticket-events';
 import type { QueueWatcher } from '../../realtime/queue-fanout';
 import { viewerKeyOf } from '../../realtime/viewers';
 import { EventRoute, Topic, type DomainEvent } from '../../realtime/events';
@@ -15,34 +15,10 @@ import { CallbackQueueStatusType } from './contact.types';
 import { ApplicationComponentStatusType } from '../types/profile.types';
 import { TicketScope } from '../types/enums';
 import { numericIdOf } from '../types/node';
-import { TicketChangeKind, TicketEventType } from './realtime.types';
+import { TicketEventType } from './realtime.types';
 
 function enforce(decision: Decision): void {
   if (!decision.allowed) throw forbidden(decision.reason, decision.message);
-}
-
-/** May the viewer watch this scope at all (FED-1, HIST-3)? Checked up front and again per event. */
-function scopeDecision(ctx: Context, scope: TicketScope): Decision {
-  return scope === TicketScope.ORGANIZATION ? canListOrganizationTickets(ctx.viewer) : canUseTicketHistory(ctx.viewer);
-}
-
-/** The ticket of a TICKET_UPDATED event if the fresh viewer may read it (and, for MINE, is on it). */
-async function readableTicketEvent(event: DomainEvent, fresh: Context, scope?: TicketScope) {
-  if (event.type !== Topic.TICKET_UPDATED) return null;
-  if (scope && !scopeDecision(fresh, scope).allowed) return null;
-  // the same rules as TicketQueryService.findReadable; the ticket row is read once per event and instance
-  if (!canUseTicketHistory(fresh.viewer).allowed) return null;
-  const service = new TicketQueryService(fresh);
-  const ticket = await sharedRead(fresh.em, `Ticket:${event.ticketId}`, () => fresh.em.findOne(Ticket, { id: event.ticketId }));
-  if (!ticket) return null;
-  const facts = await service.accessFacts(ticket);
-  if (!canReadTicket(fresh.viewer, facts)) return null;
-  if (scope === TicketScope.MINE && fresh.viewer.kind === 'customer') {
-    const mine = facts.submitterId === fresh.viewer.accountId || facts.participantIds.includes(fresh.viewer.accountId);
-    if (!mine) return null;
-  }
-  const value: TicketEventType = { eventId: event.eventId, change: event.change as TicketChangeKind, ticket };
-  return { value };
 }
 
 /**
@@ -75,7 +51,7 @@ export class RealtimeResolver {
     subscribe: ({ args, context }) => {
       const ctx = context as Context;
       const scope = (args.scope as TicketScope | undefined) ?? TicketScope.MINE;
-      enforce(scopeDecision(ctx, scope));
+      enforce(ticketScopeDecision(ctx, scope));
       // a customer only ever reads their own brand's tickets: other brands' events are skipped without a
       // query (the rules still decide at delivery for the rest; a brand move needs a new subscription)
       const brandId = ctx.viewer.kind === 'customer' ? ctx.viewer.brandId : undefined;
@@ -156,25 +132,5 @@ export class RealtimeResolver {
   })
   callbackQueuePosition(@Root() status: QueueStatus | TransportNotice, @Arg('ticketId', () => ID, { description: 'Global id of the phone ticket.' }) _ticketId: string): QueueStatus {
     return payloadOf(status);
-  }
-}
-
-/**
- * Every event a subscription delivers executes its root field, whose resolver only unwraps the
- * payload (`payloadOf`): no middleware, no roles, the arguments unused (they are read at subscribe
- * time). type-graphql's wrapper around such a resolver still costs a resolver instance lookup, a
- * middleware chain, and an asynchronous conversion and validation of each argument — several
- * promises per delivery, thousands per queue move — so on the schema the subscription server
- * executes, the four root fields resolve to `payloadOf(root)` directly. Authorization is unchanged:
- * it happens in `subscribe` and at delivery (`deliver`), and the payload's own fields keep their
- * resolvers and guards. Refuses to do it if a middleware or role was ever added to one of them.
- */
-export function resolveSubscriptionPayloadsDirectly(schema: GraphQLSchema): void {
-  const fields = schema.getSubscriptionType()?.getFields() ?? {};
-  for (const metadata of getMetadataStorage().subscriptions.filter((s) => s.target === RealtimeResolver)) {
-    const field = fields[metadata.schemaName];
-    if (!field) continue;
-    if (metadata.middlewares?.length || metadata.roles !== undefined) throw new Error(`subscription ${metadata.schemaName} has middlewares or roles: its resolver must stay type-graphql's`);
-    field.resolve = (root: unknown) => payloadOf(root);
   }
 }

@@ -16,7 +16,7 @@ import { badUserInput } from '../../auth/errors';
 /** Ticket history queries (HIST, TKT, ESC, FED-1). */
 @Resolver()
 export class TicketResolver {
-  @Authorized(Role.CUSTOMER, Role.AGENT)
+  @Authorized(Role.CUSTOMER)
   @Query(() => TicketConnection, { description: "The viewer's tickets (MINE) or, for brand admins, the organization's (HIST-1…5)." })
   async tickets(
     @Ctx() ctx: Context,
@@ -56,19 +56,19 @@ export class TicketResolver {
     };
   }
 
-  @Authorized(Role.CUSTOMER, Role.AGENT)
+  @Authorized(Role.CUSTOMER)
   @Query(() => TicketInterface, { nullable: true, description: 'One ticket, or null when it does not exist or is not visible to the viewer.' })
   ticket(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global ticket id.' }) id: string): Promise<TicketRow | null> {
     return new TicketQueryService(ctx).findReadableRow(numericIdOf('Ticket', id));
   }
 
-  @Authorized(Role.CUSTOMER, Role.AGENT)
+  @Authorized(Role.CUSTOMER)
   @Query(() => Node, { nullable: true, description: 'Any object by global id, or null when it does not exist or is not visible.' })
   node(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global id.' }) id: string): Promise<TicketRow | Escalation | null> {
     return resolveNode(ctx, id);
   }
 
-  @Authorized(Role.CUSTOMER, Role.AGENT)
+  @Authorized(Role.CUSTOMER)
   @Query(() => [Node], { nullable: 'items', description: 'Objects by global ids (at most 100), in order; null for each one not found or not visible.' })
   nodes(@Ctx() ctx: Context, @Arg('ids', () => [ID], { description: 'Global ids.' }) ids: string[]): Promise<(TicketRow | Escalation | null)[]> {
     if (ids.length > 100) throw badUserInput('`ids` takes at most 100 ids.', 'ids');

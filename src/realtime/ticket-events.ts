@@ -1,0 +1,41 @@
+import { canListOrganizationTickets, canReadTicket, canUseTicketHistory } from '../auth/ticket-access';
+import type { Context } from '../context';
+import { Ticket } from '../entities';
+import { TicketScope } from '../resolvers/types/enums';
+import { TicketQueryService } from '../services/ticket-query.service';
+import { sharedRead, type Delivered } from './delivery';
+import { Topic, type DomainEvent, type TicketChange } from './events';
+
+/** What a ticket subscription delivers: the event's id and kind of change, and the ticket re-read. */
+export interface TicketEventPayload {
+  eventId: string;
+  change: TicketChange;
+  ticket: Ticket;
+}
+
+/** May the viewer watch this scope at all (FED-1, HIST-3)? Checked up front and again per event. */
+export function ticketScopeDecision(ctx: Context, scope: TicketScope) {
+  return scope === TicketScope.ORGANIZATION ? canListOrganizationTickets(ctx.viewer) : canUseTicketHistory(ctx.viewer);
+}
+
+/**
+ * The per-event access check of every ticket subscription, public and internal (RT-3): the ticket of
+ * a TICKET_UPDATED event if the fresh viewer may read it (and, for MINE, is on it); null skips the
+ * event. The same rules as `TicketQueryService.findReadable`; the ticket row is read once per event
+ * and instance.
+ */
+export async function readableTicketEvent(event: DomainEvent, fresh: Context, scope?: TicketScope): Promise<Delivered<TicketEventPayload> | null> {
+  if (event.type !== Topic.TICKET_UPDATED) return null;
+  if (scope && !ticketScopeDecision(fresh, scope).allowed) return null;
+  if (!canUseTicketHistory(fresh.viewer).allowed) return null;
+  const service = new TicketQueryService(fresh);
+  const ticket = await sharedRead(fresh.em, `Ticket:${event.ticketId}`, () => fresh.em.findOne(Ticket, { id: event.ticketId }));
+  if (!ticket) return null;
+  const facts = await service.accessFacts(ticket);
+  if (!canReadTicket(fresh.viewer, facts)) return null;
+  if (scope === TicketScope.MINE && fresh.viewer.kind === 'customer') {
+    const mine = facts.submitterId === fresh.viewer.accountId || facts.participantIds.includes(fresh.viewer.accountId);
+    if (!mine) return null;
+  }
+  return { value: { eventId: event.eventId, change: event.change, ticket } };
+}
