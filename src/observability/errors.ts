@@ -5,8 +5,17 @@ import { ErrorCode } from '../auth/errors';
 import type { Logger } from './logger';
 import { currentScope } from './request-context';
 
-/** Network and server-state codes meaning "the database is not there right now" (node, pg SQLSTATE). */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '57P01', '57P02', '57P03']);
+/**
+ * Network and server-state codes meaning "the database is not there right now": node's, and
+ * PostgreSQL's SQLSTATE class 08 (connection exception) and 57P0x (shutting down, starting up) —
+ * except 08P01, protocol violation, which PostgreSQL also answers for a NUL byte in a bound
+ * parameter: the caller's bad text, not an outage (clients would retry it and alerts would fire).
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH',
+  '08000', '08001', '08003', '08004', '08006', '08007',
+  '57P01', '57P02', '57P03',
+]);
 const UNAVAILABLE_MESSAGE = /Connection terminated|Connection ended unexpectedly|timeout exceeded when trying to connect|Timeout acquiring a connection|terminating connection due to administrator command|the database system is (starting up|shutting down)/i;
 
 /** True when the error (or anything it wraps) says the database cannot be reached. */
@@ -17,7 +26,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     seen.add(current);
     const e = current as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
     if (current instanceof ConnectionException || e.name === 'KnexTimeoutError') return true;
-    if (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || /^08/.test(e.code))) return true;
+    if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
     if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
     current = e.originalError ?? e.cause;
   }

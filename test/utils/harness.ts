@@ -6,6 +6,7 @@ import { DEFAULT_SUPPORT_SETTINGS, type AppConfig, type DatabaseConfig } from '.
 import { signLocalToken } from '../../src/auth/token';
 import { createOrm, type Orm } from '../../src/db/orm';
 import { startServer, type RunningServer } from '../../src/server';
+import type { Logger } from '../../src/observability';
 
 export const TEST_SECRET = new TextEncoder().encode('test-secret-that-is-long-enough-for-hs256-0123456789');
 
@@ -108,11 +109,11 @@ async function post(url: string, query: string, variables: Record<string, unknow
 }
 
 /** Starts the real HTTP server on a fresh database built by running the migrations. */
-export async function startTestServer(target: DatabaseTarget, overrides: Partial<AppConfig> = {}): Promise<TestServer> {
+export async function startTestServer(target: DatabaseTarget, overrides: Partial<AppConfig> = {}, opts: { logger?: Logger } = {}): Promise<TestServer> {
   const { database, drop } = await target.create();
   const orm = await createOrm(database);
   const clock = { now: new Date('2026-11-02T15:00:00.000Z') };
-  const server = await startServer(testConfig(database, overrides), { orm, now: () => clock.now });
+  const server = await startServer(testConfig(database, overrides), { orm, now: () => clock.now, logger: opts.logger });
   const base = `http://127.0.0.1:${server.port}`;
   const token = (subject: string, scopes: string[] = []) => signLocalToken(TEST_SECRET, subject, { scopes, expiresIn: '1h' });
   const integrationToken = await token('integration-test', ['hub:integration']);
