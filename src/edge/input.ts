@@ -10,8 +10,9 @@ import {
   TypeInfo,
   visit,
   visitWithTypeInfo,
-  type ASTNode,
   type DocumentNode,
+  type FieldNode,
+  type GraphQLField,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
@@ -79,7 +80,20 @@ export function coerceVariables(
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
-): { operation?: OperationDefinitionNode; coerced?: Record<string, unknown>; errors: GraphQLError[] } {
+): Coerced {
+  // the edge plugin and the cost calculation both ask, for the same request's variables object
+  if (variables === null || typeof variables !== 'object') return coerce(schema, document, operationName, variables);
+  const known = coercions.get(variables);
+  if (known && known.document === document && known.schema === schema && known.operationName === operationName) return known.result;
+  const result = coerce(schema, document, operationName, variables);
+  coercions.set(variables, { schema, document, operationName, result });
+  return result;
+}
+
+type Coerced = { operation?: OperationDefinitionNode; coerced?: Record<string, unknown>; errors: GraphQLError[] };
+const coercions = new WeakMap<object, { schema: GraphQLSchema; document: DocumentNode; operationName: string | null | undefined; result: Coerced }>();
+
+function coerce(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): Coerced {
   const operation = getOperationAST(document, operationName) ?? undefined;
   if (!operation) return { errors: [] };
   if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
@@ -90,40 +104,59 @@ export function coerceVariables(
   return { operation, coerced: result.coerced, errors: [] };
 }
 
+/** A field of a document that takes arguments, with its definition (outside mutation root fields). */
+interface ArgumentSite {
+  def: GraphQLField<unknown, unknown>;
+  node: FieldNode;
+}
+
+/** The argument sites of each parsed document (documents are shared per query text by Apollo and the socket). */
+const sitesOf = new WeakMap<DocumentNode, WeakMap<GraphQLSchema, ArgumentSite[]>>();
+
 /**
- * Every argument of every field the operation (and the document's fragments) selects, coerced with
- * the variables, searched for unstorable text. Root fields of a mutation are left to
- * `storableMutationText`, which answers them as `userErrors`.
+ * Every field of the document (operations and fragments) that has arguments, found once per
+ * document with type information. Root fields of a mutation are left out: `storableMutationText`
+ * answers them as `userErrors`.
  */
-function unstorableArgument(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, coerced: Record<string, unknown>): GraphQLError | undefined {
+function argumentSites(schema: GraphQLSchema, document: DocumentNode): ArgumentSite[] {
+  let bySchema = sitesOf.get(document);
+  const known = bySchema?.get(schema);
+  if (known) return known;
   const mutationType = schema.getMutationType();
-  let refusal: GraphQLError | undefined;
-  const roots: ASTNode[] = [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)];
-  for (const root of roots) {
+  const sites: ArgumentSite[] = [];
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION && definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
     const typeInfo = new TypeInfo(schema);
     visit(
-      root,
+      definition,
       visitWithTypeInfo(typeInfo, {
         Field(node) {
-          if (refusal) return false;
           const def = typeInfo.getFieldDef();
-          if (!def || !node.arguments?.length) return undefined;
-          if (mutationType && typeInfo.getParentType() === mutationType) return undefined;
-          let args: Record<string, unknown>;
-          try {
-            args = getArgumentValues(def, node, coerced);
-          } catch {
-            return undefined; // execution reports arguments that do not coerce
-          }
-          const path = findUnstorableText(args);
-          if (path) refusal = badInput(UNSTORABLE_TEXT_MESSAGE, { field: [node.name.value, ...path].join('.') });
-          return undefined;
+          if (!def || !node.arguments?.length) return;
+          if (mutationType && typeInfo.getParentType() === mutationType) return;
+          sites.push({ def, node });
         },
       }),
     );
-    if (refusal) break;
   }
-  return refusal;
+  if (!bySchema) sitesOf.set(document, (bySchema = new WeakMap()));
+  bySchema.set(schema, sites);
+  return sites;
+}
+
+/** The first argument (coerced with the variables) that holds unstorable text, as a BAD_USER_INPUT refusal. */
+function unstorableArgument(schema: GraphQLSchema, document: DocumentNode, coerced: Record<string, unknown>): GraphQLError | undefined {
+  for (const { def, node } of argumentSites(schema, document)) {
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(def, node, coerced);
+    } catch {
+      continue; // execution reports arguments that do not coerce
+    }
+    const path = findUnstorableText(args);
+    if (path) return badInput(UNSTORABLE_TEXT_MESSAGE, { field: [node.name.value, ...path].join('.') });
+  }
+  return undefined;
 }
 
 /**
@@ -138,7 +171,7 @@ export function checkOperationInput(
 ): GraphQLError[] {
   const { operation, coerced, errors } = coerceVariables(schema, document, operationName, variables);
   if (errors.length || !operation || !coerced) return errors;
-  const text = unstorableArgument(schema, document, operation, coerced);
+  const text = unstorableArgument(schema, document, coerced);
   return text ? [text] : [];
 }
 
