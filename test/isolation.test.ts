@@ -57,12 +57,6 @@ const Q = {
   requestPhoneCallback: `mutation($input: RequestPhoneCallbackInput!) { requestPhoneCallback(input: $input) { ticket { id number } userErrors { field code message } } }`,
 };
 
-/** Names an introspected type reference, e.g. `[ID!]!`. */
-function typeName(ref: any): string {
-  if (ref.kind === 'NON_NULL') return `${typeName(ref.ofType)}!`;
-  if (ref.kind === 'LIST') return `[${typeName(ref.ofType)}]`;
-  return ref.name;
-}
 function namedType(ref: any): string {
   return ref.ofType ? namedType(ref.ofType) : ref.name;
 }
@@ -463,7 +457,7 @@ describe.each(DATABASE_TARGETS)('tenant isolation sweep through the real server 
         try {
           await probe(tok[attacker], attacker);
         } catch (error) {
-          throw new Error(`[${op}] ${(error as Error).message}`);
+          throw new Error(`[${op}] ${(error as Error).message}`, { cause: error });
         }
       }
       // type confusion: A's escalation/contract ids where a ticket id is expected, and the reverse

@@ -103,7 +103,7 @@ export async function startApi(env: NodeJS.ProcessEnv, opts: { nodeArgs?: string
     readyMs = await waitFor200(`${baseUrl}/readyz`, started, opts.timeoutMs ?? 60_000, child);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${stderr}`);
+    throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
   }
   return {
     child,

@@ -1,4 +1,4 @@
-import { Entity, Enum, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
+import { Entity, Enum, Property, OptionalProps } from '@mikro-orm/core';
 import { ApplicationComponentKey, ComponentStatus } from './enums';
 
 /** The current state of one product or service on the status page (STAT-1). */

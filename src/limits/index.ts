@@ -14,7 +14,7 @@ import { limitRules } from './rules';
 import type { LimitsSettings } from './settings';
 import { loadTrustedOperations } from './trusted-operations';
 
-export { withLimitCodes, LimitCode } from './errors';
+export { withLimitCodes } from './errors';
 export { DEFAULT_LIMITS, STATIC_ONLY_LIMITS, type LimitsSettings } from './settings';
 
 /** `extensions.cost` of a response (GitHub/Shopify style). */

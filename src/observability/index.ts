@@ -1,6 +1,5 @@
-export { createLogger, type Logger, type LogLevel } from './logger';
-export { createMetrics, poolStats, type Metrics } from './metrics';
+export { createLogger, type Logger } from './logger';
+export { createMetrics, poolStats } from './metrics';
 export { createErrorFormatter, isDatabaseUnavailable } from './errors';
 export { observabilityPlugin } from './apollo-plugin';
 export { httpErrorHandler, mountObservability, notFoundHandler } from './http';
-export { currentRequestId, REQUEST_ID_HEADER } from './request-context';

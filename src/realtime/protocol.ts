@@ -395,6 +395,8 @@ export class ProtocolServer<A> {
       handleProtocols: (protocols) => (protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false),
     });
     const connections = this.connections;
+    // ws calls these listeners with the socket as `this`: the server is reached through a local
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const server = this;
     this.onMessage = function (data) {
       connections.get(this)?.receive(data);

@@ -107,7 +107,7 @@ export class TicketWorkService {
 
   /** OPEN or CLOSED; ESCALATED is reached only through escalateTicket. */
   setStatus(input: { ticketId: string; status: TicketStatus }): Promise<Ticket> {
-    return this.change(input.ticketId, 'STATUS', (ticket, now, em) => {
+    return this.change(input.ticketId, 'STATUS', (ticket, now) => {
       if (input.status === TicketStatus.ESCALATED) {
         throw UserInputError.of(['input', 'status'], UserErrorCode.INVALID, 'Use escalateTicket to escalate a ticket.');
       }
@@ -166,7 +166,7 @@ export class TicketWorkService {
 
   /** TKT-4: support accepts a scheduled conference call, optionally setting the meeting link and passcode. */
   acceptConferenceCall(input: { ticketId: string; meetingUrl?: string | null; passcode?: string | null }): Promise<Ticket> {
-    return this.change(input.ticketId, 'CONFERENCE', (ticket, _now, em) => {
+    return this.change(input.ticketId, 'CONFERENCE', (ticket) => {
       if (ticket.kind !== TicketKind.CONFERENCE || !ticket.conference) {
         throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'Only conference tickets have a call to accept.');
       }

@@ -11,7 +11,7 @@ import {
 } from '../../auth/ticket-actions';
 import type { Context } from '../../context';
 import type { TicketView } from '../../db/ticket-rows';
-import type { Ticket, TicketFeedback } from '../../entities';
+import type { TicketFeedback } from '../../entities';
 import { ticketActionLoaders } from '../../loaders/ticket-actions.loaders';
 import { TicketFollowupService } from '../../services/ticket-followup.service';
 import { TicketQueryService } from '../../services/ticket-query.service';
