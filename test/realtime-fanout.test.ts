@@ -6,7 +6,7 @@ import { QueueFanout, type QueueWatcher } from '../src/realtime/queue-fanout';
 import { numericIdOf, toGlobalId } from '../src/resolvers/types/node';
 import { Fixtures } from './utils/fixtures';
 import { DATABASE_TARGETS, ok, startTestServer, type TestServer } from './utils/harness';
-import { Live, sleep, WsClients } from './utils/ws';
+import { deliveriesDone, Live, MessageLog, subscriptionStarts, until, WsClients } from './utils/ws';
 
 /**
  * The fan-out machinery of the real-time layer (docs/realtime.md, "Fan-out design"): the bus's
@@ -197,27 +197,18 @@ describe('queue moves and the WebSocket protocol (sqlite)', () => {
   /** A raw graphql-transport-ws socket. */
   const raw = (protocol: string | null = 'graphql-transport-ws') => {
     const socket = protocol ? new WebSocket(ws.url, protocol) : new WebSocket(ws.url);
-    const messages: any[] = [];
-    socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+    const log = new MessageLog(socket);
     const opened = new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-    const waitFor = async (pred: (m: any) => boolean, ms = 5_000) => {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const found = messages.find(pred);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no such message; got ${JSON.stringify(messages)}`);
-        await sleep(20);
-      }
-    };
+    const waitFor = (pred: (m: any) => boolean, ms = 5_000) => log.waitFor(pred, 'such', ms);
     const send = async (message: unknown) => {
       await opened;
       socket.send(JSON.stringify(message));
     };
-    return { socket, messages, closed, waitFor, send };
+    return { socket, messages: log.messages, closed, waitFor, send };
   };
 
   it('a query that does not parse gets an error message and the socket stays usable; ping gets pong', async () => {
@@ -230,8 +221,9 @@ describe('queue moves and the WebSocket protocol (sqlite)', () => {
     expect(error.payload[0].message).toMatch(/Syntax Error/);
     await s.send({ type: 'ping', payload: { at: 1 } });
     expect(await s.waitFor((m) => m.type === 'pong')).toEqual({ type: 'pong', payload: { at: 1 } });
+    const started = subscriptionStarts(t.server.subscriptions);
     await s.send({ id: 'good', type: 'subscribe', payload: { query: STATUS_CHANGED } });
-    await sleep(200);
+    await started(1);
     ok(await t.internal(SET_STATUS('DEGRADED_PERFORMANCE')));
     const next = await s.waitFor((m) => m.id === 'good');
     expect(next).toMatchObject({ type: 'next', payload: { data: { applicationStatusChanged: { component: 'REPORTING', status: 'DEGRADED_PERFORMANCE' } } } });
@@ -242,16 +234,21 @@ describe('queue moves and the WebSocket protocol (sqlite)', () => {
     const s = raw();
     await s.send({ type: 'connection_init', payload: {} });
     await s.waitFor((m) => m.type === 'connection_ack');
+    const subs = t.server.subscriptions;
+    const started = subscriptionStarts(subs);
     await s.send({ id: 'a', type: 'subscribe', payload: { query: STATUS_CHANGED } });
     await s.send({ id: 'b', type: 'subscribe', payload: { query: STATUS_CHANGED } });
-    await sleep(200);
-    const before = t.server.subscriptions.stats().subscriptions;
+    await started(2);
+    const before = subs.stats().subscriptions;
     await s.send({ id: 'a', type: 'complete' });
-    await sleep(100);
-    expect(t.server.subscriptions.stats().subscriptions).toBe(before - 1);
+    await until(() => subs.stats().subscriptions < before, 'the completed subscription is no longer counted');
+    expect(subs.stats().subscriptions).toBe(before - 1);
     ok(await t.internal(SET_STATUS('MAJOR_OUTAGE')));
     await s.waitFor((m) => m.id === 'b' && m.type === 'next');
-    await sleep(200);
+    // 'a' skipped or was sent the event; then the sentinel, sent after it on this socket
+    await deliveriesDone(subs);
+    ok(await t.internal(SET_STATUS('OPERATIONAL')));
+    await s.waitFor((m) => m.id === 'b' && m.type === 'next' && m.payload.data.applicationStatusChanged.status === 'OPERATIONAL');
     expect(s.messages.filter((m) => m.id === 'a')).toEqual([]);
     s.socket.terminate();
   });
@@ -269,8 +266,9 @@ describe('queue moves and the WebSocket protocol (sqlite)', () => {
     }
     expect(s.messages.filter((m) => m.id === 'q' || m.id === 'm').map((m) => m.type)).toEqual(['error', 'error']);
     // the ids are free again and subscriptions still work on this socket
+    const started = subscriptionStarts(t.server.subscriptions);
     await s.send({ id: 'q', type: 'subscribe', payload: { query: STATUS_CHANGED } });
-    await sleep(200);
+    await started(1);
     ok(await t.internal(SET_STATUS('PARTIAL_OUTAGE')));
     await s.waitFor((m) => m.id === 'q' && m.type === 'next');
     s.socket.terminate();
@@ -299,7 +297,8 @@ describe('queue moves and the WebSocket protocol (sqlite)', () => {
       { state: 'WAITING', position: 1 },
       { state: 'IN_CALL', position: null },
     ]);
-    await sleep(100);
+    // the server unregisters after sending complete
+    await until(() => t.server.events.size === listeners, 'the ended subscription left the bus');
     expect(t.server.events.size).toBe(listeners);
   });
 });

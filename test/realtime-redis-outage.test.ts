@@ -1,36 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransportErrorCode } from '../src/realtime/delivery';
 import { Fixtures } from './utils/fixtures';
 import { ok, startTestServer, existingDatabase, type TestServer } from './utils/harness';
-import { Live, sleep, WsClients } from './utils/ws';
+import { Live, subscriptionStarts, WsClients } from './utils/ws';
 import { sparePort } from './utils/net';
 
-/** Resolves once something accepts connections on the port (throws after `ms`). */
-async function listening(port: number, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
+/** The test's own redis-server (no persistence) on `port`: resolves once it says it accepts connections (throws after `ms`). */
+async function startRedis(port: number, ms = 10_000): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server on ${port} is not ready: ${log}`)), ms);
+    // its log keeps being read (and dropped) so that the pipe never fills
+    child.stdout!.on('data', (chunk) => {
+      if (log.length < 10_000) log += String(chunk);
+      if (log.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
-    if (up) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${port}`);
-    await sleep(50);
-  }
-}
-
-/** The test's own redis-server (no persistence) on `port`. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await listening(port);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server on ${port} exited (${code ?? signal}): ${log}`));
+    });
+  });
   return child;
 }
 
@@ -79,8 +76,10 @@ describe('RT-4: a Redis outage degrades to errors the client can act on and reco
     const agent = await a.token('agent-o', ['hub:agent']);
     const ticket = await f.ticket({ submitterId: 'o-user' });
     const closes: number[] = [];
-    const live = new Live(ws.open(await f.tokenFor('o-user'), { onClose: (code) => closes.push(code) }), TICKET_UPDATED, { id: ticket.id });
-    await sleep(300);
+    const token = await f.tokenFor('o-user');
+    const started = subscriptionStarts(b.server.subscriptions);
+    const live = new Live(ws.open(token, { onClose: (code) => closes.push(code) }), TICKET_UPDATED, { id: ticket.id });
+    await started(1);
     const reply = async (text: string) => expect(ok(await a.internal(REPLY, { input: { ticketId: ticket.id, bodyHtml: text } }, agent)).postAgentReply.userErrors).toEqual([]);
 
     // through Redis: A → B

@@ -9,7 +9,7 @@ import { MAX_INCOMING_MESSAGE_BYTES, SLOW_CONSUMER_CLOSE_CODE, startSubscription
 import { buildPublicSchema } from '../src/schema';
 import { Fixtures } from './utils/fixtures';
 import { DATABASE_TARGETS, ok, startTestServer, TEST_SECRET, type TestServer } from './utils/harness';
-import { Live, sleep, WsClients } from './utils/ws';
+import { closeCode, deliveriesDone, Live, MessageLog, subscriptionStarts, until, WsClients } from './utils/ws';
 
 const STATUS_CHANGED = `subscription { applicationStatusChanged { component status message } }`;
 const TICKETS_UPDATED = `subscription($scope: TicketScope) { ticketsUpdated(scope: $scope) { eventId change ticket { id status } } }`;
@@ -20,13 +20,13 @@ const TAKE_NEXT = `mutation { takeNextCallback(input: { language: ENGLISH, produ
 /** A raw graphql-transport-ws socket, for the protocol violations the graphql-ws client never commits. */
 class RawSocket {
   readonly socket: WebSocket;
-  readonly messages: any[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
+  private readonly log: MessageLog;
   private readonly opened: Promise<void>;
 
   constructor(url: string, opts: WebSocket.ClientOptions = {}) {
     this.socket = new WebSocket(url, 'graphql-transport-ws', opts);
-    this.socket.on('message', (data) => this.messages.push(JSON.parse(String(data))));
+    this.log = new MessageLog(this.socket);
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);
@@ -40,14 +40,8 @@ class RawSocket {
   }
 
   /** Waits until a message of `type` arrived (throws after `ms`). */
-  async waitFor(type: string, ms = 5_000): Promise<any> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const found = this.messages.find((m) => m.type === type);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no ${type} message; got ${JSON.stringify(this.messages)}`);
-      await sleep(20);
-    }
+  waitFor(type: string, ms = 5_000): Promise<any> {
+    return this.log.waitFor((m) => m.type === type, type, ms);
   }
 
   async init(payload: Record<string, unknown> = {}): Promise<void> {
@@ -92,12 +86,11 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
   });
 
   it('4403: a token for an unknown account closes the socket with Forbidden', async () => {
-    let code: number | undefined;
-    const client = ws.open(await t.token('nobody-here'), { lazy: false, onClose: (c) => (code = c) });
+    const closed = closeCode();
+    const client = ws.open(await t.token('nobody-here'), { lazy: false, onClose: closed.onClose });
     const live = new Live(client, STATUS_CHANGED);
     await live.ended();
-    await sleep(50);
-    expect(code).toBe(4403);
+    expect(await closed.code).toBe(4403);
   });
 
   it('4401: subscribing before connection_init is Unauthorized', async () => {
@@ -124,38 +117,45 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
   it('4409: a subscribe reusing an active operation id closes the socket', async () => {
     const socket = raw();
     await socket.init();
+    const started = subscriptionStarts(t.server.subscriptions);
     await socket.send({ id: 'same', type: 'subscribe', payload: { query: STATUS_CHANGED } });
-    await sleep(100); // the first one is active (applicationStatusChanged never completes by itself)
+    await started(1); // the first one is active (applicationStatusChanged never completes by itself)
     await socket.send({ id: 'same', type: 'subscribe', payload: { query: STATUS_CHANGED } });
     expect((await socket.closed).code).toBe(4409);
   });
 
   it("the token's expiry ends the connection (4403)", async () => {
     const token = await signLocalToken(TEST_SECRET, 'a-user', { expiresIn: '2s' });
-    let code: number | undefined;
-    const client = ws.open(token, { onClose: (c) => (code = c) });
+    const closed = closeCode();
+    const client = ws.open(token, { onClose: closed.onClose });
     const live = new Live(client, STATUS_CHANGED);
     await live.ended(6_000);
-    await sleep(50);
-    expect(code).toBe(4403);
+    expect(await closed.code).toBe(4403);
   });
 
   it('stats() counts open connections and active subscriptions', async () => {
-    const before = t.server.subscriptions.stats();
+    const subs = t.server.subscriptions;
+    // sockets that earlier tests' refusals closed leave the counts once their close completes
+    await until(() => [...subs.wss.clients].every((socket) => socket.readyState === WebSocket.OPEN), 'earlier sockets are closed');
+    const before = subs.stats();
     const client = ws.open(await f.tokenFor('a-user'));
+    const started = subscriptionStarts(subs);
     const lives = [new Live(client, STATUS_CHANGED), new Live(client, STATUS_CHANGED), new Live(client, TICKETS_UPDATED, {})];
-    await sleep(300);
-    expect(t.server.subscriptions.stats()).toEqual({ connections: before.connections + 1, subscriptions: before.subscriptions + 3 });
+    await started(3);
+    expect(subs.stats()).toEqual({ connections: before.connections + 1, subscriptions: before.subscriptions + 3 });
     lives.forEach((l) => l.dispose());
     await client.dispose();
-    await sleep(200);
-    expect(t.server.subscriptions.stats()).toEqual(before);
+    // the server counts the socket until its close reaches it
+    await until(() => subs.stats().connections === before.connections, 'the closed socket is no longer counted');
+    expect(subs.stats()).toEqual(before);
   });
 
   it('RT-1: a newly created ticket reaches ticketsUpdated subscribers (MINE and ORGANIZATION) with change CREATED', async () => {
-    const mine = new Live(ws.open(await f.tokenFor('a-user')), TICKETS_UPDATED, {});
-    const org = new Live(ws.open(await f.tokenFor('a-admin')), TICKETS_UPDATED, { scope: 'ORGANIZATION' });
-    await sleep(300);
+    const [userToken, adminToken] = [await f.tokenFor('a-user'), await f.tokenFor('a-admin')];
+    const started = subscriptionStarts(t.server.subscriptions);
+    const mine = new Live(ws.open(userToken), TICKETS_UPDATED, {});
+    const org = new Live(ws.open(adminToken), TICKETS_UPDATED, { scope: 'ORGANIZATION' });
+    await started(2);
     const res = ok(await t.gql(PHONE, { input: { productArea: 'CX_DASHBOARDS', language: 'ENGLISH', phone: { country: 'IT', number: '02 1234 5678' } } }, await f.tokenFor('a-user'))).requestPhoneCallback;
     expect(res.userErrors).toEqual([]);
     const recorded = await f.ticket({ submitterId: 'a-user' });
@@ -173,17 +173,17 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
   });
 
   it('a connection that does not read (send buffer over the limit) is closed with 1013', async () => {
-    let code: number | undefined;
-    const client = ws.open(undefined, { onClose: (c) => (code = c) });
+    const closed = closeCode();
+    const client = ws.open(undefined, { onClose: closed.onClose });
+    const started = subscriptionStarts(t.server.subscriptions);
     const live = new Live(client, STATUS_CHANGED);
-    await sleep(300);
+    await started(1);
     // the server side of that socket reports more unsent data than the limit allows
     const [socket] = [...t.server.subscriptions.wss.clients].filter((s) => s.readyState === WebSocket.OPEN).slice(-1);
     Object.defineProperty(socket, 'bufferedAmount', { get: () => 64 * 1024 * 1024 });
     t.server.events.publish(applicationStatusChanged('REPORTING'));
     await live.ended();
-    await sleep(50);
-    expect(code).toBe(SLOW_CONSUMER_CLOSE_CODE);
+    expect(await closed.code).toBe(SLOW_CONSUMER_CLOSE_CODE);
     expect(live.results).toHaveLength(0);
   });
 
@@ -218,9 +218,10 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
       await alive.init();
       await dead.init();
       expect(subs.stats().connections).toBe(2);
-      const closed = await Promise.race([dead.closed, sleep(3_000).then(() => null)]);
-      expect(closed?.code).toBe(1006); // terminated, no close frame
-      await sleep(100);
+      const closed = await dead.closed;
+      expect(closed.code).toBe(1006); // terminated, no close frame
+      // the server counts the socket until its own close event
+      await until(() => subs.stats().connections === 1, 'the terminated socket is no longer counted');
       expect(alive.socket.readyState).toBe(WebSocket.OPEN);
       expect(subs.stats().connections).toBe(1);
     });
@@ -230,16 +231,17 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
     const own = await startTestServer(SQLITE);
     const clients = new WsClients(own.publicUrl);
     try {
-      const codes: number[] = [];
-      const lives = Array.from({ length: 5 }, () => new Live(clients.open(undefined, { onClose: (c) => codes.push(c) }), STATUS_CHANGED));
-      await sleep(300);
+      const closes = Array.from({ length: 5 }, () => closeCode());
+      const started = subscriptionStarts(own.server.subscriptions);
+      const lives = closes.map((closed) => new Live(clients.open(undefined, { onClose: closed.onClose }), STATUS_CHANGED));
+      await started(5);
       ok(await own.internal(`mutation { setApplicationStatus(input: { component: "REPORTING", status: MAJOR_OUTAGE, message: "down" }) { userErrors { code } } }`));
       await Promise.all(lives.map((l) => l.waitFor(1)));
       // an event published in the same tick as the shutdown: no delivery has started yet
       own.server.events.publish(applicationStatusChanged('REPORTING'));
       await own.server.close();
       await Promise.all(lives.map((l) => l.ended()));
-      await sleep(50);
+      const codes = await Promise.all(closes.map((closed) => closed.code));
       for (const live of lives) expect(live.results.map((r) => (r.data as any).applicationStatusChanged.status)).toEqual(['MAJOR_OUTAGE', 'MAJOR_OUTAGE']);
       expect(codes).toEqual([1001, 1001, 1001, 1001, 1001]);
     } finally {
@@ -258,15 +260,23 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
       return res.ticket.id as string;
     };
     await request('a-user'); // the head of the queue: the call that starts
-    const losing = new Live(ws.open(await f.tokenFor('lose-1')), QUEUE_POSITION, { id: await request('lose-1') });
+    const losingClient = ws.open(await f.tokenFor('lose-1'));
+    const losing = new Live(losingClient, QUEUE_POSITION, { id: await request('lose-1') });
     const keeping = new Live(ws.open(await f.tokenFor('keep-1')), QUEUE_POSITION, { id: await request('keep-1') });
-    await Promise.all([losing.waitFor(1), keeping.waitFor(1)]);
+    // the sentinel's subscription, on the losing waiter's socket (the status page needs no access)
+    const started = subscriptionStarts(t.server.subscriptions);
+    const sentinel = new Live(losingClient, STATUS_CHANGED);
+    await Promise.all([losing.waitFor(1), keeping.waitFor(1), started(1)]);
     await f.brand('brand-lose', { fedramp: true });
     ok(await t.internal(`mutation { takeNextCallback(input: { language: ENGLISH, productArea: XM_DIRECTORY }) { ticket { id } } }`, undefined, agent));
     await keeping.waitFor(2);
-    await sleep(400);
+    // the server skipped or sent the losing waiter's position; a message sent after it on that socket arrives after it
+    await deliveriesDone(t.server.subscriptions);
+    ok(await t.internal(`mutation { setApplicationStatus(input: { component: "REPORTING", status: OPERATIONAL, message: "sentinel" }) { userErrors { code } } }`));
+    await sentinel.waitFor(1);
     losing.dispose();
     keeping.dispose();
+    sentinel.dispose();
     expect((keeping.results[1].data as any).callbackQueuePosition.position).toBe(2);
     expect(losing.results).toHaveLength(1);
   });
@@ -275,11 +285,12 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
     const ticket = await f.ticket({ submitterId: 'a-admin' });
     const measure = async (prefix: string, n: number) => {
       const lives: Live[] = [];
+      const started = subscriptionStarts(t.server.subscriptions);
       for (let i = 0; i < n; i++) {
         await f.account(`${prefix}-${i}`, 'brand-a', { role: 'BRAND_ADMIN' });
         lives.push(new Live(ws.open(await f.tokenFor(`${prefix}-${i}`)), TICKETS_UPDATED, { scope: 'ORGANIZATION' }));
       }
-      await sleep(500);
+      await started(n);
       let statements = 0;
       const off = onQuery(() => statements++);
       try {

@@ -6,15 +6,13 @@ import { startSubscriptionServer } from '../src/realtime/ws-server';
 import { buildPublicSchema } from '../src/schema';
 import { Fixtures } from './utils/fixtures';
 import { DATABASE_TARGETS, ok, startTestServer, type TestServer } from './utils/harness';
-import { Live, sleep, WsClients } from './utils/ws';
+import { closeCode, deliveriesDone, Live, subscriptionStarts, WsClients } from './utils/ws';
 
 const TICKET_UPDATED = `subscription($id: ID!) { ticketUpdated(id: $id) { eventId change ticket { id status messages { bodyHtml } escalation { status } } } }`;
 const TICKETS_UPDATED = `subscription($scope: TicketScope) { ticketsUpdated(scope: $scope) { eventId change ticket { id status } } }`;
 const STATUS_CHANGED = `subscription { applicationStatusChanged { component status message } }`;
 const m = (name: string, input: string) => `mutation($input: ${input}!) { ${name}(input: $input) { userErrors { code message } } }`;
 
-/** Gives the server time to deliver an event that must not arrive. */
-const QUIET_MS = 400;
 
 describe.each(DATABASE_TARGETS)('real time over graphql-ws ($name)', (target) => {
   let t: TestServer;
@@ -25,6 +23,16 @@ describe.each(DATABASE_TARGETS)('real time over graphql-ws ($name)', (target) =>
 
   const work = async (name: string, inputType: string, input: Record<string, unknown>) => {
     const res = ok(await t.internal(m(name, inputType), { input }, agent))[name];
+    expect(res.userErrors).toEqual([]);
+  };
+  /** Counts the subscriptions the server starts from now on (`await started(n)`: n more listen). */
+  const starts = () => subscriptionStarts(t.server.subscriptions);
+  const setStatus = async (status: string, message: string) => {
+    const res = ok(
+      await t.internal(`mutation($input: SetApplicationStatusInput!) { setApplicationStatus(input: $input) { userErrors { code } } }`, {
+        input: { component: 'REPORTING', status, message },
+      }),
+    ).setApplicationStatus;
     expect(res.userErrors).toEqual([]);
   };
 
@@ -51,8 +59,9 @@ describe.each(DATABASE_TARGETS)('real time over graphql-ws ($name)', (target) =>
 
   it('RT-1: status, message and escalation changes of a ticket arrive as they happen, each with a unique event id', async () => {
     const ticket = await f.ticket({ submitterId: 'a-std1', productArea: 'CX_DASHBOARDS' });
+    const started = starts();
     const live = new Live(ws.open(tok['a-std1']), TICKET_UPDATED, { id: ticket.id });
-    await sleep(200); // subscribed before the changes
+    await started(1); // subscribed before the changes
     await work('postAgentReply', 'PostAgentReplyInput', { ticketId: ticket.id, bodyHtml: '<p>On it</p>' });
     await work('escalateTicket', 'EscalateTicketInput', { ticketId: ticket.id, reference: 'CP-7001', problemDescription: 'Widget crashes' });
     await work('advanceEscalation', 'AdvanceEscalationInput', { ticketId: ticket.id, status: 'IN_REVIEW' });
@@ -78,12 +87,13 @@ describe.each(DATABASE_TARGETS)('real time over graphql-ws ($name)', (target) =>
   it("RT-3: ticketsUpdated never delivers another brand's events", async () => {
     const mine = await f.ticket({ submitterId: 'b-admin' });
     const theirs = await f.ticket({ submitterId: 'a-std1' });
+    const started = starts();
     const live = new Live(ws.open(tok['b-admin']), TICKETS_UPDATED, { scope: 'ORGANIZATION' });
-    await sleep(200);
+    await started(1);
     await work('postAgentReply', 'PostAgentReplyInput', { ticketId: theirs.id, bodyHtml: 'brand a only' });
+    // the sentinel: delivered after the other brand's event, had that one been delivered
     await work('postAgentReply', 'PostAgentReplyInput', { ticketId: mine.id, bodyHtml: 'brand b' });
     const results = await live.waitFor(1);
-    await sleep(QUIET_MS);
     live.dispose();
     expect(results.map((r) => (r.data as any).ticketsUpdated.ticket.id)).toEqual([mine.id]);
   });
@@ -92,26 +102,35 @@ describe.each(DATABASE_TARGETS)('real time over graphql-ws ($name)', (target) =>
     await f.account('a-admin2', 'brand-a', { role: 'BRAND_ADMIN' });
     const token = await f.tokenFor('a-admin2');
     const ticket = await f.ticket({ submitterId: 'a-std2' });
-    const live = new Live(ws.open(token), TICKETS_UPDATED, { scope: 'ORGANIZATION' });
-    await sleep(200);
+    const client = ws.open(token);
+    const started = starts();
+    const live = new Live(client, TICKETS_UPDATED, { scope: 'ORGANIZATION' });
+    // the sentinel's subscription, on the same socket (a STANDARD user gets no ORGANIZATION event at all)
+    const sentinel = new Live(client, STATUS_CHANGED);
+    await started(2);
     await work('postAgentReply', 'PostAgentReplyInput', { ticketId: ticket.id, bodyHtml: 'first' });
     await live.waitFor(1);
     await f.account('a-admin2', 'brand-a', { role: 'STANDARD' });
     await work('postAgentReply', 'PostAgentReplyInput', { ticketId: ticket.id, bodyHtml: 'second' });
-    await sleep(QUIET_MS);
+    // the server skipped or sent 'second'; a message sent after it on this socket arrives after it
+    await deliveriesDone(t.server.subscriptions);
+    await setStatus('OPERATIONAL', 'sentinel');
+    await sentinel.waitFor(1);
     live.dispose();
+    sentinel.dispose();
     expect(live.results).toHaveLength(1);
   });
 
   it('RT-3: MINE delivers only tickets the viewer submitted or is associated with', async () => {
     const own = await f.ticket({ submitterId: 'a-std2' });
     const colleague = await f.ticket({ submitterId: 'a-std1' });
+    const started = starts();
     const live = new Live(ws.open(tok['a-std2']), TICKETS_UPDATED, {});
-    await sleep(200);
+    await started(1);
     await work('postAgentReply', 'PostAgentReplyInput', { ticketId: colleague.id, bodyHtml: 'not yours' });
+    // the sentinel: delivered after the colleague's event, had that one been delivered
     await work('postAgentReply', 'PostAgentReplyInput', { ticketId: own.id, bodyHtml: 'yours' });
     await live.waitFor(1);
-    await sleep(QUIET_MS);
     live.dispose();
     expect(live.results.map((r) => (r.data as any).ticketsUpdated.ticket.id)).toEqual([own.id]);
   });
@@ -128,26 +147,21 @@ describe.each(DATABASE_TARGETS)('real time over graphql-ws ($name)', (target) =>
   });
 
   it('STAT-2: setApplicationStatus is pushed to subscribers (no sign-in needed)', async () => {
+    const started = starts();
     const live = new Live(ws.open(), STATUS_CHANGED);
-    await sleep(200);
-    const res = ok(
-      await t.internal(`mutation($input: SetApplicationStatusInput!) { setApplicationStatus(input: $input) { userErrors { code } } }`, {
-        input: { component: 'REPORTING', status: 'DEGRADED_PERFORMANCE', message: 'Slow exports' },
-      }),
-    ).setApplicationStatus;
-    expect(res.userErrors).toEqual([]);
+    await started(1);
+    await setStatus('DEGRADED_PERFORMANCE', 'Slow exports');
     const [first] = await live.waitFor(1);
     live.dispose();
     expect((first.data as any).applicationStatusChanged).toEqual({ component: 'REPORTING', status: 'DEGRADED_PERFORMANCE', message: 'Slow exports' });
   });
 
   it('a bad token closes the socket with 4403 Forbidden', async () => {
-    let closed: { code: number; reason: string } | undefined;
-    const client = ws.open('not-a-jwt', { lazy: false, onClose: (code, reason) => (closed = { code, reason }) });
+    const closed = closeCode();
+    const client = ws.open('not-a-jwt', { lazy: false, onClose: closed.onClose });
     const live = new Live(client, STATUS_CHANGED);
     await live.ended();
-    await sleep(50);
-    expect(closed?.code).toBe(4403);
+    expect(await closed.code).toBe(4403);
   });
 
   it('no connection_init closes the socket with 4408 (connectionInitWaitTimeout)', async () => {
@@ -169,8 +183,9 @@ describe.each(DATABASE_TARGETS)('real time over graphql-ws ($name)', (target) =>
 
   it('at most 100 subscriptions per connection: the 101st is refused with an error', async () => {
     const client = ws.open(tok['a-std1']);
+    const started = starts();
     const lives = Array.from({ length: 100 }, () => new Live(client, STATUS_CHANGED));
-    await sleep(300);
+    await started(100);
     const extra = new Live(client, STATUS_CHANGED);
     await extra.ended();
     expect(extra.errors.length + (extra.results[0]?.errors?.length ?? 0)).toBeGreaterThan(0);

@@ -255,6 +255,7 @@ class Operation<A> implements PushSink<unknown> {
   start(args: ExecutionArgs, stream: AsyncIterator<unknown> | PushStream<unknown>): void {
     this.args = args;
     this.stream = stream;
+    this.connection.server.startedOperations++;
     if (isPushStream(stream)) {
       stream[PUSH_STREAM](this);
       stream.pull();
@@ -379,6 +380,8 @@ export class ProtocolServer<A> {
   readonly wss: WebSocketServer;
   readonly schema: GraphQLSchema;
   /** @internal */ readonly connections = new Map<WebSocket, Connection<A>>();
+  /** Subscriptions started (their event stream is open) since the server started; never decreases. */
+  startedOperations = 0;
   /** Connections in the order their next ping is due (a re-ping moves one to the end). */
   private readonly pingOrder = new Set<Connection<A>>();
   private readonly sweepTimer: NodeJS.Timeout;

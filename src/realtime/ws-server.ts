@@ -89,6 +89,14 @@ export interface SubscriptionServerOptions {
 export interface SubscriptionServer {
   /** Open sockets and active subscriptions over every path (for metrics). */
   stats(): { connections: number; subscriptions: number };
+  /**
+   * What the server has done and is doing, over every path, for tests and diagnostics: `started`
+   * counts the subscriptions whose event stream is open (each then gets every event published
+   * after it), since the server started, and never decreases; `delivering` is the number of events
+   * queued for or being delivered to subscribers now (0: every event published so far was sent or
+   * skipped).
+   */
+  activity(): { started: number; delivering: number };
   /** The WebSocket server of the first (public) path (tests reach the server side of a socket through it). */
   readonly wss: WebSocketServer;
   /** The WebSocket server of each path. */
@@ -306,6 +314,11 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
         subscriptions += protocol.operationCount();
       }
       return { connections, subscriptions };
+    },
+    activity() {
+      let started = 0;
+      for (const protocol of all) started += protocol.startedOperations;
+      return { started, delivering: runtime.inflight.size };
     },
     close() {
       closed ??= (async () => {
