@@ -13,7 +13,6 @@ const TICKETS_UPDATED = `subscription($scope: TicketScope) { ticketsUpdated(scop
 const STATUS_CHANGED = `subscription { applicationStatusChanged { component status message } }`;
 const m = (name: string, input: string) => `mutation($input: ${input}!) { ${name}(input: $input) { userErrors { code message } } }`;
 
-
 describe.each(DATABASE_TARGETS)('real time over graphql-ws ($name)', (target) => {
   let t: TestServer;
   let f: Fixtures;
