@@ -34,6 +34,7 @@ import { UserErrorCode } from '../resolvers/types/user-error';
 export const UNSTORABLE_TEXT_MESSAGE = 'Text must not contain NUL characters (U+0000) or unpaired surrogates.';
 
 /** A NUL, or a UTF-16 surrogate without its other half (matched on code units: no `u` flag). */
+// eslint-disable-next-line no-control-regex -- the NUL is what this pattern looks for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True when a string can be stored as UTF-8 text by both databases. */

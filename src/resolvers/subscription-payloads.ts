@@ -5,7 +5,7 @@ import { AgentRealtimeResolver } from './internal/agent-realtime.resolver';
 import { RealtimeResolver } from './public/realtime.resolver';
 
 /** The resolvers whose subscriptions deliver through `deliver` (src/realtime/delivery.ts), public and internal. */
-const SUBSCRIPTION_RESOLVERS: readonly Function[] = [RealtimeResolver, AgentRealtimeResolver];
+const SUBSCRIPTION_RESOLVERS: readonly object[] = [RealtimeResolver, AgentRealtimeResolver];
 
 /**
  * Every event a subscription delivers executes its root field, whose resolver only unwraps the

@@ -7,7 +7,7 @@ import { currentState, deliver, payloadOf, sharedRead, type TransportNotice } fr
 import { readableTicketEvent, ticketScopeDecision } from '../../realtime/ticket-events';
 import type { QueueWatcher } from '../../realtime/queue-fanout';
 import { viewerKeyOf } from '../../realtime/viewers';
-import { EventRoute, Topic, type DomainEvent } from '../../realtime/events';
+import { EventRoute, Topic } from '../../realtime/events';
 import { ApplicationStatusService } from '../../services/application-status.service';
 import { CallbackQueueService, type QueueStatus } from '../../services/callback-queue.service';
 import { TicketQueryService } from '../../services/ticket-query.service';
