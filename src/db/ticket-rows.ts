@@ -17,6 +17,7 @@ export interface ConferenceDetailsView {
   meetingUrl?: string | null;
   passcode?: string | null;
   screenShare: boolean;
+  cancelledAt?: Date | null;
 }
 
 /**
@@ -41,6 +42,7 @@ export interface TicketView {
   awaitingVerification: boolean;
   enterpriseAccessAllowed?: boolean | null;
   verifiedAt?: Date | null;
+  enterpriseHandoverAt?: Date | null;
   phone?: PhoneDetailsView | null;
   conference?: ConferenceDetailsView | null;
   createdAt: Date;
@@ -68,6 +70,7 @@ const COLUMNS = [
   'awaiting_verification',
   'enterprise_access_allowed',
   'verified_at',
+  'enterprise_handover_at',
   'phone_number',
   'phone_country',
   'phone_extension',
@@ -78,6 +81,7 @@ const COLUMNS = [
   'conference_meeting_url',
   'conference_passcode',
   'conference_screen_share',
+  'conference_cancelled_at',
   'created_at',
   'last_activity_at',
   'closed_at',
@@ -113,6 +117,7 @@ export class TicketRow implements TicketView {
   readonly awaitingVerification: boolean;
   readonly enterpriseAccessAllowed: boolean | null;
   readonly verifiedAt: Date | null;
+  readonly enterpriseHandoverAt: Date | null;
   readonly phone: PhoneDetailsView | null;
   readonly conference: ConferenceDetailsView | null;
   readonly createdAt: Date;
@@ -135,6 +140,7 @@ export class TicketRow implements TicketView {
     this.awaitingVerification = toBoolean(values[AT.awaiting_verification]);
     this.enterpriseAccessAllowed = toNullableBoolean(values[AT.enterprise_access_allowed]);
     this.verifiedAt = toNullableDate(values[AT.verified_at]);
+    this.enterpriseHandoverAt = toNullableDate(values[AT.enterprise_handover_at]);
     // an embedded object is present when its required column is (the entity's nullable embeddables)
     this.phone =
       values[AT.phone_number] === null || values[AT.phone_number] === undefined
@@ -155,6 +161,7 @@ export class TicketRow implements TicketView {
             meetingUrl: (values[AT.conference_meeting_url] as string | null) ?? null,
             passcode: (values[AT.conference_passcode] as string | null) ?? null,
             screenShare: toBoolean(values[AT.conference_screen_share]),
+            cancelledAt: toNullableDate(values[AT.conference_cancelled_at]),
           };
     this.createdAt = toDate(values[AT.created_at]);
     this.lastActivityAt = toDate(values[AT.last_activity_at]);

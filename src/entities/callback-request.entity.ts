@@ -1,5 +1,5 @@
 import { Entity, Enum, Index, OneToOne, PrimaryKey, Property, type Ref, OptionalProps } from '@mikro-orm/core';
-import { CallbackState, ProductArea, SupportLanguage } from './enums';
+import { CallbackState, CallOutcome, ProductArea, SupportLanguage } from './enums';
 import { Ticket } from './ticket.entity';
 
 /**
@@ -34,6 +34,14 @@ export class CallbackRequest {
 
   @Property({ type: 'datetime', nullable: true })
   callEndedAt?: Date | null;
+
+  /** PHN-5: how the call ended (set by completeCallback). */
+  @Enum({ items: () => CallOutcome, nullable: true })
+  outcome?: CallOutcome | null;
+
+  /** PHN-5: when the request left the queue without a call (cancelled by the user, or its ticket closed). */
+  @Property({ type: 'datetime', nullable: true })
+  leftQueueAt?: Date | null;
 
   /** The English fallback was offered (PHN-3) and the user's answer, if any. */
   @Property({ type: 'boolean', default: false })

@@ -138,3 +138,39 @@ export enum ComponentStatus {
   MAJOR_OUTAGE = 'MAJOR_OUTAGE',
   MAINTENANCE = 'MAINTENANCE',
 }
+
+/** Where a live chat is (CHAT-1, CHAT-2). */
+export enum ChatState {
+  /** In the queue of its product area and language, no agent yet. */
+  WAITING = 'WAITING',
+  /** An agent joined; lines are exchanged. */
+  ACTIVE = 'ACTIVE',
+  /** Ended by the customer or the agent after an agent joined. */
+  ENDED = 'ENDED',
+  /** The customer left the queue before an agent joined. */
+  CANCELLED = 'CANCELLED',
+}
+
+/** Who did something in a chat. */
+export enum ChatParty {
+  CUSTOMER = 'CUSTOMER',
+  AGENT = 'AGENT',
+}
+
+/** How a phone call ended (PHN-5). */
+export enum CallOutcome {
+  /** The problem was solved on the call. */
+  RESOLVED = 'RESOLVED',
+  /** Support follows up (e-mail, escalation). */
+  FOLLOW_UP = 'FOLLOW_UP',
+  /** Nobody answered the callback; not counted in the handle-time average. */
+  NO_ANSWER = 'NO_ANSWER',
+}
+
+/** Where a proxy-access row came from (PRX-3, ENT-5). */
+export enum ProxyAccessOrigin {
+  /** The user's per-ticket setting (setTicketProxyAccess). */
+  TICKET_SETTING = 'TICKET_SETTING',
+  /** The user's "Enterprise Support may access my account" answer when verifying (ENT-5). */
+  ENTERPRISE_VERIFICATION = 'ENTERPRISE_VERIFICATION',
+}

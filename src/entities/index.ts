@@ -6,6 +6,7 @@ export { ApplicationComponent } from './application-component.entity';
 export { Attachment } from './attachment.entity';
 export { Brand } from './brand.entity';
 export { CallbackRequest } from './callback-request.entity';
+export { ChatSession } from './chat-session.entity';
 export { ChatTranscriptEntry } from './chat-transcript-entry.entity';
 export { BillingInquiry, Contract, ContractContact, License } from './contract.entity';
 export { EmailPreference, PendingPreferenceChange } from './email-preference.entity';
@@ -27,6 +28,7 @@ import { ApplicationComponent } from './application-component.entity';
 import { Attachment } from './attachment.entity';
 import { Brand } from './brand.entity';
 import { CallbackRequest } from './callback-request.entity';
+import { ChatSession } from './chat-session.entity';
 import { ChatTranscriptEntry } from './chat-transcript-entry.entity';
 import { BillingInquiry, Contract, ContractContact, License } from './contract.entity';
 import { EmailPreference, PendingPreferenceChange } from './email-preference.entity';
@@ -44,7 +46,7 @@ import { TicketReference } from './ticket-reference.entity';
 /** Every entity and embeddable, for the ORM configuration. */
 export const ALL_ENTITIES = [
   Account, AccountTeam, Agent, ApplicationComponent, Attachment, Brand, CallbackRequest,
-  ChatTranscriptEntry, BillingInquiry, Contract, ContractContact, License, EmailPreference,
+  ChatSession, ChatTranscriptEntry, BillingInquiry, Contract, ContractContact, License, EmailPreference,
   PendingPreferenceChange, Escalation, EscalationTimelineEntry, Certification, CommunityAccount,
   Message, OutboxEmail, ProxyAccessChange, SharedResource, ConferenceDetails, PhoneDetails, Ticket,
   TicketFeedback, TicketParticipant, TicketReference,

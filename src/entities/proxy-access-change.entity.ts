@@ -1,5 +1,6 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref, OptionalProps } from '@mikro-orm/core';
 import { Account } from './account.entity';
+import { ProxyAccessOrigin } from './enums';
 import { Ticket } from './ticket.entity';
 
 /**
@@ -10,7 +11,7 @@ import { Ticket } from './ticket.entity';
 @Entity({ tableName: 'proxy_access_change' })
 @Index({ properties: ['ticket', 'account', 'changedAt'] })
 export class ProxyAccessChange {
-  [OptionalProps]?: 'changedAt';
+  [OptionalProps]?: 'changedAt' | 'origin';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -23,6 +24,10 @@ export class ProxyAccessChange {
 
   @Property({ type: 'boolean' })
   granted!: boolean;
+
+  /** ENT-5: the verification answer is recorded here too, with its origin. */
+  @Enum({ items: () => ProxyAccessOrigin, default: ProxyAccessOrigin.TICKET_SETTING })
+  origin: ProxyAccessOrigin = ProxyAccessOrigin.TICKET_SETTING;
 
   @Property({ type: 'datetime' })
   changedAt: Date = new Date();

@@ -59,6 +59,10 @@ export class ConferenceDetails {
 
   @Property({ type: 'boolean' })
   screenShare: boolean = false;
+
+  /** ENT-3: the user cancelled the call before it was accepted (the ticket is closed with it). */
+  @Property({ type: 'datetime', nullable: true })
+  cancelledAt?: Date | null;
 }
 
 /**
@@ -122,6 +126,13 @@ export class Ticket {
 
   @Property({ type: 'datetime', nullable: true })
   verifiedAt?: Date | null;
+
+  /**
+   * ENT-4: raised by a seat holder outside Enterprise hours, general support handles it until this
+   * instant (the next opening of the Enterprise window), Enterprise Support from then on.
+   */
+  @Property({ type: 'datetime', nullable: true })
+  enterpriseHandoverAt?: Date | null;
 
   /** Client key that makes a create mutation safe to retry. */
   @Property({ type: 'string', length: 100, nullable: true })

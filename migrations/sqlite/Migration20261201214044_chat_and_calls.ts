@@ -1,0 +1,27 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/** Live chat sessions, call outcomes, ENT-4 hand-over instant, conference cancellation, proxy-access origin (written by hand: only additions, no table rebuilds). */
+export class Migration20261201214044_chat_and_calls extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`create table \`chat_session\` (\`id\` integer not null primary key autoincrement, \`ticket_id\` integer not null, \`language\` text check (\`language\` in ('ENGLISH', 'SPANISH', 'PORTUGUESE', 'GERMAN', 'FRENCH', 'ITALIAN', 'DUTCH', 'JAPANESE')) not null, \`product_area\` text check (\`product_area\` in ('SURVEY_PLATFORM', 'CX_DASHBOARDS', 'BX_DASHBOARDS', 'EMPLOYEE_ENGAGEMENT', 'EMPLOYEE_360', 'XM_DIRECTORY', 'WEBSITE_APP_FEEDBACK', 'STATS_IQ_CROSSTABS', 'COVID19_XM_SOLUTIONS', 'INTEGRATIONS_API', 'SSO_SETUP', 'ACCESSIBILITY', 'XM_DISCOVER_SOCIAL_CONNECT')) not null, \`state\` text check (\`state\` in ('WAITING', 'ACTIVE', 'ENDED', 'CANCELLED')) not null default 'WAITING', \`enqueued_at\` datetime not null, \`agent_id\` text null, \`joined_at\` datetime null, \`ended_at\` datetime null, \`ended_by\` text check (\`ended_by\` in ('CUSTOMER', 'AGENT')) null, constraint \`chat_session_ticket_id_foreign\` foreign key(\`ticket_id\`) references \`ticket\`(\`id\`) on delete cascade on update cascade, constraint \`chat_session_agent_id_foreign\` foreign key(\`agent_id\`) references \`agent\`(\`id\`) on delete set null on update cascade);`);
+    this.addSql(`create unique index \`chat_session_ticket_id_unique\` on \`chat_session\` (\`ticket_id\`);`);
+    this.addSql(`create index \`chat_session_agent_id_index\` on \`chat_session\` (\`agent_id\`);`);
+    this.addSql(`create index \`chat_session_language_product_area_state_enqueued_at_index\` on \`chat_session\` (\`language\`, \`product_area\`, \`state\`, \`enqueued_at\`);`);
+    this.addSql(`alter table \`ticket\` add column \`enterprise_handover_at\` datetime null;`);
+    this.addSql(`alter table \`ticket\` add column \`conference_cancelled_at\` datetime null;`);
+    this.addSql(`alter table \`proxy_access_change\` add column \`origin\` text check (\`origin\` in ('TICKET_SETTING', 'ENTERPRISE_VERIFICATION')) not null default 'TICKET_SETTING';`);
+    this.addSql(`alter table \`callback_request\` add column \`outcome\` text check (\`outcome\` in ('RESOLVED', 'FOLLOW_UP', 'NO_ANSWER')) null;`);
+    this.addSql(`alter table \`callback_request\` add column \`left_queue_at\` datetime null;`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop table if exists \`chat_session\`;`);
+    this.addSql(`alter table \`ticket\` drop column \`enterprise_handover_at\`;`);
+    this.addSql(`alter table \`ticket\` drop column \`conference_cancelled_at\`;`);
+    this.addSql(`alter table \`proxy_access_change\` drop column \`origin\`;`);
+    this.addSql(`alter table \`callback_request\` drop column \`outcome\`;`);
+    this.addSql(`alter table \`callback_request\` drop column \`left_queue_at\`;`);
+  }
+
+}
