@@ -5,6 +5,10 @@ import {
   ContactMethod,
   contactMethods,
   ENTERPRISE_WINDOW,
+  enterpriseHandoverAt,
+  minutesUntilOpen,
+  slotFits,
+  SPECIALIST_WINDOW,
   GMT_WINDOW,
   isOpen,
   JST_WINDOW,
@@ -100,13 +104,17 @@ describe('support hours: method rules (pure)', () => {
     expect(unavailableReason(method, facts, area, language, now)).toBe(expected);
   });
 
-  it('ENT-1/ENT-4: seat holders see the Enterprise Support label; outside 24×5 general support handles e-mail and phone', () => {
+  it('ENT-1/ENT-2/ENT-4: seat holders see the Enterprise Support label where that team answers now; outside 24×5 (Saturday) general support handles e-mail and phone, unlabelled', () => {
     const inWindow = contactMethods(SEAT, ProductArea.SURVEY_PLATFORM, SupportLanguage.ENGLISH, MON_0800_DENVER);
     const phone = inWindow.find((m) => m.method === ContactMethod.PHONE)!;
     expect(phone).toMatchObject({ available: true, enterpriseSupport: 'Enterprise Support', handledBy: SupportTeam.ENTERPRISE_SUPPORT, recommendedForUrgent: true });
     expect(inWindow.find((m) => m.method === ContactMethod.CHAT)!.enterpriseSupport).toBeNull();
     const weekend = contactMethods(SEAT, ProductArea.SURVEY_PLATFORM, SupportLanguage.ENGLISH, SAT);
-    expect(weekend.find((m) => m.method === ContactMethod.EMAIL)).toMatchObject({ available: true, enterpriseSupport: 'Enterprise Support', handledBy: SupportTeam.GENERAL_SUPPORT });
+    expect(weekend.find((m) => m.method === ContactMethod.EMAIL)).toMatchObject({ available: true, enterpriseSupport: null, handledBy: SupportTeam.GENERAL_SUPPORT });
+    expect(weekend.find((m) => m.method === ContactMethod.PHONE)).toMatchObject({ enterpriseSupport: null, handledBy: SupportTeam.GENERAL_SUPPORT, recommendedForUrgent: false });
+    // ENT-1: an area Enterprise Support does not serve (Accessibility) is general support's, unlabelled, even inside 24×5
+    const accessibility = contactMethods(SEAT, ProductArea.ACCESSIBILITY, SupportLanguage.ENGLISH, MON_0800_DENVER);
+    expect(accessibility.every((m) => m.enterpriseSupport === null && m.handledBy === SupportTeam.GENERAL_SUPPORT)).toBe(true);
     const standard = contactMethods(STANDARD, ProductArea.SURVEY_PLATFORM, SupportLanguage.ENGLISH, MON_0800_DENVER);
     expect(standard.every((m) => m.enterpriseSupport === null)).toBe(true);
   });
@@ -116,5 +124,30 @@ describe('support hours: method rules (pure)', () => {
     expect(redirectAdvice(BrandRole.BRAND_ADMIN).checkWith).toBe(RedirectTarget.ACCOUNT_TEAM);
     expect(supportTopics(BrandRole.STANDARD)).not.toContain(SupportTopic.THEME_REQUEST);
     expect(supportTopics(BrandRole.BRAND_ADMIN)).toContain(SupportTopic.THEME_REQUEST);
+  });
+});
+
+describe('opening times (PHN-2 with CON-8, ENT-3, ENT-4)', () => {
+  it('CON-8: minutesUntilOpen is 0 inside a window and counts to the next opening outside it', () => {
+    // Monday 16:00 GMT: German opens Tuesday 07:00 GMT, 15 hours later
+    expect(minutesUntilOpen(GMT_WINDOW, new Date('2026-11-02T16:00:00Z'))).toBe(15 * 60);
+    expect(minutesUntilOpen(GMT_WINDOW, new Date('2026-11-02T10:00:00Z'))).toBe(0);
+    // Friday 16:00 GMT: Monday 07:00 GMT
+    expect(minutesUntilOpen(GMT_WINDOW, new Date('2026-11-06T16:00:00Z'))).toBe((2 * 24 + 15) * 60);
+  });
+
+  const SAT = at('2026-11-07T18:00:00Z');
+  const MON_0800_DENVER = at('2026-11-02T15:00:00Z');
+  it('ENT-4: a seat holder on Saturday is handed over at Sunday 17:00 America/Denver', () => {
+    expect(enterpriseHandoverAt(SEAT, SAT, ProductArea.SURVEY_PLATFORM)?.toISOString()).toBe('2026-11-09T00:00:00.000Z');
+    expect(enterpriseHandoverAt(SEAT, MON_0800_DENVER, ProductArea.SURVEY_PLATFORM)).toBeNull();
+    expect(enterpriseHandoverAt(SEAT, SAT, ProductArea.ACCESSIBILITY)).toBeNull();
+    expect(enterpriseHandoverAt(STANDARD, SAT, ProductArea.SURVEY_PLATFORM)).toBeNull();
+  });
+
+  it('ENT-3: a conference slot must fit inside the specialists’ hours', () => {
+    expect(slotFits(SPECIALIST_WINDOW, new Date('2026-11-03T16:00:00Z'), 60)).toBe(true); // Tue 09:00 Denver
+    expect(slotFits(SPECIALIST_WINDOW, new Date('2026-11-03T23:30:00Z'), 60)).toBe(false); // Tue 16:30 Denver, ends 17:30
+    expect(slotFits(SPECIALIST_WINDOW, new Date('2026-11-07T17:00:00Z'), 60)).toBe(false); // Saturday
   });
 });

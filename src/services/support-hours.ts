@@ -106,6 +106,34 @@ export const CONFERENCE_PRODUCT_AREAS: ReadonlySet<ProductArea> = new Set([
   ProductArea.SSO_SETUP,
 ]);
 
+/**
+ * ENT-1: the product areas Enterprise Support serves; a seat holder's request for any other area goes
+ * to general support and carries no "Enterprise Support" label. Data, documented in
+ * docs/chat-and-calls.md: change it here and there.
+ */
+export const ENTERPRISE_PRODUCT_AREAS: readonly ProductArea[] = [
+  ProductArea.SURVEY_PLATFORM,
+  ProductArea.CX_DASHBOARDS,
+  ProductArea.BX_DASHBOARDS,
+  ProductArea.EMPLOYEE_ENGAGEMENT,
+  ProductArea.EMPLOYEE_360,
+  ProductArea.XM_DIRECTORY,
+  ProductArea.WEBSITE_APP_FEEDBACK,
+  ProductArea.STATS_IQ_CROSSTABS,
+  ProductArea.INTEGRATIONS_API,
+  ProductArea.SSO_SETUP,
+];
+const ENTERPRISE_AREAS: ReadonlySet<ProductArea> = new Set(ENTERPRISE_PRODUCT_AREAS);
+
+/**
+ * ENT-3: the hours support specialists run scheduled conference calls, Monday–Friday 08:00–17:00
+ * America/Denver; a call of `CONFERENCE_CALL_MINUTES` must fit inside them.
+ */
+export const SPECIALIST_WINDOW: WeeklyWindow = { name: 'Mon–Fri 08:00–17:00 America/Denver', timeZone: 'America/Denver', intervals: weekdays(hm(8), hm(17)) };
+
+/** ENT-3: the length of a scheduled conference call, for the slot check. */
+export const CONFERENCE_CALL_MINUTES = 60;
+
 /** CON-3: routed straight to a separate support team; nothing here takes it. */
 export const SEPARATE_TEAM_PRODUCT_AREAS: ReadonlySet<ProductArea> = new Set([ProductArea.XM_DISCOVER_SOCIAL_CONNECT]);
 
@@ -129,6 +157,40 @@ export function localWeekMinute(now: Date, timeZone: string): number {
 export function isOpen(window: WeeklyWindow, now: Date): boolean {
   const minute = localWeekMinute(now, window.timeZone);
   return window.intervals.some(([start, end]) => minute >= start && minute < end);
+}
+
+/**
+ * Minutes from `now` until the window next opens: 0 while it is open. Computed on the window's own
+ * wall clock (a daylight-saving change inside the gap can shift the answer by that hour).
+ */
+export function minutesUntilOpen(window: WeeklyWindow, now: Date): number {
+  const minute = localWeekMinute(now, window.timeZone);
+  let best = Infinity;
+  for (const [start, end] of window.intervals) {
+    if (minute >= start && minute < end) return 0;
+    best = Math.min(best, (start - minute + 7 * DAY) % (7 * DAY));
+  }
+  return best;
+}
+
+/** The instant the window next opens (now while it is open), to the minute. */
+export function nextOpening(window: WeeklyWindow, now: Date): Date {
+  const wait = minutesUntilOpen(window, now);
+  if (wait === 0) return now;
+  const floored = Math.floor(now.getTime() / 60_000) * 60_000;
+  return new Date(floored + wait * 60_000);
+}
+
+/** Whether the whole slot [start, start + minutes) lies inside one interval of the window (ENT-3). */
+export function slotFits(window: WeeklyWindow, start: Date, minutes: number): boolean {
+  const first = localWeekMinute(start, window.timeZone);
+  return window.intervals.some(([from, to]) => first >= from && first + minutes <= to);
+}
+
+/** CON-8: minutes until e-mail and phone support in `language` opens (0 when open or always open). */
+export function minutesUntilLanguageOpens(language: SupportLanguage, now: Date): number {
+  const w = LANGUAGE_WINDOWS[language];
+  return w === 'ALWAYS' || w === 'NOT_OFFERED' ? 0 : minutesUntilOpen(w, now);
 }
 
 /** Who is asking: the facts the rules depend on. */
@@ -159,9 +221,23 @@ export function isEnterpriseSeatHolder(facts: ContactFacts): boolean {
   return facts.enterpriseSeat && facts.successPackage;
 }
 
-/** ENT-2/ENT-4: whether a seat holder's e-mail or phone request made now goes to Enterprise Support. */
-export function enterpriseHandlesNow(facts: ContactFacts, now: Date): boolean {
-  return isEnterpriseSeatHolder(facts) && isOpen(ENTERPRISE_WINDOW, now);
+/** ENT-1: whether Enterprise Support serves this product area at all. */
+export function enterpriseServesArea(area: ProductArea): boolean {
+  return ENTERPRISE_AREAS.has(area);
+}
+
+/** ENT-1/ENT-2/ENT-4: whether a seat holder's e-mail or phone request made now goes to Enterprise Support. */
+export function enterpriseHandlesNow(facts: ContactFacts, now: Date, area?: ProductArea): boolean {
+  return isEnterpriseSeatHolder(facts) && (area === undefined || enterpriseServesArea(area)) && isOpen(ENTERPRISE_WINDOW, now);
+}
+
+/**
+ * ENT-4: a seat holder's request for an area Enterprise Support serves, made outside its hours, is
+ * handled by general support and handed over when the window next opens: that instant, else null.
+ */
+export function enterpriseHandoverAt(facts: ContactFacts, now: Date, area: ProductArea): Date | null {
+  if (!isEnterpriseSeatHolder(facts) || !enterpriseServesArea(area) || isOpen(ENTERPRISE_WINDOW, now)) return null;
+  return nextOpening(ENTERPRISE_WINDOW, now);
 }
 
 function languageHours(language: SupportLanguage): string {
@@ -220,13 +296,13 @@ export function unavailableReason(method: ContactMethod, facts: ContactFacts, ar
 export function contactMethods(facts: ContactFacts, area: ProductArea, language: SupportLanguage, now: Date): MethodAvailability[] {
   const seat = isEnterpriseSeatHolder(facts);
   const separate = SEPARATE_TEAM_PRODUCT_AREAS.has(area);
-  const entNow = enterpriseHandlesNow(facts, now);
+  const entNow = enterpriseHandlesNow(facts, now, area);
   return [ContactMethod.CHAT, ContactMethod.EMAIL, ContactMethod.PHONE, ContactMethod.CONFERENCE].map((method) => {
     const reason = unavailableReason(method, facts, area, language, now);
     const enterpriseChannel = method !== ContactMethod.CHAT;
     let handledBy = SupportTeam.GENERAL_SUPPORT;
     if (separate) handledBy = SupportTeam.XM_DISCOVER_SUPPORT;
-    else if (method === ContactMethod.CONFERENCE && seat) handledBy = SupportTeam.ENTERPRISE_SUPPORT;
+    else if (method === ContactMethod.CONFERENCE && seat && enterpriseServesArea(area)) handledBy = SupportTeam.ENTERPRISE_SUPPORT;
     else if (enterpriseChannel && entNow) handledBy = SupportTeam.ENTERPRISE_SUPPORT;
     const hours =
       method === ContactMethod.CHAT ? CHAT_WINDOW.name : method === ContactMethod.CONFERENCE ? 'scheduled' : seat ? `${languageHours(language)}; Enterprise Support ${ENTERPRISE_WINDOW.name}` : languageHours(language);
@@ -235,8 +311,10 @@ export function contactMethods(facts: ContactFacts, area: ProductArea, language:
       available: reason === null,
       unavailableReason: reason,
       handledBy,
-      enterpriseSupport: seat && enterpriseChannel && !separate ? ENTERPRISE_SUPPORT_LABEL : null,
-      recommendedForUrgent: method === ContactMethod.PHONE && seat && reason === null,
+      // ENT-1: the label only where Enterprise Support answers a request made now (not on Saturday,
+      // not for areas it does not serve)
+      enterpriseSupport: handledBy === SupportTeam.ENTERPRISE_SUPPORT ? ENTERPRISE_SUPPORT_LABEL : null,
+      recommendedForUrgent: method === ContactMethod.PHONE && handledBy === SupportTeam.ENTERPRISE_SUPPORT && reason === null,
       hours,
     };
   });
