@@ -349,6 +349,27 @@ describe.each(DATABASE_TARGETS)('support history through the real server ($name)
     expect(resolved).toBeNull();
   });
 
+  it('ESC-4: an estimate history says is already due is overdue, with the same date on every read (not "now")', async () => {
+    const q = `query($id: ID!) { ticket(id: $id) { escalation { estimatedResolution { date overdue source disclaimer } } } }`;
+    const saved = t.clock.now;
+    try {
+      // CP-5001's historical estimate is 2026-11-15T09:00Z; read it after that, twice, a day apart
+      t.clock.now = new Date('2026-11-20T10:00:00.000Z');
+      const first = ok(await t.gql(q, { id: ids.escalated.id }, tok['a-std1'])).ticket.escalation.estimatedResolution;
+      t.clock.now = new Date('2026-11-21T10:00:00.000Z');
+      const second = ok(await t.gql(q, { id: ids.escalated.id }, tok['a-std1'])).ticket.escalation.estimatedResolution;
+      expect(first).toMatchObject({ date: '2026-11-15T09:00:00.000Z', overdue: true, source: 'HISTORICAL_ESTIMATE' });
+      expect(second).toEqual(first);
+      expect(first.disclaimer).toMatch(/longer/i);
+      // before the date it is not overdue
+      t.clock.now = new Date('2026-11-10T10:00:00.000Z');
+      const before = ok(await t.gql(q, { id: ids.escalated.id }, tok['a-std1'])).ticket.escalation.estimatedResolution;
+      expect(before).toMatchObject({ date: '2026-11-15T09:00:00.000Z', overdue: false });
+    } finally {
+      t.clock.now = saved;
+    }
+  });
+
   it('FED-1: FedRAMP users get FORBIDDEN/FEDRAMP_RESTRICTED on list, detail and node — never data, never a silent empty list', async () => {
     for (const [query, variables] of [
       ['{ tickets(first: 10) { totalCount } }', undefined],

@@ -116,19 +116,23 @@ export function canSetProxyAccess(viewer: Viewer, facts: TicketAccessFacts): Act
 export enum ProxyAccessSource {
   TICKET_OVERRIDE = 'TICKET_OVERRIDE',
   ACCOUNT_DEFAULT = 'ACCOUNT_DEFAULT',
+  /** ENT-5: the user's "Enterprise Support may access my account" answer when verifying the ticket. */
+  ENTERPRISE_VERIFICATION = 'ENTERPRISE_VERIFICATION',
 }
 
 /**
- * PRX-3: the latest ticket-level change for the user wins; without one the account-level
- * "grant support access" setting applies.
+ * PRX-3, ENT-5: the latest ticket-level change for the user wins (their per-ticket setting, or the
+ * answer they gave when verifying an Enterprise ticket); without one the account-level "grant
+ * support access" setting applies.
  */
 export function effectiveProxyAccess(
   accountDefault: boolean,
-  changes: readonly { granted: boolean; changedAt: Date }[],
+  changes: readonly { granted: boolean; changedAt: Date; origin?: string }[],
 ): { granted: boolean; source: ProxyAccessSource } {
-  let latest: { granted: boolean; changedAt: Date } | undefined;
+  let latest: { granted: boolean; changedAt: Date; origin?: string } | undefined;
   for (const c of changes) if (!latest || c.changedAt.getTime() >= latest.changedAt.getTime()) latest = c;
-  return latest ? { granted: latest.granted, source: ProxyAccessSource.TICKET_OVERRIDE } : { granted: accountDefault, source: ProxyAccessSource.ACCOUNT_DEFAULT };
+  if (!latest) return { granted: accountDefault, source: ProxyAccessSource.ACCOUNT_DEFAULT };
+  return { granted: latest.granted, source: latest.origin === 'ENTERPRISE_VERIFICATION' ? ProxyAccessSource.ENTERPRISE_VERIFICATION : ProxyAccessSource.TICKET_OVERRIDE };
 }
 
 /** CLS-2: the notice a closed ticket carries, word for word. */

@@ -20,6 +20,10 @@ export const Topic = {
   TICKET_UPDATED: 'TICKET_UPDATED',
   APPLICATION_STATUS_CHANGED: 'APPLICATION_STATUS_CHANGED',
   CALLBACK_QUEUE_MOVED: 'CALLBACK_QUEUE_MOVED',
+  /** CHAT-1, CHAT-2: something happened in one live chat (a line, an agent joined, typing, the end). */
+  CHAT_UPDATED: 'CHAT_UPDATED',
+  /** CHAT-1: a chat queue moved (a chat was taken, cancelled or joined the queue). */
+  CHAT_QUEUE_MOVED: 'CHAT_QUEUE_MOVED',
   /** Local only, never crosses Redis: the cross-instance transport was lost or came back. */
   TRANSPORT: 'TRANSPORT',
 } as const;
@@ -40,8 +44,15 @@ export type DomainEvent =
   | (EventBase & { type: typeof Topic.APPLICATION_STATUS_CHANGED; component: string })
   /** PHN-4: a callback queue moved (its head started a call); waiters recompute their positions. */
   | (EventBase & { type: typeof Topic.CALLBACK_QUEUE_MOVED; language: string; productArea: string; ticketId: number })
+  /** CHAT-1, CHAT-2: `lineId` names the new transcript line (LINE); `party`/`typing` the typing signal (TYPING, never stored). */
+  | (EventBase & { type: typeof Topic.CHAT_UPDATED; ticketId: number; brandId: string; change: ChatChange; lineId?: number; party?: 'CUSTOMER' | 'AGENT'; typing?: boolean })
+  /** CHAT-1: the chat queue (language, product area) moved; its waiters recompute their positions. */
+  | (EventBase & { type: typeof Topic.CHAT_QUEUE_MOVED; language: string; productArea: string })
   /** RT-4 degraded mode: events of other instances stop (INTERRUPTED) or flow again (RESUMED). */
   | (EventBase & { type: typeof Topic.TRANSPORT; state: TransportState });
+
+/** What happened in a chat (CHAT-1, CHAT-2); STATE is the synthetic first event of a subscription. */
+export type ChatChange = 'STATE' | 'QUEUE_MOVED' | 'AGENT_JOINED' | 'LINE' | 'TYPING' | 'ENDED';
 
 /** State of the cross-instance event transport (Redis). */
 export type TransportState = 'INTERRUPTED' | 'RESUMED';
@@ -67,6 +78,10 @@ export const EventRoute = {
   applicationStatus: 'application-status',
   /** CALLBACK_QUEUE_MOVED events of every queue. */
   callbackQueues: 'callback-queues',
+  /** CHAT_UPDATED events of one chat ticket. */
+  chat: (ticketId: number) => `chat:${ticketId}`,
+  /** CHAT_QUEUE_MOVED events of every chat queue. */
+  chatQueues: 'chat-queues',
 } as const;
 const BRAND_PREFIX = 'brand:';
 
@@ -157,6 +172,12 @@ export class EventBus {
       case Topic.CALLBACK_QUEUE_MOVED:
         add(EventRoute.callbackQueues);
         break;
+      case Topic.CHAT_UPDATED:
+        add(EventRoute.chat(event.ticketId));
+        break;
+      case Topic.CHAT_QUEUE_MOVED:
+        add(EventRoute.chatQueues);
+        break;
     }
     return targets;
   }
@@ -184,4 +205,14 @@ export function transportChanged(state: TransportState, at: Date = new Date()): 
 /** Builds a CALLBACK_QUEUE_MOVED event with a fresh id (PHN-4): `ticketId` is the caller whose call started. */
 export function callbackQueueMoved(language: string, productArea: string, ticketId: number, at: Date = new Date()): DomainEvent {
   return { type: Topic.CALLBACK_QUEUE_MOVED, language, productArea, ticketId, eventId: randomUUID(), occurredAt: at.toISOString() };
+}
+
+/** Builds a CHAT_UPDATED event with a fresh id (CHAT-1, CHAT-2). */
+export function chatUpdated(ticket: { id: number; brand: { id: string } }, change: ChatChange, extra: { lineId?: number; party?: 'CUSTOMER' | 'AGENT'; typing?: boolean } = {}, at: Date = new Date()): DomainEvent {
+  return { type: Topic.CHAT_UPDATED, ticketId: ticket.id, brandId: ticket.brand.id, change, ...extra, eventId: randomUUID(), occurredAt: at.toISOString() };
+}
+
+/** Builds a CHAT_QUEUE_MOVED event with a fresh id (CHAT-1). */
+export function chatQueueMoved(language: string, productArea: string, at: Date = new Date()): DomainEvent {
+  return { type: Topic.CHAT_QUEUE_MOVED, language, productArea, eventId: randomUUID(), occurredAt: at.toISOString() };
 }

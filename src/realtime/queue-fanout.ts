@@ -110,6 +110,8 @@ export class QueueFanout {
     private readonly rootEm: EntityManager,
     private readonly settings: Pick<SupportSettings, 'callbackDefaultHandleMinutes'>,
     private readonly releaseChunk = QUEUE_RELEASE_CHUNK,
+    /** The clock of CON-8 hours in the estimates (the server's). */
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** Number of callback watchers on this instance. */
@@ -179,7 +181,7 @@ export class QueueFanout {
     const result: BatchResult = new Map();
     if (watchers.length === 0) return { result, order: [] };
     const em = this.rootEm.fork({ clear: true });
-    const statuses = await new CallbackQueueService(em, this.settings).statusesOfQueue(language, productArea);
+    const statuses = await new CallbackQueueService(em, this.settings, this.now).statusesOfQueue(language, productArea);
     const waiting = watchers.filter((w) => statuses.has(w.ticketId));
     for (const w of watchers) if (!statuses.has(w.ticketId)) result.set(w, null); // not waiting here any more: its own ticket event tells
     const skipped = [...result.keys()];

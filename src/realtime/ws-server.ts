@@ -167,13 +167,12 @@ function withoutHttp(errors: readonly GraphQLError[]): GraphQLError[] {
  * docs/realtime.md.
  */
 export function startSubscriptionServer(opts: SubscriptionServerOptions): SubscriptionServer {
-  // one runtime for every path: deliveries in flight (shutdown) and the callback queue fan-out
-  const runtime: RealtimeRuntime = {
-    inflight: new InflightDeliveries(),
-    queues: new QueueFanout(opts.rootEm, opts.contextOptions?.settings ?? DEFAULT_SUPPORT_SETTINGS),
-  };
   // one clock function for every context (createContext would make one per context)
   const contextOptions = { ...opts.contextOptions, now: opts.contextOptions?.now ?? (() => new Date()) };
+  const runtime: RealtimeRuntime = {
+    inflight: new InflightDeliveries(),
+    queues: new QueueFanout(opts.rootEm, opts.contextOptions?.settings ?? DEFAULT_SUPPORT_SETTINGS, undefined, contextOptions.now),
+  };
   const maxSendBuffer = opts.maxSendBufferBytes ?? MAX_SEND_BUFFER_BYTES;
   const operationLimits = { parse: opts.operationLimits?.parse ?? parse, validate: opts.operationLimits?.validate ?? validate };
   let closing = false;

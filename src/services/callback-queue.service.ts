@@ -1,7 +1,11 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { SupportSettings } from '../config';
 import { selectRows, toBoolean } from '../db/read-rows';
-import { CallbackRequest, CallbackState, ProductArea, SupportLanguage, Ticket } from '../entities';
+import type { Viewer } from '../auth/viewer';
+import { CallbackRequest, CallbackState, CallOutcome, ProductArea, SupportLanguage, Ticket, TicketKind, TicketStatus } from '../entities';
+import { callbackQueueMoved, type DomainEvent } from '../realtime/events';
+import { Refusal } from './refusal';
+import { minutesUntilLanguageOpens } from './support-hours';
 
 /** Tunables of the callback queue (PHN-2, PHN-3). */
 export const CALLBACK_QUEUE_CONFIG = {
@@ -44,13 +48,25 @@ export class CallbackQueueService {
   constructor(
     private readonly em: EntityManager,
     private readonly settings: Pick<SupportSettings, 'callbackDefaultHandleMinutes'>,
+    /** The clock of the CON-8 hours a language queue waits for. */
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Average handle time of the queue's recent finished calls, or the configured default (PHN-2). */
+  /**
+   * Average handle time of the queue's recent finished calls, or the configured default (PHN-2, PHN-5):
+   * completed calls only, unanswered ones (NO_ANSWER) left out.
+   */
   async averageHandleMinutes(language: SupportLanguage, productArea: ProductArea): Promise<number> {
     const recent = await this.em.find(
       CallbackRequest,
-      { language, productArea, state: CallbackState.DONE, callStartedAt: { $ne: null }, callEndedAt: { $ne: null } },
+      {
+        language,
+        productArea,
+        state: CallbackState.DONE,
+        callStartedAt: { $ne: null },
+        callEndedAt: { $ne: null },
+        $or: [{ outcome: null }, { outcome: { $ne: CallOutcome.NO_ANSWER } }],
+      },
       { orderBy: { callEndedAt: 'desc' }, limit: CALLBACK_QUEUE_CONFIG.recentCalls, fields: ['callStartedAt', 'callEndedAt'] },
     );
     if (recent.length === 0) return this.settings.callbackDefaultHandleMinutes;
@@ -79,7 +95,8 @@ export class CallbackQueueService {
       return { ...base, position: null, estimatedWaitMinutes: null, englishFallbackOffered: request.englishFallbackOffered, englishEstimatedWaitMinutes: null };
     }
     const [ahead, handle] = await Promise.all([this.waitingAhead(request.language, request.productArea, request), this.averageHandleMinutes(request.language, request.productArea)]);
-    const wait = Math.round(ahead * handle);
+    // CON-8: outside the language's hours nobody calls back until it opens
+    const wait = Math.round(ahead * handle) + minutesUntilLanguageOpens(request.language, this.now());
     let englishWait: number | null = null;
     let offered = request.englishFallbackOffered;
     if (hasLimitedCoverage(request.language) && request.englishFallbackAccepted == null) {
@@ -122,8 +139,9 @@ export class CallbackQueueService {
       englishWait = Math.round(englishWaiting * englishHandle);
     }
     const out = new Map<number, QueueStatus>();
+    const closedFor = minutesUntilLanguageOpens(language, this.now());
     rows.forEach((request, ahead) => {
-      const wait = Math.round(ahead * handle);
+      const wait = Math.round(ahead * handle) + closedFor;
       const compared = englishWait !== null && request.englishFallbackAccepted == null;
       out.set(request.ticketId, {
         state: CallbackState.WAITING,
@@ -150,9 +168,10 @@ export class CallbackQueueService {
    */
   async takeNext(language: SupportLanguage, productArea: ProductArea, now: Date, agentId: string): Promise<CallbackRequest | null> {
     for (let attempt = 0; attempt < 5; attempt++) {
+      // PHN-5: a closed request left the queue; it is never handed out even if a row says WAITING
       const head = await this.em.findOne(
         CallbackRequest,
-        { language, productArea, state: CallbackState.WAITING },
+        { language, productArea, state: CallbackState.WAITING, ticket: { status: { $ne: TicketStatus.CLOSED } } },
         { orderBy: { enqueuedAt: 'asc', id: 'asc' }, disableIdentityMap: true },
       );
       if (!head) return null;
@@ -164,5 +183,69 @@ export class CallbackQueueService {
       }
     }
     return null;
+  }
+
+  /**
+   * PHN-5: the agent who took the call completes it with an outcome; its handle time (start to end)
+   * feeds the queue's estimates from now on (PHN-2). Returns the request and the events to publish
+   * after commit.
+   */
+  async complete(ticketId: number, agentId: string, outcome: CallOutcome, now: Date): Promise<{ request: CallbackRequest; events: DomainEvent[] }> {
+    const request = await this.em.transactional(async (em) => {
+      const request = await em.findOne(CallbackRequest, { ticket: ticketId }, { populate: ['ticket'] });
+      if (!request) throw Refusal.input(['input', 'ticketId'], 'NOT_FOUND', 'NOT_FOUND', 'This ticket has no callback request.');
+      if (request.state !== CallbackState.IN_CALL) {
+        throw Refusal.input(['input', 'ticketId'], 'INVALID_STATE', 'CALL_NOT_IN_PROGRESS', `The call is not in progress (${request.state}); take it with takeNextCallback first.`);
+      }
+      const ticket = request.ticket.getEntity();
+      if (ticket.assignee?.id !== agentId) throw Refusal.forbidden('NOT_CALL_AGENT', 'Another agent is on this call.');
+      request.state = CallbackState.DONE;
+      request.callEndedAt = now;
+      request.outcome = outcome;
+      ticket.lastActivityAt = now;
+      return request;
+    });
+    // PHN-2: the handle time changed: every waiter of the queue gets a new estimate
+    return { request, events: [callbackQueueMoved(request.language, request.productArea, ticketId, now)] };
+  }
+
+  /**
+   * PHN-5: the customer who asked for the callback leaves the queue (a FedRAMP customer too: it is
+   * their contact request, not history); the request is CANCELLED and its ticket closed.
+   */
+  async cancel(ticketId: number, viewer: Viewer, now: Date): Promise<{ request: CallbackRequest; events: DomainEvent[] }> {
+    const request = await this.em.transactional(async (em) => {
+      const request = await em.findOne(CallbackRequest, { ticket: ticketId }, { populate: ['ticket'] });
+      const ticket = request?.ticket.getEntity();
+      if (!request || !ticket || viewer.kind !== 'customer' || ticket.brand.id !== viewer.brandId || ticket.submitter.id !== viewer.accountId) {
+        throw Refusal.input(['input', 'ticketId'], 'NOT_FOUND', 'NOT_FOUND', 'No phone request of yours with this id.');
+      }
+      if (request.state !== CallbackState.WAITING) {
+        throw Refusal.input(['input', 'ticketId'], 'INVALID_STATE', 'NOT_WAITING', `This request is not waiting for a callback (${request.state}).`);
+      }
+      CallbackQueueService.leave(request, now);
+      ticket.status = TicketStatus.CLOSED;
+      ticket.closedAt = ticket.closedAt ?? now;
+      ticket.lastActivityAt = now;
+      return request;
+    });
+    return { request, events: [callbackQueueMoved(request.language, request.productArea, ticketId, now)] };
+  }
+
+  private static leave(request: CallbackRequest, now: Date): void {
+    request.state = CallbackState.CANCELLED;
+    request.leftQueueAt = now;
+  }
+
+  /**
+   * PHN-5: closing a phone ticket that still waits takes it out of its queue, in the caller's
+   * transaction. Returns the queue move to publish after commit (none when it was not waiting).
+   */
+  static async closeWithTicket(em: EntityManager, ticket: Ticket, now: Date): Promise<DomainEvent[]> {
+    if (ticket.kind !== TicketKind.PHONE) return [];
+    const request = await em.findOne(CallbackRequest, { ticket: ticket.id });
+    if (!request || request.state !== CallbackState.WAITING) return [];
+    CallbackQueueService.leave(request, now);
+    return [callbackQueueMoved(request.language, request.productArea, ticket.id, now)];
   }
 }

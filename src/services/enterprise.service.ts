@@ -1,5 +1,5 @@
 import type { Context } from '../context';
-import { Account, Message, MessageAuthorKind, OutboxEmail, ParticipantRole, ProductArea, Ticket, TicketKind, TicketParticipant } from '../entities';
+import { Account, Message, MessageAuthorKind, OutboxEmail, ParticipantRole, ProductArea, ProxyAccessChange, ProxyAccessOrigin, Ticket, TicketKind, TicketParticipant } from '../entities';
 import { ForbiddenReason, forbidden } from '../auth/errors';
 import { ticketUpdated } from '../realtime/events';
 import { numericIdOf } from '../resolvers/types/node';
@@ -78,6 +78,8 @@ export class EnterpriseService {
     ticket.enterpriseAccessAllowed = allowEnterpriseAccess;
     ticket.verifiedAt = now;
     ticket.lastActivityAt = now;
+    // ENT-5, PRX-3: the answer is the ticket's proxy access for this user from now on, with its source
+    em.create(ProxyAccessChange, { ticket, account: em.getReference(Account, viewer.accountId), granted: allowEnterpriseAccess, origin: ProxyAccessOrigin.ENTERPRISE_VERIFICATION, changedAt: now });
     await em.flush();
     this.ctx.events?.publish(ticketUpdated(ticket, 'VERIFICATION', now));
     return ticket;

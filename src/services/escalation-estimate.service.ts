@@ -20,12 +20,19 @@ export function median(values: number[]): number {
 
 /**
  * ESC-4: when engineering set no date, estimate from history: submission + the median resolution time
- * of resolved escalations in the same product area, never earlier than now. Null without history.
+ * of resolved escalations in the same product area. The date depends on the data only, never on the
+ * clock, so it is the same on every read; when it has passed and the escalation is still open, the
+ * estimate says it is overdue instead of moving to "now". Null without history.
  */
-export function estimateResolution(submittedAt: Date, stats: ResolutionStats | undefined, now: Date): Date | null {
+export function estimateResolution(submittedAt: Date, stats: ResolutionStats | undefined, now: Date): { date: Date; overdue: boolean } | null {
   if (!stats || stats.count === 0) return null;
-  const projected = submittedAt.getTime() + stats.medianMs;
-  return new Date(Math.max(projected, now.getTime()));
+  const date = new Date(submittedAt.getTime() + stats.medianMs);
+  return { date, overdue: isOverdue(date, now) };
+}
+
+/** ESC-4: an estimated date in the past, for an escalation that is not resolved. */
+export function isOverdue(date: Date, now: Date): boolean {
+  return date.getTime() < now.getTime();
 }
 
 /** One query per batch of product areas (a list of 50 escalations costs one statement, not 50). */

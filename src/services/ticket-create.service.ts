@@ -6,6 +6,8 @@ import type { Context } from '../context';
 import {
   Account,
   Brand,
+  ChatSession,
+  ChatState,
   Escalation,
   TicketReference,
   CallbackRequest,
@@ -28,7 +30,8 @@ import type {
   ScheduleConferenceCallInput,
   StartChatInput,
 } from '../resolvers/public/contact.types';
-import { callbackQueueMoved, ticketUpdated } from '../realtime/events';
+import { callbackQueueMoved, chatQueueMoved, ticketUpdated, type DomainEvent } from '../realtime/events';
+import { ChatService } from './chat.service';
 import { fromGlobalId, numericIdOf } from '../resolvers/types/node';
 import { TicketQueryService } from './ticket-query.service';
 import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
@@ -36,8 +39,13 @@ import { CallbackQueueService, type QueueStatus } from './callback-queue.service
 import {
   ContactMethod,
   contactMethods,
+  CONFERENCE_CALL_MINUTES,
   enterpriseHandlesNow,
+  enterpriseHandoverAt,
+  enterpriseServesArea,
   isEnterpriseSeatHolder,
+  slotFits,
+  SPECIALIST_WINDOW,
   redirectAdvice,
   SEPARATE_TEAM_PRODUCT_AREAS,
   supportTopics,
@@ -50,8 +58,6 @@ import {
 } from './support-hours';
 import { ticketSubject } from './ticket-rules';
 
-/** Estimated wait shown for chat, in minutes (no chat queue is modelled). */
-export const CHAT_DEFAULT_WAIT_MINUTES = 5;
 /** ENT-3: how far ahead a conference call can be scheduled. */
 export const CONFERENCE_MAX_DAYS_AHEAD = 180;
 /** ENT-4: where hand-overs to Enterprise Support are queued. */
@@ -109,6 +115,8 @@ interface TicketSpec {
   conference?: Ticket['conference'];
   /** Kind-specific rows created in the same transaction. */
   extra?: (em: EntityManager, ticket: Ticket) => void;
+  /** Kind-specific events published after commit (a chat joining its queue). */
+  events?: (ticket: Ticket) => DomainEvent[];
 }
 
 const escapeHtml = (text: string) =>
@@ -137,11 +145,12 @@ export class TicketCreateService {
     const viewer = this.viewer;
     const f = facts(viewer);
     const methods = contactMethods(f, productArea, language, this.ctx.now());
-    const queue = new CallbackQueueService(this.ctx.em, this.ctx.settings);
+    const queue = new CallbackQueueService(this.ctx.em, this.ctx.settings, this.ctx.now);
+    const chat = new ChatService(this.ctx);
     const withWaits = await Promise.all(
       methods.map(async (m) => {
         let estimatedWaitMinutes: number | null = null;
-        if (m.available && m.method === ContactMethod.CHAT) estimatedWaitMinutes = CHAT_DEFAULT_WAIT_MINUTES;
+        if (m.available && m.method === ContactMethod.CHAT) estimatedWaitMinutes = await chat.estimatedWaitForNew(language, productArea);
         if (m.available && m.method === ContactMethod.PHONE) {
           const [waiting, handle] = await Promise.all([queue.waitingAhead(language, productArea), queue.averageHandleMinutes(language, productArea)]);
           estimatedWaitMinutes = Math.round(waiting * handle);
@@ -237,6 +246,11 @@ export class TicketCreateService {
         references: input.references,
         enterpriseChannel: false,
         confirmationTo: this.viewer.account.email,
+        // CHAT-1: the chat waits in the queue of its product area and language until an agent joins
+        extra: (em, ticket) => {
+          em.create(ChatSession, { ticket, language: input.language, productArea: input.productArea, state: ChatState.WAITING, enqueuedAt: ticket.createdAt });
+        },
+        events: () => [chatQueueMoved(input.language, input.productArea, this.ctx.now())],
       };
     });
   }
@@ -249,9 +263,7 @@ export class TicketCreateService {
       if (input.scheduledAt.getTime() <= now.getTime()) {
         throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, 'Pick a time in the future.');
       }
-      if (input.scheduledAt.getTime() > now.getTime() + CONFERENCE_MAX_DAYS_AHEAD * 86_400_000) {
-        throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, `Calls can be scheduled at most ${CONFERENCE_MAX_DAYS_AHEAD} days ahead.`);
-      }
+      checkConferenceSlot(input.scheduledAt, now);
       return {
         kind: TicketKind.CONFERENCE,
         productArea: input.productArea,
@@ -291,8 +303,11 @@ export class TicketCreateService {
       const created = await this.ctx.em.transactional(async (em) => {
         const seat = isEnterpriseSeatHolder(facts(viewer));
         // ENT-2/ENT-4: seat holders reach Enterprise Support inside 24×5; outside it general support takes the request
-        const enterprise = spec.enterpriseChannel && (spec.kind === TicketKind.CONFERENCE ? seat : enterpriseHandlesNow(facts(viewer), now));
-        const handover = spec.enterpriseChannel && seat && !enterprise;
+        const enterprise =
+          spec.enterpriseChannel && (spec.kind === TicketKind.CONFERENCE ? seat && enterpriseServesArea(spec.productArea) : enterpriseHandlesNow(facts(viewer), now, spec.productArea));
+        // ENT-4: general support takes it now; Enterprise Support from the next opening of its window
+        const handoverAt = spec.enterpriseChannel && spec.kind !== TicketKind.CONFERENCE ? enterpriseHandoverAt(facts(viewer), now, spec.productArea) : null;
+        const handover = handoverAt !== null;
         const submitter = em.getReference(Account, viewer.accountId);
         const ticket = em.create(Ticket, {
           kind: spec.kind,
@@ -304,6 +319,7 @@ export class TicketCreateService {
           brand: em.getReference(Brand, viewer.brandId),
           submitter,
           enterprise,
+          enterpriseHandoverAt: handoverAt,
           idempotencyKey: spec.idempotencyKey ?? null,
           phone: spec.phone ?? null,
           conference: spec.conference ?? null,
@@ -344,6 +360,7 @@ export class TicketCreateService {
       });
       // RT-1: after commit, so subscribers (ticketsUpdated) see the new ticket
       this.ctx.events?.publish(ticketUpdated(created, 'CREATED', now));
+      for (const event of spec.events?.(created) ?? []) this.ctx.events?.publish(event);
       return created;
     } catch (error) {
       // a concurrent retry with the same key won the insert: answer with its ticket
@@ -385,7 +402,7 @@ export class TicketCreateService {
 
   /** PHN-2, PHN-3: the queue status of a phone ticket's callback request. */
   async callbackStatus(ticketId: number): Promise<QueueStatus | null> {
-    const queue = new CallbackQueueService(this.ctx.em, this.ctx.settings);
+    const queue = new CallbackQueueService(this.ctx.em, this.ctx.settings, this.ctx.now);
     const request = await queue.forTicket(ticketId);
     return request ? queue.status(request) : null;
   }
@@ -399,7 +416,7 @@ export class TicketCreateService {
     if (!ticket || ticket.submitter.id !== viewer.accountId) {
       throw UserInputError.of(['input', 'ticketId'], UserErrorCode.NOT_FOUND, 'No phone request of yours with this id.');
     }
-    const queue = new CallbackQueueService(em, this.ctx.settings);
+    const queue = new CallbackQueueService(em, this.ctx.settings, this.ctx.now);
     const request = await queue.forTicket(ticket.id);
     if (!request || request.state !== CallbackState.WAITING) {
       throw UserInputError.of(['input', 'ticketId'], UserErrorCode.INVALID_STATE, 'This request is not waiting for a callback.');
@@ -426,6 +443,22 @@ export class TicketCreateService {
       this.ctx.events?.publish(callbackQueueMoved(SupportLanguage.ENGLISH, from.productArea, ticket.id, at));
     }
     return { ticket, callbackStatus: await queue.status(request) };
+  }
+}
+
+/**
+ * ENT-3: a conference slot is in the future, at most CONFERENCE_MAX_DAYS_AHEAD days ahead, and the
+ * whole call (CONFERENCE_CALL_MINUTES) fits inside the specialists' hours.
+ */
+export function checkConferenceSlot(scheduledAt: Date, now: Date): void {
+  if (scheduledAt.getTime() <= now.getTime()) {
+    throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, 'Pick a time in the future.');
+  }
+  if (scheduledAt.getTime() > now.getTime() + CONFERENCE_MAX_DAYS_AHEAD * 86_400_000) {
+    throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, `Calls can be scheduled at most ${CONFERENCE_MAX_DAYS_AHEAD} days ahead.`);
+  }
+  if (!slotFits(SPECIALIST_WINDOW, scheduledAt, CONFERENCE_CALL_MINUTES)) {
+    throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, `Pick a slot inside the specialists' hours (${SPECIALIST_WINDOW.name}); a call lasts ${CONFERENCE_CALL_MINUTES} minutes. (OUTSIDE_SPECIALIST_HOURS)`);
   }
 }
 

@@ -13,7 +13,9 @@ import {
 } from '../auth/ticket-actions';
 import type { Context } from '../context';
 import type { TicketView } from '../db/ticket-rows';
-import { Account, Attachment, Message, MessageAuthorKind, ProxyAccessChange, Ticket, TicketFeedback, TicketStatus } from '../entities';
+import { Account, Attachment, ChatParty, Message, MessageAuthorKind, ProxyAccessChange, Ticket, TicketFeedback, TicketStatus } from '../entities';
+import { CallbackQueueService } from './callback-queue.service';
+import { ChatService } from './chat.service';
 import { ticketActionLoaders } from '../loaders/ticket-actions.loaders';
 import { ticketUpdated, type TicketChange } from '../realtime/events';
 import { numericIdOf } from '../resolvers/types/node';
@@ -173,11 +175,17 @@ export class TicketFollowupService {
     const ticket = await this.readable(ticketId);
     enforceDecision(canClose(this.ctx.viewer, await this.facts(ticket)));
     const now = this.ctx.now();
-    ticket.status = TicketStatus.CLOSED;
-    ticket.closedAt = now;
-    ticket.lastActivityAt = now;
-    await this.ctx.em.flush();
+    const events = await this.ctx.em.transactional(async (em) => {
+      const closing = await em.findOneOrFail(Ticket, { id: ticket.id });
+      closing.status = TicketStatus.CLOSED;
+      closing.closedAt = now;
+      closing.lastActivityAt = now;
+      // PHN-5, CHAT-1: a closed request leaves its queue at once; an open chat ends with its ticket
+      return [...(await CallbackQueueService.closeWithTicket(em, closing, now)), ...(await ChatService.closeWithTicket(em, closing, ChatParty.CUSTOMER, now))];
+    });
+    Object.assign(ticket, { status: TicketStatus.CLOSED, closedAt: now, lastActivityAt: now });
     this.publish(ticket, 'STATUS');
+    for (const event of events) this.ctx.events?.publish(event);
     return ticket;
   }
 

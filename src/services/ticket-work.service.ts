@@ -2,6 +2,8 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import type { Context } from '../context';
 import {
   Agent,
+  ChatParty,
+  ChatState,
   ChatTranscriptEntry,
   ConferenceCallStatus,
   ESCALATION_ORDER,
@@ -16,7 +18,9 @@ import {
   TicketStatus,
   TranscriptAuthorKind,
 } from '../entities';
-import { ticketUpdated, type TicketChange } from '../realtime/events';
+import { ticketUpdated, type DomainEvent, type TicketChange } from '../realtime/events';
+import { CallbackQueueService } from './callback-queue.service';
+import { ChatService } from './chat.service';
 import { numericIdOf } from '../resolvers/types/node';
 import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
 import { threadOf } from './ticket-followup.service';
@@ -42,19 +46,37 @@ export class TicketWorkService {
     return this.ctx.viewer.agentId;
   }
 
-  /** Runs `change` on the ticket in one transaction, bumps lastActivityAt, publishes after commit. */
-  private async change(ticketId: string, kind: TicketChange, change: (ticket: Ticket, now: Date, em: EntityManager) => Promise<void> | void): Promise<Ticket> {
+  /**
+   * Runs `change` on the ticket in one transaction, bumps lastActivityAt, publishes after commit (the
+   * ticket's event, then any events `change` returns, e.g. a queue move).
+   */
+  private async change(
+    ticketId: string,
+    kind: TicketChange,
+    change: (ticket: Ticket, now: Date, em: EntityManager) => Promise<DomainEvent[] | void> | DomainEvent[] | void,
+  ): Promise<Ticket> {
     const id = numericIdOf('Ticket', ticketId);
     const now = this.ctx.now();
-    const ticket = await this.ctx.em.transactional(async (em) => {
+    const { ticket, events } = await this.ctx.em.transactional(async (em) => {
       const ticket = await em.findOne(Ticket, { id });
       if (!ticket) throw UserInputError.of(TICKET_FIELD, UserErrorCode.NOT_FOUND, 'No such ticket.');
-      await change(ticket, now, em);
+      const events = (await change(ticket, now, em)) ?? [];
       ticket.lastActivityAt = now;
-      return ticket;
+      return { ticket, events };
     });
     this.ctx.events?.publish(ticketUpdated(ticket, kind, now));
+    for (const event of events) this.ctx.events?.publish(event);
     return ticket;
+  }
+
+  /**
+   * ENT-5: a ticket forwarded to Enterprise Support waits, untouched, until its user verifies: no
+   * reply, assignment, status change or escalation before that.
+   */
+  private static verified(ticket: Ticket, what: string): void {
+    if (ticket.awaitingVerification) {
+      throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, `The ticket waits for its user to verify their account ("Verify & Confirm"): ${what} is not possible yet. (AWAITING_VERIFICATION)`);
+    }
   }
 
   private static notClosed(ticket: Ticket, what: string): void {
@@ -62,9 +84,19 @@ export class TicketWorkService {
   }
 
   /** Assigns the ticket to an agent (the caller when `agentId` is omitted). */
-  assign(input: { ticketId: string; agentId?: string | null }): Promise<Ticket> {
+  async assign(input: { ticketId: string; agentId?: string | null }): Promise<Ticket> {
+    const agentId = input.agentId ?? this.agentId();
+    // CHAT-1: assigning a waiting chat is an agent joining it (it leaves the queue)
+    const chat = new ChatService(this.ctx);
+    const session = await chat.sessionOf(numericIdOf('Ticket', input.ticketId));
+    if (session?.state === ChatState.WAITING) {
+      const agent = await this.ctx.em.findOne(Agent, { id: agentId });
+      if (!agent) throw UserInputError.of(['input', 'agentId'], UserErrorCode.NOT_FOUND, `No agent "${agentId}".`);
+      const joined = await chat.join(session.ticket.id, agent.id, agent.displayName);
+      if (joined) return joined.ticket;
+    }
     return this.change(input.ticketId, 'ASSIGNMENT', async (ticket, _now, em) => {
-      const agentId = input.agentId ?? this.agentId();
+      TicketWorkService.verified(ticket, 'assigning');
       const agent = await em.findOne(Agent, { id: agentId });
       if (!agent) throw UserInputError.of(['input', 'agentId'], UserErrorCode.NOT_FOUND, `No agent "${agentId}".`);
       ticket.assignee = em.getReference(Agent, agent.id) as never;
@@ -77,6 +109,7 @@ export class TicketWorkService {
     if (!bodyHtml) throw UserInputError.of(['input', 'bodyHtml'], UserErrorCode.REQUIRED, 'The reply is empty.');
     let message!: Message;
     const ticket = await this.change(input.ticketId, 'MESSAGE', async (ticket, now, em) => {
+      TicketWorkService.verified(ticket, 'replying');
       TicketWorkService.notClosed(ticket, 'replying');
       const thread = threadOf(ticket, await em.find(Message, { ticket: ticket.id }, { orderBy: { createdAt: 'asc', id: 'asc' } }));
       message = em.create(Message, {
@@ -93,8 +126,22 @@ export class TicketWorkService {
     return { ticket, message };
   }
 
-  /** Appends lines to a chat ticket's transcript (TKT-5). */
-  appendTranscript(input: { ticketId: string; lines: { authorKind: TranscriptAuthorKind; authorName: string; text: string }[] }): Promise<Ticket> {
+  /**
+   * Appends lines to a chat ticket's transcript (TKT-5). On a live chat (CHAT-2) these are the agent's
+   * lines: only the agent who joined sends them, AGENT lines only (the customer writes with
+   * sendChatMessage), recorded under the agent's own name, with the chat's length and rate limits;
+   * both sides see them live. Recorded chats (no live session) take any lines, as before.
+   */
+  async appendTranscript(input: { ticketId: string; lines: { authorKind: TranscriptAuthorKind; authorName: string; text: string }[] }): Promise<Ticket> {
+    const chat = new ChatService(this.ctx);
+    const id = numericIdOf('Ticket', input.ticketId);
+    if (await chat.sessionOf(id)) {
+      const other = input.lines.findIndex((line) => line.authorKind !== TranscriptAuthorKind.AGENT);
+      if (other >= 0) {
+        throw UserInputError.of(['input', 'lines', String(other), 'authorKind'], UserErrorCode.INVALID, 'In a live chat the agent sends AGENT lines only; the customer writes with sendChatMessage.');
+      }
+      return (await chat.send(id, input.lines.map((line) => line.text), ['input', 'lines'])).ticket;
+    }
     return this.change(input.ticketId, 'TRANSCRIPT', (ticket, now, em) => {
       if (ticket.kind !== TicketKind.CHAT) throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'Only chat tickets have a transcript.');
       if (input.lines.length === 0) throw UserInputError.of(['input', 'lines'], UserErrorCode.REQUIRED, 'No lines to append.');
@@ -107,12 +154,17 @@ export class TicketWorkService {
 
   /** OPEN or CLOSED; ESCALATED is reached only through escalateTicket. */
   setStatus(input: { ticketId: string; status: TicketStatus }): Promise<Ticket> {
-    return this.change(input.ticketId, 'STATUS', (ticket, now) => {
+    return this.change(input.ticketId, 'STATUS', async (ticket, now, em) => {
       if (input.status === TicketStatus.ESCALATED) {
         throw UserInputError.of(['input', 'status'], UserErrorCode.INVALID, 'Use escalateTicket to escalate a ticket.');
       }
+      TicketWorkService.verified(ticket, 'changing its status');
+      const closing = input.status === TicketStatus.CLOSED && ticket.status !== TicketStatus.CLOSED;
       ticket.status = input.status;
       ticket.closedAt = input.status === TicketStatus.CLOSED ? (ticket.closedAt ?? now) : null;
+      // PHN-5, CHAT-1: a closed request leaves its queue at once; an open chat ends with its ticket
+      if (!closing) return [];
+      return [...(await CallbackQueueService.closeWithTicket(em, ticket, now)), ...(await ChatService.closeWithTicket(em, ticket, ChatParty.AGENT, now))];
     });
   }
 
@@ -120,6 +172,7 @@ export class TicketWorkService {
   async escalate(input: { ticketId: string; reference: string; problemDescription: string; estimatedResolutionAt?: Date | null }): Promise<Ticket> {
     try {
       return await this.change(input.ticketId, 'ESCALATION', async (ticket, now, em) => {
+        TicketWorkService.verified(ticket, 'escalating');
         TicketWorkService.notClosed(ticket, 'escalating');
         if (await em.count(Escalation, { ticket: ticket.id })) {
           throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'The ticket is already escalated.');

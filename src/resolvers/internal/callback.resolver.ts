@@ -62,7 +62,7 @@ export class CallbackResolver {
   takeNextCallback(@Ctx() ctx: Context, @Arg('input', () => TakeNextCallbackInput, { description: 'The request.' }) input: TakeNextCallbackInput) {
     return withUserErrors(async () => {
       if (ctx.viewer.kind !== 'agent') throw new Error('guarded by @Authorized');
-      const request = await new CallbackQueueService(ctx.em, ctx.settings).takeNext(input.language, input.productArea, ctx.now(), ctx.viewer.agentId);
+      const request = await new CallbackQueueService(ctx.em, ctx.settings, ctx.now).takeNext(input.language, input.productArea, ctx.now(), ctx.viewer.agentId);
       // PHN-4: one event per queue move; each instance recomputes its own waiters' positions
       if (request) {
         ctx.events?.publish(callbackQueueMoved(input.language, input.productArea, request.ticket.id, ctx.now()));

@@ -95,7 +95,7 @@ export class RealtimeResolver {
       const id = numericIdOf('Ticket', args.ticketId as string);
       const ticket = await new TicketQueryService(ctx).findReadable(id);
       if (!ticket) throw forbidden(ForbiddenReason.NOT_TICKET_PARTICIPANT, 'The ticket does not exist or you cannot read it.');
-      const request = ticket.kind === TicketKind.PHONE ? await new CallbackQueueService(ctx.em, ctx.settings).forTicket(id) : null;
+      const request = ticket.kind === TicketKind.PHONE ? await new CallbackQueueService(ctx.em, ctx.settings, ctx.now).forTicket(id) : null;
       if (!request) throw badUserInput('This ticket has no callback request.', 'ticketId');
       // the queue the request waits in; it changes if the caller switches to English (PHN-3)
       const watcher: QueueWatcher = {
@@ -117,7 +117,7 @@ export class RealtimeResolver {
         shared: fanout ? (event) => (event.type === Topic.CALLBACK_QUEUE_MOVED ? fanout.statusFor(event, watcher) : undefined) : undefined,
         resolve: async (_event, fresh) => {
           if (!(await new TicketQueryService(fresh).findReadable(id))) return null;
-          const service = new CallbackQueueService(fresh.em, fresh.settings);
+          const service = new CallbackQueueService(fresh.em, fresh.settings, fresh.now);
           const current = await service.forTicket(id);
           if (!current) return null;
           const queue = { language: current.language as string, productArea: current.productArea as string };

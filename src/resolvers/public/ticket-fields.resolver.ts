@@ -3,7 +3,7 @@ import type { Context } from '../../context';
 import type { AccountName, EscalationRow, MessageRow } from '../../loaders';
 import type { TicketView } from '../../db/ticket-rows';
 import { EscalationStatus, ParticipantRole, TicketKind } from '../../entities';
-import { estimateResolution } from '../../services/escalation-estimate.service';
+import { estimateResolution, isOverdue } from '../../services/escalation-estimate.service';
 import { EstimateSource } from '../types/enums';
 import { toGlobalId } from '../types/node';
 import {
@@ -26,6 +26,7 @@ import {
 } from '../types/ticket.types';
 
 const ESTIMATE_DISCLAIMER = 'Estimated date, not guaranteed.';
+const OVERDUE_DISCLAIMER = 'The estimated date has passed and the escalation is still open; not guaranteed.';
 
 const participantOf = (account: AccountName, role: ParticipantRole): TicketParticipantType => ({
   username: account.username,
@@ -171,17 +172,22 @@ export class EscalationFieldsResolver {
   async estimatedResolution(@Root() escalation: EscalationRow, @Ctx() ctx: Context): Promise<EstimatedResolutionType | null> {
     if (escalation.status === EscalationStatus.RESOLVED) return null;
     if (escalation.estimatedResolutionAt) {
-      return { date: escalation.estimatedResolutionAt, source: EstimateSource.ENGINEERING, basedOnCount: null, isEstimate: true, disclaimer: ESTIMATE_DISCLAIMER };
+      const overdue = isOverdue(escalation.estimatedResolutionAt, ctx.now());
+      return { date: escalation.estimatedResolutionAt, overdue, source: EstimateSource.ENGINEERING, basedOnCount: null, isEstimate: true, disclaimer: overdue ? OVERDUE_DISCLAIMER : ESTIMATE_DISCLAIMER };
     }
     const stats = await ctx.loaders.resolutionStats.load(escalation.productArea);
-    const date = estimateResolution(escalation.submittedAt, stats, ctx.now());
-    if (!date || !stats) return null;
+    const estimate = estimateResolution(escalation.submittedAt, stats, ctx.now());
+    if (!estimate || !stats) return null;
+    const basis = `${stats.count} similar resolved escalation${stats.count === 1 ? '' : 's'}`;
     return {
-      date,
+      date: estimate.date,
+      overdue: estimate.overdue,
       source: EstimateSource.HISTORICAL_ESTIMATE,
       basedOnCount: stats.count,
       isEstimate: true,
-      disclaimer: `Estimate based on ${stats.count} similar resolved escalation${stats.count === 1 ? '' : 's'}; not guaranteed.`,
+      disclaimer: estimate.overdue
+        ? `Similar escalations (${basis}) were usually resolved by this date; this one is taking longer. Not guaranteed.`
+        : `Estimate based on ${basis}; not guaranteed.`,
     };
   }
 }

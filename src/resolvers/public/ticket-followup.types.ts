@@ -23,6 +23,7 @@ registerEnumType(ProxyAccessSource, {
   valuesConfig: {
     TICKET_OVERRIDE: { description: "Set on this ticket by the user; overrides the account's default." },
     ACCOUNT_DEFAULT: { description: 'The account-level "grant support access" setting.' },
+    ENTERPRISE_VERIFICATION: { description: 'The answer the user gave when verifying a ticket forwarded to Enterprise Support (ENT-5); a later per-ticket setting overrides it.' },
   },
 });
 

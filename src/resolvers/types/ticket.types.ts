@@ -113,8 +113,11 @@ export class TimelineEntryType {
 
 @ObjectType('EstimatedResolution', { simpleResolvers: true, description: 'An estimated resolution date: never a guarantee (ESC-4).' })
 export class EstimatedResolutionType {
-  @Field({ description: 'The estimated date.' })
+  @Field({ description: 'The estimated date; the same on every read (ESC-4), it does not move with the clock.' })
   date!: Date;
+
+  @Field({ description: 'The date has passed and the escalation is still not resolved: show it as overdue (ESC-4).' })
+  overdue!: boolean;
 
   @Field(() => EstimateSource, { description: 'Who or what produced the estimate.' })
   source!: EstimateSource;

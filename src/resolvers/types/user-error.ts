@@ -1,4 +1,6 @@
+import { GraphQLError } from 'graphql';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Refusal } from '../../services/refusal';
 
 /** Codes of problems the user can fix; returned in `userErrors`, never thrown. */
 export enum UserErrorCode {
@@ -46,12 +48,19 @@ export class UserInputError extends Error {
   }
 }
 
-/** Runs a mutation body; a UserInputError becomes `{ userErrors }` with nothing else set. */
+/** A service's `Refusal` as the API answers it: FORBIDDEN with its reason, or one userError. */
+export function fromRefusal(refusal: Refusal): UserInputError | GraphQLError {
+  if (refusal.kind === 'forbidden') return new GraphQLError(refusal.message, { extensions: { code: 'FORBIDDEN', reason: refusal.reason } });
+  return UserInputError.of(refusal.field, refusal.code as UserErrorCode, `${refusal.message} (${refusal.reason})`);
+}
+
+/** Runs a mutation body; a UserInputError (or an input Refusal) becomes `{ userErrors }` with nothing else set. */
 export async function withUserErrors<T extends object>(body: () => Promise<T>): Promise<T & { userErrors: UserError[] }> {
   try {
     return { ...(await body()), userErrors: [] };
   } catch (error) {
-    if (error instanceof UserInputError) return { userErrors: error.errors } as T & { userErrors: UserError[] };
-    throw error;
+    const mapped = error instanceof Refusal ? fromRefusal(error) : error;
+    if (mapped instanceof UserInputError) return { userErrors: mapped.errors } as T & { userErrors: UserError[] };
+    throw mapped;
   }
 }
