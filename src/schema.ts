@@ -11,6 +11,8 @@ import { CallbackResolver } from './resolvers/internal/callback.resolver';
 import { ApplicationStatusAdminResolver } from './resolvers/internal/application-status.resolver';
 import { ProvisioningResolver } from './resolvers/internal/provisioning.resolver';
 import { TicketWorkResolver } from './resolvers/internal/ticket-work.resolver';
+import { ChatWorkResolver } from './resolvers/internal/chat-work.resolver';
+import { ConversationResolver } from './resolvers/public/conversation.resolver';
 import { TicketCapabilitiesResolver, TicketFollowupResolver } from './resolvers/public/ticket-followup.resolver';
 import { ProfileFieldsResolver, ProfileResolver } from './resolvers/public/profile.resolver';
 import {
@@ -79,7 +81,7 @@ const finish = (schema: GraphQLSchema) => storableMutationText(guardTicketFields
 export async function buildPublicSchema(): Promise<GraphQLSchema> {
   return customersOnly(finish(await buildSchema({
     ...common,
-    resolvers: [ViewerResolver, TicketResolver, TicketFollowupResolver, TicketCapabilitiesResolver, ContactResolver, ProfileFieldsResolver, ProfileResolver, ...SHARED_TYPE_RESOLVERS, RealtimeResolver],
+    resolvers: [ViewerResolver, TicketResolver, TicketFollowupResolver, TicketCapabilitiesResolver, ContactResolver, ConversationResolver, ProfileFieldsResolver, ProfileResolver, ...SHARED_TYPE_RESOLVERS, RealtimeResolver],
     // real time: subscriptions have their own `subscribe` over the domain event bus (src/realtime)
     pubSub: subscriptionPubSub,
   })));
@@ -90,7 +92,7 @@ export async function buildInternalSchema(): Promise<GraphQLSchema> {
   return finish(
     await buildSchema({
       ...common,
-      resolvers: [ProvisioningResolver, AgentTicketResolver, TicketWorkResolver, CallbackResolver, ApplicationStatusAdminResolver, ...SHARED_TYPE_RESOLVERS, AgentRealtimeResolver],
+      resolvers: [ProvisioningResolver, AgentTicketResolver, TicketWorkResolver, CallbackResolver, ChatWorkResolver, ApplicationStatusAdminResolver, ...SHARED_TYPE_RESOLVERS, AgentRealtimeResolver],
       pubSub: subscriptionPubSub,
     }),
   );

@@ -21,6 +21,7 @@ export const FEDRAMP_TICKET_RECEIPT_FIELDS: ReadonlySet<string> = new Set([
   'createdAt',
   'phoneCall',
   'callbackStatus',
+  'chat',
   'enterpriseVerification',
 ]);
 

@@ -320,6 +320,32 @@ export function contactMethods(facts: ContactFacts, area: ProductArea, language:
   });
 }
 
+/** Who handles a ticket now (ENT-4). */
+export interface SupportHandling {
+  team: SupportTeam;
+  since: Date;
+  enterpriseHandoverAt: Date | null;
+  enterpriseSupport: string | null;
+}
+
+/**
+ * ENT-4: Enterprise Support handles an enterprise ticket from its creation; one raised by a seat
+ * holder outside Enterprise hours is general support's until its hand-over instant and Enterprise
+ * Support's from then on; every other ticket is general support's (XM Discover's for that area).
+ */
+export function supportHandling(
+  ticket: { enterprise: boolean; enterpriseHandoverAt?: Date | null; createdAt: Date; productArea: ProductArea },
+  now: Date,
+): SupportHandling {
+  const handoverAt = ticket.enterpriseHandoverAt ?? null;
+  if (ticket.enterprise) return { team: SupportTeam.ENTERPRISE_SUPPORT, since: ticket.createdAt, enterpriseHandoverAt: null, enterpriseSupport: ENTERPRISE_SUPPORT_LABEL };
+  if (handoverAt && handoverAt.getTime() <= now.getTime()) {
+    return { team: SupportTeam.ENTERPRISE_SUPPORT, since: handoverAt, enterpriseHandoverAt: handoverAt, enterpriseSupport: ENTERPRISE_SUPPORT_LABEL };
+  }
+  const team = SEPARATE_TEAM_PRODUCT_AREAS.has(ticket.productArea) ? SupportTeam.XM_DISCOVER_SUPPORT : SupportTeam.GENERAL_SUPPORT;
+  return { team, since: ticket.createdAt, enterpriseHandoverAt: handoverAt, enterpriseSupport: null };
+}
+
 /** CON-2: who a request may belong to instead of technical support. */
 export enum RedirectTarget {
   BRAND_ADMIN = 'BRAND_ADMIN',

@@ -16,6 +16,8 @@ import { ApplicationComponentStatusType } from '../types/profile.types';
 import { TicketScope } from '../types/enums';
 import { numericIdOf } from '../types/node';
 import { TicketEventType } from './realtime.types';
+import { subscribeToChat } from '../chat-support';
+import { ChatEventType } from '../types/chat.types';
 
 function enforce(decision: Decision): void {
   if (!decision.allowed) throw forbidden(decision.reason, decision.message);
@@ -132,5 +134,14 @@ export class RealtimeResolver {
   })
   callbackQueuePosition(@Root() status: QueueStatus | TransportNotice, @Arg('ticketId', () => ID, { description: 'Global id of the phone ticket.' }) _ticketId: string): QueueStatus {
     return payloadOf(status);
+  }
+
+  @Subscription(() => ChatEventType, {
+    description:
+      'Your chat as it happens (CHAT-1, CHAT-2): the current state first, then queue position and estimated wait as the queue moves, the agent joining, every line, typing signals and the end; completes after the end. FedRAMP customers may follow their own chat while it is open (FED-1).',
+    subscribe: ({ args, context }) => subscribeToChat(context as Context, args.ticketId as string),
+  })
+  chatUpdated(@Root() event: ChatEventType | TransportNotice, @Arg('ticketId', () => ID, { description: 'Global id of the chat ticket.' }) _ticketId: string): ChatEventType {
+    return payloadOf(event);
   }
 }

@@ -4,6 +4,10 @@ import type { AccountName, EscalationRow, MessageRow } from '../../loaders';
 import type { TicketView } from '../../db/ticket-rows';
 import { EscalationStatus, ParticipantRole, TicketKind } from '../../entities';
 import { estimateResolution, isOverdue } from '../../services/escalation-estimate.service';
+import { ChatService } from '../../services/chat.service';
+import { supportHandling, type SupportHandling } from '../../services/support-hours';
+import { chatSessionView } from '../chat-support';
+import { ChatSessionType, type ChatSessionView } from '../types/chat.types';
 import { EstimateSource } from '../types/enums';
 import { toGlobalId } from '../types/node';
 import {
@@ -17,6 +21,7 @@ import {
   PhoneDetailsType,
   PhoneTicketType,
   SharedResourceType,
+  SupportHandlingType,
   SupportRepresentativeType,
   TicketInterface,
   TicketParticipantType,
@@ -115,6 +120,11 @@ export class TicketFieldsResolver {
     );
   }
 
+  @FieldResolver(() => SupportHandlingType, { description: 'Who handles the ticket now and since when; a request handed over to Enterprise Support shows it here (ENT-4).' })
+  supportHandling(@Root() ticket: TicketView, @Ctx() ctx: Context): SupportHandling {
+    return supportHandling(ticket, ctx.now());
+  }
+
   @FieldResolver(() => [MessageType], { description: 'The e-mail thread (TKT-2) or related e-mails (TKT-3, TKT-5), oldest first.' })
   messages(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<MessageRow[]> {
     return ctx.loaders.messagesByTicket.load(ticket.id);
@@ -139,6 +149,12 @@ export class PhoneTicketResolver {
 
 @Resolver(() => ChatTicketType)
 export class ChatTicketResolver {
+  @FieldResolver(() => ChatSessionType, { nullable: true, description: 'The live chat: queue position while waiting, the agent who joined, how it ended (CHAT-1, CHAT-2); null for chats recorded after the fact.' })
+  async chat(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<ChatSessionView | null> {
+    const session = await new ChatService(ctx).sessionOf(ticket.id);
+    return session ? chatSessionView(ctx, session) : null;
+  }
+
   @FieldResolver(() => [TranscriptEntryType], { description: 'The chat transcript, oldest line first (TKT-5).' })
   transcript(@Root() ticket: TicketView, @Ctx() ctx: Context) {
     return ctx.loaders.transcriptByTicket.load(ticket.id);

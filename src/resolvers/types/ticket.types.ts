@@ -10,6 +10,7 @@ import {
   TicketStatus,
   TranscriptAuthorKind,
 } from '../../entities/enums';
+import { SupportTeam } from '../../services/support-hours';
 import { EstimateSource, SortDirection, TicketOrderField } from './enums';
 import { Node, nodeTypeName, PageInfo } from './index-base';
 
@@ -34,6 +35,21 @@ export class TicketParticipantType {
 export class SupportRepresentativeType {
   @Field({ description: "The representative's display name." })
   name!: string;
+}
+
+@ObjectType('SupportHandling', { simpleResolvers: true, description: 'Who handles a ticket now, and since when (ENT-4).' })
+export class SupportHandlingType {
+  @Field(() => SupportTeam, { description: 'The team handling it now.' })
+  team!: SupportTeam;
+
+  @Field({ description: 'Since when that team handles it.' })
+  since!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'ENT-4: raised outside Enterprise hours by a seat holder: when Enterprise Support takes it over (past or future).' })
+  enterpriseHandoverAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The "Enterprise Support" label while that team handles the ticket (ENT-1).' })
+  enterpriseSupport!: string | null;
 }
 
 @ObjectType('SharedResource', { simpleResolvers: true, description: 'A link to a support resource shared during the interaction (TKT-1).' })
@@ -225,6 +241,9 @@ export class ConferenceCallType {
 
   @Field({ description: 'Screen sharing was requested.' })
   screenShare!: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'When the user cancelled the call (before support accepted it, ENT-3); the ticket is closed.' })
+  cancelledAt?: Date | null;
 }
 
 @ObjectType('PhoneCallDetails', { simpleResolvers: true, description: 'What the phone request asked for (CON-7).' })

@@ -1,0 +1,110 @@
+import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import { Role } from '../../auth/roles';
+import type { Context } from '../../context';
+import { CallOutcome, ProductArea, SupportLanguage } from '../../entities';
+import { payloadOf, type TransportNotice } from '../../realtime/delivery';
+import { ticketUpdated } from '../../realtime/events';
+import { CallbackQueueService } from '../../services/callback-queue.service';
+import { ChatService } from '../../services/chat.service';
+import { chatSessionView, subscribeToChat } from '../chat-support';
+import { ChatEventType, ChatSessionType, EndChatInput, EndChatPayload, SetChatTypingInput, SetChatTypingPayload, type ChatSessionView } from '../types/chat.types';
+import { numericIdOf } from '../types/node';
+import { TicketInterface } from '../types/ticket.types';
+import { UserError, withUserErrors } from '../types/user-error';
+
+@InputType({ description: 'A chat queue: language and product area (CHAT-1).' })
+export class TakeNextChatInput {
+  @Field(() => SupportLanguage, { description: 'Queue language.' })
+  language!: SupportLanguage;
+
+  @Field(() => ProductArea, { description: 'Queue product area.' })
+  productArea!: ProductArea;
+}
+
+@ObjectType({ description: 'Result of takeNextChat.' })
+export class TakeNextChatPayload {
+  @Field(() => TicketInterface, { nullable: true, description: 'The chat ticket the agent joined; null when nobody waits.' })
+  ticket?: object | null;
+
+  @Field(() => ChatSessionType, { nullable: true, description: 'The chat, ACTIVE.' })
+  chat?: ChatSessionView | null;
+
+  @Field(() => [UserError], { description: 'Fixable problems; empty on success.' })
+  userErrors!: UserError[];
+}
+
+@InputType({ description: 'Complete a phone call the agent took (PHN-5).' })
+export class CompleteCallbackInput {
+  @Field(() => ID, { description: 'The phone ticket.' })
+  ticketId!: string;
+
+  @Field(() => CallOutcome, { description: 'How the call ended.' })
+  outcome!: CallOutcome;
+}
+
+@ObjectType({ description: 'Result of completeCallback.' })
+export class CompleteCallbackPayload {
+  @Field(() => TicketInterface, { nullable: true, description: 'The phone ticket.' })
+  ticket?: object | null;
+
+  @Field(() => [UserError], { description: 'Fixable problems (e.g. CALL_NOT_IN_PROGRESS); empty on success.' })
+  userErrors!: UserError[];
+}
+
+/**
+ * The agent's side of live chat (CHAT-1, CHAT-2) and of finishing a call (PHN-5). Agents send their
+ * chat lines with `appendChatTranscript`; they follow a chat live with `chatUpdated` on
+ * ws://…/internal/graphql.
+ */
+@Resolver()
+export class ChatWorkResolver {
+  @Authorized(Role.AGENT)
+  @Mutation(() => TakeNextChatPayload, { description: 'Join the chat at the head of a queue (CHAT-1): it becomes ACTIVE and the ticket is assigned to the calling agent.' })
+  takeNextChat(@Ctx() ctx: Context, @Arg('input', () => TakeNextChatInput, { description: 'The queue.' }) input: TakeNextChatInput) {
+    return withUserErrors(async () => {
+      const joined = await new ChatService(ctx).takeNext(input.language, input.productArea);
+      return joined ? { ticket: joined.ticket, chat: await chatSessionView(ctx, joined.session) } : { ticket: null, chat: null };
+    });
+  }
+
+  @Authorized(Role.AGENT)
+  @Mutation(() => EndChatPayload, { description: 'End a chat the agent is in (CHAT-2); its transcript stays on the ticket (TKT-5).' })
+  endChat(@Ctx() ctx: Context, @Arg('input', () => EndChatInput, { description: 'The chat.' }) input: EndChatInput) {
+    return withUserErrors(async () => {
+      const { ticket, session } = await new ChatService(ctx).end(numericIdOf('Ticket', input.ticketId));
+      return { ticket, chat: await chatSessionView(ctx, session) };
+    });
+  }
+
+  @Authorized(Role.AGENT)
+  @Mutation(() => SetChatTypingPayload, { description: 'Tell the customer the agent is typing (or stopped); ephemeral, never stored.' })
+  setChatTyping(@Ctx() ctx: Context, @Arg('input', () => SetChatTypingInput, { description: 'The signal.' }) input: SetChatTypingInput) {
+    return withUserErrors(async () => {
+      await new ChatService(ctx).typing(numericIdOf('Ticket', input.ticketId), input.typing);
+      return { sent: true };
+    });
+  }
+
+  @Authorized(Role.AGENT)
+  @Mutation(() => CompleteCallbackPayload, { description: 'Complete a call the agent took (PHN-5); its handle time feeds the queue’s estimates (PHN-2).' })
+  completeCallback(@Ctx() ctx: Context, @Arg('input', () => CompleteCallbackInput, { description: 'The call.' }) input: CompleteCallbackInput) {
+    return withUserErrors(async () => {
+      if (ctx.viewer.kind !== 'agent') throw new Error('guarded by @Authorized');
+      const now = ctx.now();
+      const { request, events } = await new CallbackQueueService(ctx.em, ctx.settings, ctx.now).complete(numericIdOf('Ticket', input.ticketId), ctx.viewer.agentId, input.outcome, now);
+      const ticket = request.ticket.getEntity();
+      ctx.events?.publish(ticketUpdated(ticket, 'CALLBACK', now));
+      for (const event of events) ctx.events?.publish(event);
+      return { ticket };
+    });
+  }
+
+  @Authorized(Role.AGENT)
+  @Subscription(() => ChatEventType, {
+    description: 'A chat as it happens, for agents: the current state, queue moves, the join, every line, typing signals and the end (CHAT-1, CHAT-2); completes after the end.',
+    subscribe: ({ args, context }) => subscribeToChat(context as Context, args.ticketId as string),
+  })
+  chatUpdated(@Root() event: ChatEventType | TransportNotice, @Arg('ticketId', () => ID, { description: 'Global id of the chat ticket.' }) _ticketId: string): ChatEventType {
+    return payloadOf(event);
+  }
+}
