@@ -126,8 +126,8 @@ export class ChatService {
   }
 
   /** The facts the chat rules read, from the ticket, its participants and its session. */
-  async factsOf(ticket: Ticket, session: ChatSession): Promise<ChatFacts> {
-    const participants = await this.em.find(TicketParticipant, { ticket: ticket.id }, { fields: ['account'] });
+  async factsOf(ticket: Ticket, session: ChatSession, em: EntityManager = this.em): Promise<ChatFacts> {
+    const participants = await em.find(TicketParticipant, { ticket: ticket.id }, { fields: ['account'] });
     return {
       brandId: ticket.brand.id,
       submitterId: ticket.submitter.id,
@@ -147,7 +147,7 @@ export class ChatService {
     const ticket = await em.findOne(Ticket, { id: ticketId });
     const session = ticket?.kind === TicketKind.CHAT ? await em.findOne(ChatSession, { ticket: ticketId }) : null;
     if (!ticket || !session) throw Refusal.input(TICKET_FIELD, 'NOT_FOUND', 'NOT_FOUND', 'No live chat with this id.');
-    const facts = await this.factsOf(ticket, session);
+    const facts = await this.factsOf(ticket, session, em);
     const decision = canFollowChat(this.deps.viewer, facts);
     if (!decision.allowed) {
       if (decision.reason === 'FEDRAMP_RESTRICTED') throw Refusal.forbidden(decision.reason, decision.message);
@@ -244,7 +244,7 @@ export class ChatService {
       ticket.assignee = em.getReference(Agent, agentId) as never;
       ticket.lastActivityAt = now;
       em.create(ChatTranscriptEntry, { ticket, authorKind: TranscriptAuthorKind.SYSTEM, authorName: 'Support', text: `${agentName} joined the chat.`, sentAt: now });
-      return { ticket, session, facts: await this.factsOf(ticket, session) };
+      return { ticket, session, facts: await this.factsOf(ticket, session, em) };
     });
     this.publish([chatQueueMoved(view.session.language, view.session.productArea, now), chatUpdated(view.ticket, 'AGENT_JOINED', {}, now), ticketUpdated(view.ticket, 'ASSIGNMENT', now)]);
     return view;
