@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ChatSession, ChatTranscriptEntry, Ticket } from '../src/entities';
+import { ChatSession, ChatTranscriptEntry, Ticket, TicketStatus } from '../src/entities';
 import { CHAT_LIMITS } from '../src/services/chat.service';
 import { Fixtures } from './utils/fixtures';
 import { DATABASE_TARGETS, ok, startTestServer, type TestServer } from './utils/harness';
@@ -40,7 +40,7 @@ describe.each(DATABASE_TARGETS)('live chat end to end ($name)', (target) => {
   /** Rows a refused chat operation must leave unchanged. */
   const counts = async () => {
     const em = t.orm.em.fork();
-    return { lines: await em.count(ChatTranscriptEntry, {}), sessions: await em.count(ChatSession, {}), tickets: await em.count(Ticket, {}), closed: await em.count(Ticket, { status: 'CLOSED' }) };
+    return { lines: await em.count(ChatTranscriptEntry, {}), sessions: await em.count(ChatSession, {}), tickets: await em.count(Ticket, {}), closed: await em.count(Ticket, { status: TicketStatus.CLOSED }) };
   };
   const start = async (who: string) => {
     const res = ok(await t.gql(START, { input: { productArea: 'SURVEY_PLATFORM', subject: `Help for ${who}` } }, tok[who])).startChat;

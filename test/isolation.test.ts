@@ -33,7 +33,8 @@ const TICKET_FIELDS = `id number subject description status type createdAt lastA
   sharedResources { title url } references { ticketNumber escalationReference } messages { subject bodyHtml recipients attachments { fileName } }
   ... on EmailTicket { enterpriseVerification { enterprise awaitingVerification enterpriseAccessAllowed verifiedAt } }
   ... on PhoneTicket { phoneCall { number country } callbackStatus { state position language englishFallbackOffered englishFallbackAccepted } }
-  ... on ChatTicket { transcript { authorName text } }
+  ... on ChatTicket { transcript { authorName text } chat { state agentName position } }
+  supportHandling { team since }
   ... on ConferenceTicket { conferenceCall { scheduledAt callStatus meetingUrl passcode } }`;
 const CONTRACT_FIELDS = `id number startDate endDate licenses { product quantity } primaryContact { firstName lastName email } billingContact { firstName lastName email } contactsConfirmedAt`;
 const NODE_FIELDS = `__typename id ... on Ticket { ${TICKET_FIELDS} } ... on Escalation { reference problemDescription }`;
@@ -55,6 +56,12 @@ const Q = {
   submitBillingInquiry: `mutation($input: SubmitBillingInquiryInput!) { submitBillingInquiry(input: $input) { inquiry { id subject } userErrors { field code message } } }`,
   createEmailTicket: `mutation($input: CreateEmailTicketInput!) { createEmailTicket(input: $input) { ticket { ${TICKET_FIELDS} } unavailableReason userErrors { field code message } } }`,
   requestPhoneCallback: `mutation($input: RequestPhoneCallbackInput!) { requestPhoneCallback(input: $input) { ticket { id number } userErrors { field code message } } }`,
+  sendChatMessage: `mutation($input: SendChatMessageInput!) { sendChatMessage(input: $input) { line { authorName text } chat { state agentName } userErrors { field code message } } }`,
+  endChat: `mutation($input: EndChatInput!) { endChat(input: $input) { chat { state } ticket { ${TICKET_FIELDS} } userErrors { field code message } } }`,
+  setChatTyping: `mutation($input: SetChatTypingInput!) { setChatTyping(input: $input) { sent userErrors { field code message } } }`,
+  cancelCallback: `mutation($input: CancelCallbackInput!) { cancelCallback(input: $input) { ticket { ${TICKET_FIELDS} } callbackStatus { state position } userErrors { field code message } } }`,
+  rescheduleConferenceCall: `mutation($input: RescheduleConferenceCallInput!) { rescheduleConferenceCall(input: $input) { ticket { ${TICKET_FIELDS} } userErrors { field code message } } }`,
+  cancelConferenceCall: `mutation($input: CancelConferenceCallInput!) { cancelConferenceCall(input: $input) { ticket { ${TICKET_FIELDS} } userErrors { field code message } } }`,
 };
 
 function namedType(ref: any): string {
@@ -239,6 +246,18 @@ describe.each(DATABASE_TARGETS)('tenant isolation sweep through the real server 
     startChat: createWithReferences('startChat', (references) => ({ productArea: 'SURVEY_PLATFORM', subject: 'see theirs', references })),
     scheduleConferenceCall: createWithReferences('scheduleConferenceCall', (references) => ({ productArea: 'SURVEY_PLATFORM', scheduledAt: '2026-11-10T16:00:00.000Z', references })),
   });
+  // CHAT-2, PHN-5, ENT-3: the conversation operations, with every A ticket (A's live chats included)
+  const eachTicket = (field: string, input: (id: string) => Record<string, unknown>) => async (token: string, who: string) => {
+    for (const id of allATicketIds()) expectRefusedMutation(`${who} ${field}(${id})`, field, await t.gql(Q[field as keyof typeof Q], { input: input(id) }, token));
+  };
+  Object.assign(PROBES, {
+    sendChatMessage: eachTicket('sendChatMessage', (ticketId) => ({ ticketId, text: 'injected by B' })),
+    endChat: eachTicket('endChat', (ticketId) => ({ ticketId })),
+    setChatTyping: eachTicket('setChatTyping', (ticketId) => ({ ticketId, typing: true })),
+    cancelCallback: eachTicket('cancelCallback', (ticketId) => ({ ticketId })),
+    rescheduleConferenceCall: eachTicket('rescheduleConferenceCall', (ticketId) => ({ ticketId, scheduledAt: '2026-11-12T16:00:00.000Z' })),
+    cancelConferenceCall: eachTicket('cancelConferenceCall', (ticketId) => ({ ticketId })),
+  });
 
   beforeAll(async () => {
     // the sweep asks for every field of up to 100 tickets at once on purpose: lift the cost ceiling
@@ -312,6 +331,13 @@ describe.each(DATABASE_TARGETS)('tenant isolation sweep through the real server 
     const fwdA = ok(await t.internal(forward, { input: { accountId: 'alpha-std', productArea: 'SURVEY_PLATFORM', subject: 'alpha forwarded', description: 'alpha q' } }, agentToken)).forwardToEnterpriseSupport;
     expect(fwdA.userErrors).toEqual([]);
     A.tickets.forwarded = fwdA.ticket;
+
+    // A's live chats (CHAT-1, CHAT-2): one with an agent in it, one waiting in the queue
+    const chat = (token: string, subject: string) => t.gql(`mutation($input: StartChatInput!) { startChat(input: $input) { ticket { id number } userErrors { message } } }`, { input: { productArea: 'SURVEY_PLATFORM', subject }, }, token);
+    A.tickets.liveChat = ok(await chat(tok['alpha-std'], 'alpha live chat')).startChat.ticket;
+    ok(await t.internal(`mutation { takeNextChat(input: { language: ENGLISH, productArea: SURVEY_PLATFORM }) { userErrors { message } } }`, undefined, agentToken));
+    ok(await t.internal(`mutation($input: AppendChatTranscriptInput!) { appendChatTranscript(input: $input) { userErrors { message } } }`, { input: { ticketId: A.tickets.liveChat.id, lines: [{ authorKind: 'AGENT', authorName: 'x', text: 'alpha agent line' }] } }, agentToken));
+    A.tickets.waitingChat = ok(await chat(tok['alpha-std2'], 'alpha waiting chat')).startChat.ticket;
 
     // a live phone callback of A with the English fallback on offer (PHN-3): third in the German queue
     const start = t.clock.now; // Monday 08:00 Denver: German lines open
@@ -393,6 +419,7 @@ describe.each(DATABASE_TARGETS)('tenant isolation sweep through the real server 
   const SUBSCRIPTION_PROBES: Record<string, { query: string; variables: (id: string) => Record<string, unknown> }> = {
     ticketUpdated: { query: 'subscription($id: ID!) { ticketUpdated(id: $id) { __typename ticket { ' + TICKET_FIELDS + ' } } }', variables: (id) => ({ id }) },
     callbackQueuePosition: { query: 'subscription($ticketId: ID!) { callbackQueuePosition(ticketId: $ticketId) { __typename state position language englishFallbackOffered } }', variables: (ticketId) => ({ ticketId }) },
+    chatUpdated: { query: 'subscription($ticketId: ID!) { chatUpdated(ticketId: $ticketId) { __typename change chat { state agentName position } line { authorName text } } }', variables: (ticketId) => ({ ticketId }) },
   };
 
   it('coverage: every public Query/Mutation field that takes an ID (directly or in its input) is probed by the sweep', async () => {

@@ -168,8 +168,8 @@ export class SetChatTypingInput {
 
 @ObjectType({ description: 'Result of setChatTyping.' })
 export class SetChatTypingPayload {
-  @Field({ description: 'The signal was sent to the other side.' })
-  sent!: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'True when the signal was sent to the other side; null when refused.' })
+  sent?: boolean | null;
 
   @Field(() => [UserError], { description: 'Fixable problems; empty on success.' })
   userErrors!: UserError[];
