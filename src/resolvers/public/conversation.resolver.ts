@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
+import { ticketUpdated } from '../../realtime/events';
 import { CallbackQueueService } from '../../services/callback-queue.service';
 import { ChatService } from '../../services/chat.service';
 import { ConferenceService } from '../../services/conference.service';
@@ -93,6 +94,8 @@ export class ConversationResolver {
     return withUserErrors(async () => {
       const queue = new CallbackQueueService(ctx.em, ctx.settings, ctx.now);
       const { request, events } = await queue.cancel(numericIdOf('Ticket', input.ticketId), ctx.viewer, ctx.now());
+      // the caller's own subscriptions learn it (callbackQueuePosition completes), then the queue moves
+      ctx.events?.publish(ticketUpdated(request.ticket.getEntity(), 'CALLBACK', ctx.now()));
       for (const event of events) ctx.events?.publish(event);
       return { ticket: request.ticket.getEntity(), callbackStatus: await queue.status(request) };
     });
