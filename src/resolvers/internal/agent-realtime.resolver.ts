@@ -7,6 +7,8 @@ import { EventRoute, Topic } from '../../realtime/events';
 import { readableTicketEvent } from '../../realtime/ticket-events';
 import { TicketQueryService } from '../../services/ticket-query.service';
 import { TicketEventType } from '../public/realtime.types';
+import { subscribeToChat } from '../chat-support';
+import { ChatEventType } from '../types/chat.types';
 import { numericIdOf } from '../types/node';
 
 function agentOnly(ctx: Context): void {
@@ -52,6 +54,18 @@ export class AgentRealtimeResolver {
     },
   })
   ticketsUpdated(@Root() event: TicketEventType | TransportNotice): TicketEventType {
+    return payloadOf(event);
+  }
+
+  @Subscription(() => ChatEventType, {
+    description: 'A chat as it happens, for support agents: the current state, queue moves, the join, every line, typing signals and the end (CHAT-1, CHAT-2); completes after the end.',
+    subscribe: async ({ args, context }) => {
+      const ctx = context as Context;
+      agentOnly(ctx);
+      return subscribeToChat(ctx, args.ticketId as string);
+    },
+  })
+  chatUpdated(@Root() event: ChatEventType | TransportNotice, @Arg('ticketId', () => ID, { description: 'Global id of the chat ticket.' }) _ticketId: string): ChatEventType {
     return payloadOf(event);
   }
 }

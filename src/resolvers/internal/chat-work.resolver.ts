@@ -1,13 +1,12 @@
-import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
 import { CallOutcome, ProductArea, SupportLanguage } from '../../entities';
-import { payloadOf, type TransportNotice } from '../../realtime/delivery';
 import { ticketUpdated } from '../../realtime/events';
 import { CallbackQueueService } from '../../services/callback-queue.service';
 import { ChatService } from '../../services/chat.service';
-import { chatSessionView, subscribeToChat } from '../chat-support';
-import { ChatEventType, ChatSessionType, EndChatInput, EndChatPayload, SetChatTypingInput, SetChatTypingPayload, type ChatSessionView } from '../types/chat.types';
+import { chatSessionView } from '../chat-support';
+import { ChatSessionType, EndChatInput, EndChatPayload, SetChatTypingInput, SetChatTypingPayload, type ChatSessionView } from '../types/chat.types';
 import { numericIdOf } from '../types/node';
 import { TicketInterface } from '../types/ticket.types';
 import { UserError, withUserErrors } from '../types/user-error';
@@ -54,7 +53,7 @@ export class CompleteCallbackPayload {
 /**
  * The agent's side of live chat (CHAT-1, CHAT-2) and of finishing a call (PHN-5). Agents send their
  * chat lines with `appendChatTranscript`; they follow a chat live with `chatUpdated` on
- * ws://…/internal/graphql.
+ * ws://…/internal/graphql (src/resolvers/internal/agent-realtime.resolver.ts).
  */
 @Resolver()
 export class ChatWorkResolver {
@@ -97,14 +96,5 @@ export class ChatWorkResolver {
       for (const event of events) ctx.events?.publish(event);
       return { ticket };
     });
-  }
-
-  @Authorized(Role.AGENT)
-  @Subscription(() => ChatEventType, {
-    description: 'A chat as it happens, for agents: the current state, queue moves, the join, every line, typing signals and the end (CHAT-1, CHAT-2); completes after the end.',
-    subscribe: ({ args, context }) => subscribeToChat(context as Context, args.ticketId as string),
-  })
-  chatUpdated(@Root() event: ChatEventType | TransportNotice, @Arg('ticketId', () => ID, { description: 'Global id of the chat ticket.' }) _ticketId: string): ChatEventType {
-    return payloadOf(event);
   }
 }
