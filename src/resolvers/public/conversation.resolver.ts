@@ -94,9 +94,10 @@ export class ConversationResolver {
     return withUserErrors(async () => {
       const queue = new CallbackQueueService(ctx.em, ctx.settings, ctx.now);
       const { request, events } = await queue.cancel(numericIdOf('Ticket', input.ticketId), ctx.viewer, ctx.now());
-      // the caller's own subscriptions learn it (callbackQueuePosition completes), then the queue moves
-      ctx.events?.publish(ticketUpdated(request.ticket.getEntity(), 'CALLBACK', ctx.now()));
+      // the queue moves (PHN-4), then the caller's own subscriptions learn it (callbackQueuePosition
+      // completes), in the order takeNextCallback publishes them
       for (const event of events) ctx.events?.publish(event);
+      ctx.events?.publish(ticketUpdated(request.ticket.getEntity(), 'CALLBACK', ctx.now()));
       return { ticket: request.ticket.getEntity(), callbackStatus: await queue.status(request) };
     });
   }
