@@ -236,16 +236,19 @@ export class ChatService {
    */
   async join(ticketId: number, agentId: string, agentName: string): Promise<ChatView | null> {
     const now = this.deps.now();
-    const claimed = await this.em.nativeUpdate(ChatSession, { ticket: ticketId, state: ChatState.WAITING }, { state: ChatState.ACTIVE, agent: agentId, joinedAt: now });
-    if (claimed !== 1) return null;
+    // the claim and what follows from it commit together: a chat is never ACTIVE without its agent
     const view = await this.em.transactional(async (em) => {
-      const ticket = await em.findOneOrFail(Ticket, { id: ticketId });
-      const session = await em.findOneOrFail(ChatSession, { ticket: ticketId });
+      const claimed = await em.nativeUpdate(ChatSession, { ticket: ticketId, state: ChatState.WAITING }, { state: ChatState.ACTIVE, agent: agentId, joinedAt: now });
+      if (claimed !== 1) return null;
+      // refreshed: the caller may hold them from before the claim
+      const ticket = await em.findOneOrFail(Ticket, { id: ticketId }, { refresh: true });
+      const session = await em.findOneOrFail(ChatSession, { ticket: ticketId }, { refresh: true });
       ticket.assignee = em.getReference(Agent, agentId) as never;
       ticket.lastActivityAt = now;
       em.create(ChatTranscriptEntry, { ticket, authorKind: TranscriptAuthorKind.SYSTEM, authorName: 'Support', text: `${agentName} joined the chat.`, sentAt: now });
       return { ticket, session, facts: await this.factsOf(ticket, session, em) };
     });
+    if (!view) return null;
     this.publish([chatQueueMoved(view.session.language, view.session.productArea, now), chatUpdated(view.ticket, 'AGENT_JOINED', {}, now), ticketUpdated(view.ticket, 'ASSIGNMENT', now)]);
     return view;
   }
