@@ -1,5 +1,5 @@
 import swc from 'unplugin-swc';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   plugins: [
@@ -19,6 +19,8 @@ export default defineConfig({
   test: {
     setupFiles: ['reflect-metadata'],
     include: ['test/**/*.test.ts'],
+    // headless Chromium: `npm run test:browser` (vitest.browser.config.ts)
+    exclude: [...configDefaults.exclude, 'test/browser/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

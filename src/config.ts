@@ -50,7 +50,7 @@ export interface AppConfig {
   limits?: LimitsSettings;
 }
 
-/** `LOG_LEVEL`, `CORS_ORIGINS`, `METRICS_TOKEN`, `SHUTDOWN_DELAY_MS`. */
+/** `LOG_LEVEL`, `CORS_ORIGINS`, `METRICS_TOKEN`, `SHUTDOWN_DELAY_MS`, `HUB_EXPLORER`, `STATUS_CACHE_MAX_AGE`. */
 export interface HttpSettings {
   /** pino level; unset: `info` (silent under vitest). */
   logLevel?: LogLevel;
@@ -60,9 +60,13 @@ export interface HttpSettings {
   metricsToken?: string;
   /** SIGTERM: how long /readyz answers 503 while requests are still served, before the server closes. */
   shutdownDelayMs?: number;
+  /** `HUB_EXPLORER`: GraphiQL at `GET /graphql` for browsers. Unset: on in development, off in production. */
+  explorer?: boolean;
+  /** `STATUS_CACHE_MAX_AGE`: seconds shared caches may keep an anonymous `applicationStatus` answer. */
+  statusMaxAgeSeconds?: number;
 }
 
-function readHttp(env: NodeJS.ProcessEnv): HttpSettings {
+function readHttp(env: NodeJS.ProcessEnv, production: boolean): HttpSettings {
   const level = env.LOG_LEVEL || undefined;
   if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
@@ -77,7 +81,14 @@ function readHttp(env: NodeJS.ProcessEnv): HttpSettings {
   if (!Number.isInteger(delay) || delay < 0 || delay > 8_000) {
     throw new ConfigError(`SHUTDOWN_DELAY_MS must be milliseconds from 0 to 8000, got "${env.SHUTDOWN_DELAY_MS}"`);
   }
-  return { logLevel: level as LogLevel | undefined, corsOrigins: origins, metricsToken: env.METRICS_TOKEN || undefined, shutdownDelayMs: delay };
+  return {
+    logLevel: level as LogLevel | undefined,
+    corsOrigins: origins,
+    metricsToken: env.METRICS_TOKEN || undefined,
+    shutdownDelayMs: delay,
+    explorer: parseBoolean('HUB_EXPLORER', env.HUB_EXPLORER, !production),
+    statusMaxAgeSeconds: parseInteger('STATUS_CACHE_MAX_AGE', env.STATUS_CACHE_MAX_AGE, 10, 0, 3600),
+  };
 }
 
 /** A whole number from `min` to `max`, or the fallback when unset. */
@@ -227,7 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemoData: parseBoolean('SEED_DEMO_DATA', env.SEED_DEMO_DATA, !production),
     dataDir,
     support: readSupport(env),
-    http: readHttp(env),
+    http: readHttp(env, production),
     limits: readLimits(env),
   };
 }

@@ -2,6 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import compression from 'compression';
 import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createServer, type Server } from 'node:http';
@@ -15,10 +16,13 @@ import { createOrm, type Orm } from './db/orm';
 import { buildInternalSchema, buildPublicSchema } from './schema';
 import { applyDuePreferenceChanges, derivePreferenceLinkKey } from './services/email-preferences.service';
 import { EventBus } from './realtime/events';
-import { startSubscriptionServer, type SubscriptionServer } from './realtime/ws-server';
+import { startSubscriptionServer, type SubscriptionServer, type SubscriptionServerImplementation } from './realtime/ws-server';
 import { bridgeToRedis } from './realtime/redis-bridge';
 import { mountUploads } from './uploads';
 import { edgePlugin } from './edge/plugin';
+import { httpCachePolicy, NO_STORE } from './http-cache';
+import { mountWebPages, type DemoToken } from './web/pages';
+import { demoTokens } from './auth/demo-tokens';
 import { createLimits, STATIC_ONLY_LIMITS, withLimitCodes } from './limits';
 import { createErrorFormatter, createLogger, createMetrics, httpErrorHandler, isDatabaseUnavailable, notFoundHandler, mountObservability, observabilityPlugin, poolStats, type Logger } from './observability';
 
@@ -45,18 +49,21 @@ export interface StartOptions {
   logger?: Logger;
   /** PREF-5: how often this instance applies due e-mail preference changes; 0 turns the timer off. */
   preferenceJobIntervalMs?: number;
+  /** The WebSocket protocol server: the fork (default) or graphql-ws's own (bench comparison, docs/realtime.md). */
+  subscriptionServer?: SubscriptionServerImplementation;
 }
 
-/** `cache-control: no-store` on every GraphQL answer: they depend on the caller and must never sit in a shared cache. */
-const NO_STORE: ApolloServerPlugin<Context> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response }) {
-        response.http.headers.set('cache-control', 'no-store');
-      },
-    };
-  },
-};
+/** Answers smaller than this go uncompressed (compressing them costs more than it saves). */
+export const COMPRESSION_THRESHOLD_BYTES = 1024;
+/** How long shared caches may keep the anonymous application status (STATUS_CACHE_MAX_AGE). */
+export const DEFAULT_STATUS_MAX_AGE_SECONDS = 10;
+
+/** The explorer's demo tokens: the demo accounts' (public schema), only for the embedded default in development. */
+function demoTokensOf(config: AppConfig): (() => Promise<DemoToken[]>) | undefined {
+  const auth = config.auth;
+  if (config.production || !config.seedDemoData || auth.kind !== 'secret') return undefined;
+  return async () => (await demoTokens(auth)).filter((demo) => demo.endpoint === '/graphql').map(({ label, token }) => ({ label, token }));
+}
 
 /**
  * Wires HTTP, both GraphQL schemas, health endpoints and shutdown. No business logic lives here.
@@ -86,11 +93,14 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const app = express();
   app.disable('x-powered-by');
   // answers are per caller and `no-store`: hashing every body for an ETag is work no client can use
+  // (the one cacheable answer, the public application status, gets its ETag from src/http-cache.ts)
   app.set('etag', false);
   // request ids, one log line per request, metrics, security headers, CORS, /metrics (docs/observability.md)
   const logger = opts.logger ?? createLogger(config.http?.logLevel);
   const metrics = createMetrics({ pool: () => poolStats(orm), realtime: () => subscriptions.stats() });
   mountObservability(app, { config, logger, metrics });
+  // large answers compressed (a 50-ticket page is ≈ 58 KB of JSON); event streams never (they would be buffered)
+  app.use(compression({ threshold: COMPRESSION_THRESHOLD_BYTES, filter: (req, res) => !String(res.getHeader('content-type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }));
   let draining = false;
   const httpServer = createServer(app);
   // abuse limits of both endpoints and of subscriptions: depth, aliases, cost, budgets, rate limits (docs/limits.md)
@@ -108,14 +118,15 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       // plugin, which would wrap every field resolver of the schema to compute hints nobody uses
       plugins: [
         ApolloServerPluginCacheControlDisabled(),
-        // production serves no HTML on GET /graphql (Apollo's landing page loads from a CDN the CSP blocks anyway)
-        ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
-        NO_STORE,
+        // the explorer at GET /graphql is ours (src/web/pages.ts), served from npm dependencies, not Apollo's from a CDN
+        ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
         observabilityPlugin(name),
         // subscriptions over HTTP, variables and text refused before anything runs (src/edge)
         edgePlugin(path),
         limits.plugin(),
+        // last: it decides on the final answer (no-store, or the public status's ETag and 304)
+        name === 'public' ? httpCachePolicy({ maxAgeSeconds: config.http?.statusMaxAgeSeconds ?? DEFAULT_STATUS_MAX_AGE_SECONDS }) : NO_STORE,
       ],
       validationRules: limits.validationRules,
       parseOptions: limits.parseOptions,
@@ -130,6 +141,8 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   // PREF-6: manage links are signed with a key derived from the local auth secret (none with JWKS auth)
   const preferenceLinkKey = config.auth.kind === 'secret' ? derivePreferenceLinkKey(config.auth.secret) : undefined;
   const uploads = mountUploads(app, { viewerFrom, dataDir: config.dataDir, now: opts.now });
+  // the live status page (always) and the GraphQL explorer (development, or HUB_EXPLORER=true)
+  mountWebPages(app, { explorer: config.http?.explorer ?? !config.production, demoTokens: demoTokensOf(config) });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -145,6 +158,27 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }
   });
+
+  // real time (RT-1…3): graphql-ws on the same port and paths as HTTP, the public and the internal schema;
+  // the public one over SSE too (/graphql/stream)
+  const corsOrigins = config.http?.corsOrigins;
+  const subscriptions = startSubscriptionServer({
+    httpServer,
+    endpoints: [
+      { path: '/graphql', schema: publicSchema },
+      { path: '/internal/graphql', schema: internalSchema, admit: (viewer) => viewer.kind === 'agent' || viewer.kind === 'integration' },
+    ],
+    // a browser page of another origin must not open a socket either when origins are configured
+    allowOrigin: corsOrigins && !corsOrigins.includes('*') ? (origin) => corsOrigins.includes(origin) : undefined,
+    rootEm: orm.em,
+    verify,
+    contextOptions: { now: opts.now, settings: config.support, events },
+    operationLimits: limits.subscriptions,
+    implementation: opts.subscriptionServer,
+    rateLimit: (req, build) => limits.admit(req, build),
+  });
+  // before /graphql, which would take the path as its own
+  app.use('/graphql/stream', express.json({ limit: '1mb' }), subscriptions.sse);
 
   app.use(
     '/graphql',
@@ -174,21 +208,6 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   // errors outside GraphQL (malformed JSON bodies, a throwing route): JSON, no stack traces
   app.use(httpErrorHandler(logger));
 
-  // real time (RT-1…3): graphql-ws on the same port and paths as HTTP, the public and the internal schema
-  const corsOrigins = config.http?.corsOrigins;
-  const subscriptions = startSubscriptionServer({
-    httpServer,
-    endpoints: [
-      { path: '/graphql', schema: publicSchema },
-      { path: '/internal/graphql', schema: internalSchema, admit: (viewer) => viewer.kind === 'agent' || viewer.kind === 'integration' },
-    ],
-    // a browser page of another origin must not open a socket either when origins are configured
-    allowOrigin: corsOrigins && !corsOrigins.includes('*') ? (origin) => corsOrigins.includes(origin) : undefined,
-    rootEm: orm.em,
-    verify,
-    contextOptions: { now: opts.now, settings: config.support, events },
-    operationLimits: limits.subscriptions,
-  });
 
   // RT-4: with REDIS_URL, events reach subscribers on every instance
   const redisBridge = config.redisUrl ? bridgeToRedis(events, config.redisUrl, { namespace: config.redisNamespace ?? 'hub', log: (message) => logger.warn({ component: 'redis-bridge' }, message) }) : undefined;

@@ -124,7 +124,9 @@ async function main(): Promise<void> {
     support: DEFAULT_SUPPORT_SETTINGS,
     http: { logLevel: 'silent' },
   };
-  const server = await startServer(config, { orm, preferenceJobIntervalMs: 0 });
+  // BENCH_WS_SERVER=graphql-ws: graphql-ws's own server (makeServer on our ws glue) instead of the fork (bench/ws-servers.sh)
+  const subscriptionServer = process.env.BENCH_WS_SERVER === 'graphql-ws' ? 'graphql-ws' : 'fork';
+  const server = await startServer(config, { orm, preferenceJobIntervalMs: 0, subscriptionServer });
   const send = (message: Ready | Reply) => process.send?.(message);
   // BENCH_PROFILE=1: the parent profiles only the measured phase (not seeding or subscribing)
   const profiler = new Session();

@@ -28,7 +28,7 @@ export function poolStats(orm: Orm): PoolStats | undefined {
 
 export interface MetricsSources {
   pool?: () => PoolStats | undefined;
-  realtime?: () => { connections: number; subscriptions: number } | undefined;
+  realtime?: () => { connections: number; subscriptions: number; sseStreams?: number; sseSubscriptions?: number } | undefined;
 }
 
 /**
@@ -73,6 +73,22 @@ export function createMetrics(sources: MetricsSources = {}) {
     registers: [registry],
     collect() {
       this.set(sources.realtime?.()?.subscriptions ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'hub_sse_streams',
+    help: 'Open GraphQL-over-SSE event streams (/graphql/stream).',
+    registers: [registry],
+    collect() {
+      this.set(sources.realtime?.()?.sseStreams ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'hub_sse_subscriptions_active',
+    help: 'Active GraphQL subscriptions over SSE event streams.',
+    registers: [registry],
+    collect() {
+      this.set(sources.realtime?.()?.sseSubscriptions ?? 0);
     },
   });
   new Gauge({

@@ -4,7 +4,7 @@ import { ANONYMOUS } from '../auth/viewer';
 import type { Context } from '../context';
 import { Topic, type DomainEvent, type TransportState } from './events';
 import type { InflightDeliveries } from './inflight';
-import { PUSH_STREAM, type PushSink, type PushStream } from './protocol';
+import { PUSH_STREAM, type PushSink, type PushStream } from './graphql-ws-fork';
 
 /** Events a subscription may hold before the oldest are dropped (a slow client does not grow memory). */
 export const MAX_BUFFERED_EVENTS = 100;
@@ -101,7 +101,7 @@ export function currentState(event: DomainEvent extends infer E ? (E extends Dom
  * transport notices (Redis lost/back) are delivered as `TransportNotice`s.
  *
  * It is an async iterator (what graphql-js expects of a subscription), and a push stream for the
- * subscription server (src/realtime/protocol.ts): values are pushed to the server, which asks for
+ * subscription server (src/realtime/graphql-ws-fork.ts): values are pushed to the server, which asks for
  * the next one once it sent the previous. An idle subscription then waits with no promise, closure
  * or async frame of its own — nothing is allocated until an event concerns it.
  */

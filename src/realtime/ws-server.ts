@@ -4,6 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
+import type { Request, RequestHandler } from 'express';
+import { makeServer, type Context as WsContext } from 'graphql-ws';
+import { getOperationAST } from 'graphql';
 import { bearerToken, TokenError, type VerifiedToken } from '../auth/token';
 import { ANONYMOUS, resolveViewer, type Viewer } from '../auth/viewer';
 import { DEFAULT_SUPPORT_SETTINGS } from '../config';
@@ -12,7 +15,9 @@ import { checkOperationInput } from '../edge/input';
 import { suggestionFree } from '../edge/suggestions';
 import { resolveSubscriptionPayloadsDirectly } from '../resolvers/subscription-payloads';
 import { InflightDeliveries } from './inflight';
-import { ProtocolServer } from './protocol';
+import { serveGraphqlWs, type SocketExtra } from './graphql-ws-adapter';
+import { ProtocolServer, subscriptionsOnly } from './graphql-ws-fork';
+import { createSseEndpoint } from './sse-server';
 import { QueueFanout } from './queue-fanout';
 import type { RealtimeRuntime } from './runtime';
 import { viewerKeyOfToken, viewerLoader, type ViewerKey } from './viewers';
@@ -84,19 +89,27 @@ export interface SubscriptionServerOptions {
   shutdownGraceMs?: number;
   /** Operation limits (src/limits): token limit at parse, depth/alias/directive rules at validation. */
   operationLimits?: { parse: typeof parse; validate: typeof validate };
+  /** Which protocol server: the fork of graphql-ws's server (default, src/realtime/graphql-ws-fork.ts) or graphql-ws's own `makeServer` (the bench's comparison, docs/realtime.md). */
+  implementation?: SubscriptionServerImplementation;
+  /** The HTTP rate limit, for operations sent over SSE (HTTP requests). */
+  rateLimit?: (req: Request, build: () => Promise<Context>) => Promise<Context>;
 }
 
+export type SubscriptionServerImplementation = 'graphql-ws' | 'fork';
+
 export interface SubscriptionServer {
-  /** Open sockets and active subscriptions over every path (for metrics). */
-  stats(): { connections: number; subscriptions: number };
+  /** Open sockets and their active subscriptions over every path; open SSE streams and theirs (for metrics). */
+  stats(): { connections: number; subscriptions: number; sseStreams: number; sseSubscriptions: number };
   /**
-   * What the server has done and is doing, over every path, for tests and diagnostics: `started`
-   * counts the subscriptions whose event stream is open (each then gets every event published
-   * after it), since the server started, and never decreases; `delivering` is the number of events
-   * queued for or being delivered to subscribers now (0: every event published so far was sent or
-   * skipped).
+   * What the server has done and is doing, over every path and SSE, for tests and diagnostics:
+   * `started` counts the subscriptions whose event stream is open (each then gets every event
+   * published after it), since the server started, and never decreases; `delivering` is the number
+   * of events queued for or being delivered to subscribers now (0: every event published so far was
+   * sent or skipped).
    */
   activity(): { started: number; delivering: number };
+  /** `/graphql/stream`: the first (public) path's subscriptions over Server-Sent Events (src/realtime/sse-server.ts). */
+  readonly sse: RequestHandler;
   /** The WebSocket server of the first (public) path (tests reach the server side of a socket through it). */
   readonly wss: WebSocketServer;
   /** The WebSocket server of each path. */
@@ -153,7 +166,7 @@ function withoutHttp(errors: readonly GraphQLError[]): GraphQLError[] {
 
 /**
  * GraphQL subscriptions over WebSocket on the HTTP server, one path per schema (`/graphql` public,
- * `/internal/graphql` internal), `graphql-transport-ws` protocol (src/realtime/protocol.ts). One
+ * `/internal/graphql` internal), `graphql-transport-ws` protocol (src/realtime/graphql-ws-fork.ts). One
  * upgrade handler routes the handshakes: an unknown path is a JSON 404, an `Origin` outside
  * `CORS_ORIGINS` a JSON 403. Every path is set up by `endpoint` below — the one place to change the
  * protocol server. Auth at connection_init from `connectionParams.authorization`: a bad or unknown
@@ -230,48 +243,70 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
     return contextOf(base, base.viewer, base.requestId, auth);
   }
 
-  /** The protocol server of one path: everything a path needs, the same for every path. */
-  function endpoint({ schema, admit }: SubscriptionEndpoint): ProtocolServer<ConnectionAuth> {
-    resolveSubscriptionPayloadsDirectly(schema);
-    // parsed and validated once per distinct query: thousands of subscribers share one document
-    const documents = sharedDocuments(operationLimits.parse, operationLimits.validate);
-    return new ProtocolServer<ConnectionAuth>({
-      ws: { noServer: true, maxPayload: MAX_INCOMING_MESSAGE_BYTES },
+  /** connection_init (or an SSE request): the caller, or false (4403 / 401) for a bad or unknown token or a caller the path does not admit. */
+  async function authenticate(params: Record<string, unknown> | undefined, admit: SubscriptionEndpoint['admit']): Promise<{ auth: ConnectionAuth; expiresAt: number; key: string } | false> {
+    const raw = params?.authorization;
+    try {
+      const bearer = typeof raw === 'string' ? bearerToken(raw.startsWith('Bearer ') ? raw : `Bearer ${raw}`) : undefined;
+      const verified = bearer ? await opts.verify(bearer) : null;
+      const viewer = verified ? await resolveViewer(opts.rootEm.fork({ clear: true }), verified) : ANONYMOUS;
+      if (!viewer) return false;
+      if (admit && !admit(viewer)) return false;
+      const token = verified && { subject: verified.subject, scopes: verified.scopes };
+      const auth: ConnectionAuth = { token, viewerKey: token && viewerKeyOfToken(token), renew: (eventId) => contextFor(auth, eventId) };
+      // the token's expiry ends the connection (checked by the sweep and before each message)
+      return { auth, expiresAt: verified?.expiresAt?.getTime() ?? Infinity, key: auth.viewerKey ?? 'anonymous' };
+    } catch (error) {
+      if (error instanceof TokenError || error instanceof GraphQLError) return false; // 4403 Forbidden
+      throw error;
+    }
+  }
+
+  const tooMany = () => [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection.`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+  const onInternalError = (error: unknown) => console.error('Internal error in the subscription server', error);
+  const wsOptions = { noServer: true, maxPayload: MAX_INCOMING_MESSAGE_BYTES };
+  const keepAliveMs = opts.keepAliveMs ?? KEEP_ALIVE_MS;
+  const connectionInitTimeoutMs = opts.connectionInitTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS;
+
+  interface Transport {
+    wss: WebSocketServer;
+    subscriptions(): number;
+    /** Subscriptions whose event stream was opened, since the start. */
+    started(): number;
+    dispose(): Promise<void>;
+  }
+
+  /**
+   * The protocol server of one path: everything a path needs, the same for every path (the fork by
+   * default; graphql-ws's own server for the bench's comparison).
+   */
+  function endpoint(e: SubscriptionEndpoint, documents: ReturnType<typeof sharedDocuments>): Transport {
+    resolveSubscriptionPayloadsDirectly(e.schema);
+    return opts.implementation === 'graphql-ws' ? graphqlWsTransport(e, documents) : forkTransport(e, documents);
+  }
+
+  /** The fork of graphql-ws's server (src/realtime/graphql-ws-fork.ts). */
+  function forkTransport({ schema, admit }: SubscriptionEndpoint, documents: ReturnType<typeof sharedDocuments>): Transport {
+    const protocol = new ProtocolServer<ConnectionAuth>({
+      ws: wsOptions,
       schema,
       // the HTTP endpoints' operation limits apply to subscriptions too (docs/limits.md)
       parse: documents.parse,
       validate: documents.validate,
-      connectionInitTimeoutMs: opts.connectionInitTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS,
-      keepAliveMs: opts.keepAliveMs ?? KEEP_ALIVE_MS,
+      connectionInitTimeoutMs,
+      keepAliveMs,
       onConnect: async (connection, params) => {
         if (closing) {
           connection.close(1001, 'Going away');
           return false;
         }
-        const raw = params?.authorization;
-        try {
-          const bearer = typeof raw === 'string' ? bearerToken(raw.startsWith('Bearer ') ? raw : `Bearer ${raw}`) : undefined;
-          const verified = bearer ? await opts.verify(bearer) : null;
-          const viewer = verified ? await resolveViewer(opts.rootEm.fork({ clear: true }), verified) : ANONYMOUS;
-          if (!viewer) return false;
-          if (admit && !admit(viewer)) return false;
-          // the token's expiry ends the connection (checked by the protocol's sweep and before each message)
-          if (verified?.expiresAt) connection.expiresAt = verified.expiresAt.getTime();
-          const token = verified && { subject: verified.subject, scopes: verified.scopes };
-          const auth: ConnectionAuth = { token, viewerKey: token && viewerKeyOfToken(token), renew: (eventId) => contextFor(auth, eventId) };
-          return auth;
-        } catch (error) {
-          if (error instanceof TokenError || error instanceof GraphQLError) return false; // 4403 Forbidden
-          throw error;
-        }
+        const accepted = await authenticate(params, admit);
+        if (!accepted) return false;
+        connection.expiresAt = accepted.expiresAt;
+        return accepted.auth;
       },
-      onSubscribe: (connection) => {
-        // the new subscription is counted already
-        if (connection.operationCount > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-          return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection.`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
-        }
-        return undefined;
-      },
+      // the new subscription is counted already
+      onSubscribe: (connection) => (connection.operationCount > MAX_SUBSCRIPTIONS_PER_CONNECTION ? tooMany() : undefined),
       // variables that do not fit, unstorable text: BAD_USER_INPUT before anything runs, as over HTTP
       onOperation: (_connection, { document, operationName, variables }) => withoutHttp(checkOperationInput(schema, document, operationName, variables)),
       // anonymous sockets get no "Did you mean …" (validation and variable errors)
@@ -283,11 +318,92 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
         return false;
       },
       context: (connection) => contextFor(connection.auth!),
-      onInternalError: (error) => console.error('Internal error in the subscription server', error),
+      onInternalError,
     });
+    return { wss: protocol.wss, subscriptions: () => protocol.operationCount(), started: () => protocol.startedOperations, dispose: () => protocol.dispose() };
   }
 
-  const protocols = new Map(opts.endpoints.map((e) => [e.path, endpoint(e)] as const));
+  /** graphql-ws's own server (`makeServer`) on our `ws` glue (src/realtime/graphql-ws-adapter.ts). */
+  function graphqlWsTransport({ schema, admit }: SubscriptionEndpoint, documents: ReturnType<typeof sharedDocuments>): Transport {
+    type Extra = SocketExtra<ConnectionAuth>;
+    const contexts = new Set<WsContext<Record<string, unknown> | undefined, Extra>>();
+    let started = 0;
+    const server = makeServer<Record<string, unknown> | undefined, Extra>({
+      schema,
+      connectionInitWaitTimeout: connectionInitTimeoutMs,
+      onConnect: async (ctx) => {
+        if (closing) {
+          ctx.extra.socket.close(1001, 'Going away');
+          return false;
+        }
+        const accepted = await authenticate(ctx.connectionParams, admit);
+        if (!accepted) return false;
+        ctx.extra.auth = accepted.auth;
+        ctx.extra.expiresAt = accepted.expiresAt;
+        contexts.add(ctx);
+        return true;
+      },
+      onClose: (ctx) => {
+        contexts.delete(ctx);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        // the new subscription is counted already (graphql-ws reserves its id first)
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) return tooMany();
+        let document: DocumentNode;
+        try {
+          // a query that does not parse is an `error` message (graphql-ws would close with 4500)
+          document = documents.parse(payload.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        const invalid = documents.validate(schema, document);
+        if (invalid.length) return invalid;
+        const ast = getOperationAST(document, payload.operationName);
+        // queries and mutations are answered over HTTP only, where the cost limit, budget and rate limits count them
+        if (ast && ast.operation !== 'subscription') return [subscriptionsOnly(ast.operation)];
+        const badInput = withoutHttp(checkOperationInput(schema, document, payload.operationName, payload.variables));
+        if (badInput.length) return badInput;
+        return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
+      },
+      onOperation: () => {
+        started++;
+      },
+      // anonymous sockets get no "Did you mean …"
+      onError: (ctx, _id, _payload, errors) => (ctx.extra.auth?.token ? undefined : suggestionFree(errors).map((error) => error.toJSON())),
+      context: (ctx) => contextFor(ctx.extra.auth!),
+    });
+    const served = serveGraphqlWs(server, { keepAliveMs, maxSendBufferBytes: maxSendBuffer, ws: wsOptions, onInternalError });
+    return {
+      wss: served.wss,
+      subscriptions() {
+        let n = 0;
+        for (const ctx of contexts) n += Object.keys(ctx.subscriptions).length;
+        return n;
+      },
+      started: () => started,
+      dispose: () => served.dispose(),
+    };
+  }
+
+  // parsed and validated once per distinct query and schema: thousands of subscribers share one document
+  const documentsOf = new Map(opts.endpoints.map((e) => [e.path, sharedDocuments(operationLimits.parse, operationLimits.validate)] as const));
+  const protocols = new Map(opts.endpoints.map((e) => [e.path, endpoint(e, documentsOf.get(e.path)!)] as const));
+
+  // the first (public) path's subscriptions over Server-Sent Events (graphql-sse): same auth, contexts, limits
+  const [first] = opts.endpoints;
+  const sse = createSseEndpoint({
+    schema: first.schema,
+    parse: documentsOf.get(first.path)!.parse,
+    validate: documentsOf.get(first.path)!.validate,
+    authenticate: (params) => authenticate(params, first.admit),
+    contextFor: (auth) => contextFor(auth),
+    checkInput: (document, operationName, variables) => withoutHttp(checkOperationInput(first.schema, document, operationName, variables)),
+    formatErrors: (auth, errors) => (auth.token ? errors : suggestionFree(errors)),
+    admit: opts.rateLimit,
+    maxSubscriptionsPerStream: MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    isClosing: () => closing,
+  });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const protocol = protocols.get(path);
@@ -305,25 +421,28 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
   return {
     wss: all[0].wss,
     servers: new Map([...protocols].map(([path, protocol]) => [path, protocol.wss])),
+    sse: sse.handler,
     stats() {
       let connections = 0;
       let subscriptions = 0;
       for (const protocol of all) {
         connections += protocol.wss.clients.size;
-        subscriptions += protocol.operationCount();
+        subscriptions += protocol.subscriptions();
       }
-      return { connections, subscriptions };
+      const streams = sse.stats();
+      return { connections, subscriptions, sseStreams: streams.streams, sseSubscriptions: streams.subscriptions };
     },
     activity() {
       let started = 0;
-      for (const protocol of all) started += protocol.startedOperations;
-      return { started, delivering: runtime.inflight.size };
+      for (const protocol of all) started += protocol.started();
+      return { started: started + sse.stats().started, delivering: runtime.inflight.size };
     },
     close() {
       closed ??= (async () => {
         closing = true;
         opts.httpServer.off('upgrade', onUpgrade);
         await runtime.inflight.idle(opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
+        sse.close();
         await Promise.all(all.map((protocol) => protocol.dispose()));
       })();
       return closed;

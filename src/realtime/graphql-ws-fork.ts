@@ -3,8 +3,13 @@ import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, MessageType, parseMessage, ty
 import { WebSocket, WebSocketServer, type RawData, type ServerOptions } from 'ws';
 
 /**
- * The server side of the `graphql-transport-ws` protocol (the one graphql-ws clients speak) on a `ws`
- * server, written for many idle subscriptions on one instance:
+ * A FORK of graphql-ws's server (`makeServer` + `graphql-ws/use/ws`, graphql-ws 6.4): the server side
+ * of the `graphql-transport-ws` protocol on a `ws` server, rewritten for many idle subscriptions per
+ * instance. It keeps graphql-ws's protocol definitions (`parseMessage`, `MessageType`, `CloseCode`)
+ * and its behaviour — graphql-ws's server test cases are ported in test/graphql-ws-fork.test.ts —
+ * and exists because graphql-ws's own server, measured alone against it with the same delivery code
+ * (bench/ws-servers.sh, docs/realtime.md "graphql-ws's server or the fork"), held ≈ 1.5× the memory
+ * per idle subscription (18–20 KB against ≤ 20 KB) and fanned out ≈ 3× slower. What differs inside:
  *
  * - one small object per connection and one per operation, and no per-socket timers: keep-alive pings
  *   and token expiry run from one sweep per server (connections are pinged in the order they were last
@@ -14,23 +19,26 @@ import { WebSocket, WebSocketServer, type RawData, type ServerOptions } from 'ws
  * - per event, the stream's value is executed with graphql-js `execute` against the subscription's
  *   document, variables and context — the same execution `graphql-js` `subscribe` does — and the
  *   result is sent; the next event is taken once the socket accepted the message (one message per
- *   subscription at a time in the socket's send buffer).
+ *   subscription at a time in the socket's send buffer); a push stream (src/realtime/delivery.ts)
+ *   is served without a pending promise per idle subscription.
  *
  * Protocol behaviour as graphql-ws's server: close codes 4400 (invalid message), 4401 (subscribe
  * before acknowledgement), 4403 (refused at `connection_init`, or the connection's expiry passed),
  * 4406 (other subprotocol), 4408 (no `connection_init` in time), 4409 (operation id in use), 4429
  * (second `connection_init`), 4500 (unexpected server error); validation errors are an `error`
  * message; a subscription refused by its resolver is a `next` with the errors, then `complete`.
- * Two differences: a query that does not parse gets an `error` message with the syntax error instead
- * of closing the socket with 4500; and the socket carries subscriptions only — a query or mutation
- * gets an `error` message (`OPERATION_NOT_SUPPORTED`), since over HTTP the cost limit, cost budget and
- * rate limits count it and here nothing would.
+ * Differences: a query that does not parse gets an `error` message with the syntax error instead
+ * of closing the socket with 4500; a message only a server sends (`connection_ack`, `next`, …)
+ * closes with 4400 (graphql-ws: 4500); no hooks beyond what the hub uses (no `roots`, `onNext`,
+ * `onOperation`, JSON reviver/replacer); and the socket carries subscriptions only — a query or
+ * mutation gets an `error` message (`OPERATION_NOT_SUPPORTED`), since over HTTP the cost limit,
+ * cost budget and rate limits count it and here nothing would.
  */
 
 /** `extensions.code` of a query or mutation sent over the socket. */
 export const OPERATION_NOT_SUPPORTED = 'OPERATION_NOT_SUPPORTED';
 
-function subscriptionsOnly(operation: string): GraphQLError {
+export function subscriptionsOnly(operation: string): GraphQLError {
   return new GraphQLError(`This WebSocket carries subscriptions only; send the ${operation} over HTTP (POST /graphql).`, {
     extensions: { code: OPERATION_NOT_SUPPORTED },
   });
@@ -201,7 +209,7 @@ export class Connection<A> {
         return void (await operation.complete());
       }
       const stream = isPushStream(source) ? source : source[Symbol.asyncIterator]();
-      if (!operation.active) return void stream.return?.();
+      if (!operation.active) return void returnStream(stream, options.onInternalError);
       operation.start(args, stream);
     } catch (error) {
       operation.remove();
@@ -293,7 +301,7 @@ class Operation<A> implements PushSink<unknown> {
   private fail(error: unknown): void {
     if (!this.active) return;
     this.remove();
-    void (this.stream as { return?: () => unknown } | undefined)?.return?.();
+    returnStream(this.stream, this.connection.server.options.onInternalError);
     const original = error instanceof Error ? error : new Error(String(error));
     void this.error([new GraphQLError(original.message, { originalError: original })]);
   }
@@ -320,7 +328,7 @@ class Operation<A> implements PushSink<unknown> {
   stop(): void {
     if (!this.active) return;
     this.remove();
-    void (this.stream as { return?: () => unknown } | undefined)?.return?.();
+    returnStream(this.stream, this.connection.server.options.onInternalError);
   }
 
   remove(): void {
@@ -356,6 +364,16 @@ class Operation<A> implements PushSink<unknown> {
   async complete(): Promise<void> {
     this.remove();
     await this.connection.send(JSON.stringify({ id: this.id, type: MessageType.Complete }));
+  }
+}
+
+/** Ends a stream; a `return` that throws or rejects is reported, never left as an unhandled rejection. */
+function returnStream(stream: { return?: () => unknown } | undefined, report?: (error: unknown) => void): void {
+  try {
+    const returned = stream?.return?.();
+    if (returned instanceof Promise) returned.catch((error: unknown) => report?.(error));
+  } catch (error) {
+    report?.(error);
   }
 }
 
