@@ -155,13 +155,19 @@ describe('support settings from the environment', () => {
   });
 });
 
-describe('observability and HTTP settings (LOG_LEVEL, CORS_ORIGINS, METRICS_TOKEN, SHUTDOWN_DELAY_MS)', () => {
+describe('observability and HTTP settings (LOG_LEVEL, CORS_ORIGINS, METRICS_TOKEN, SHUTDOWN_DELAY_MS, HUB_EXPLORER, STATUS_CACHE_MAX_AGE)', () => {
   const env = () => ({ AUTH_JWT_SECRET: LONG_SECRET, HUB_DATA_DIR: tempDir() });
 
   it('reads them, with defaults when unset', () => {
-    expect(loadConfig(env()).http).toEqual({ logLevel: undefined, corsOrigins: undefined, metricsToken: undefined, shutdownDelayMs: 2000 });
-    const config = loadConfig({ ...env(), LOG_LEVEL: 'debug', CORS_ORIGINS: 'https://hub.example.com, http://localhost:5173', METRICS_TOKEN: 'scrape', SHUTDOWN_DELAY_MS: '0' });
-    expect(config.http).toEqual({ logLevel: 'debug', corsOrigins: ['https://hub.example.com', 'http://localhost:5173'], metricsToken: 'scrape', shutdownDelayMs: 0 });
+    expect(loadConfig(env()).http).toEqual({ logLevel: undefined, corsOrigins: undefined, metricsToken: undefined, shutdownDelayMs: 2000, explorer: true, statusMaxAgeSeconds: 10 });
+    const config = loadConfig({ ...env(), LOG_LEVEL: 'debug', CORS_ORIGINS: 'https://hub.example.com, http://localhost:5173', METRICS_TOKEN: 'scrape', SHUTDOWN_DELAY_MS: '0', HUB_EXPLORER: 'false', STATUS_CACHE_MAX_AGE: '60' });
+    expect(config.http).toEqual({ logLevel: 'debug', corsOrigins: ['https://hub.example.com', 'http://localhost:5173'], metricsToken: 'scrape', shutdownDelayMs: 0, explorer: false, statusMaxAgeSeconds: 60 });
+  });
+
+  it('the explorer is off in production unless HUB_EXPLORER turns it on', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: LONG_SECRET };
+    expect(loadConfig(production).http?.explorer).toBe(false);
+    expect(loadConfig({ ...production, HUB_EXPLORER: 'true' }).http?.explorer).toBe(true);
   });
 
   it.each([
@@ -170,6 +176,9 @@ describe('observability and HTTP settings (LOG_LEVEL, CORS_ORIGINS, METRICS_TOKE
     ['CORS_ORIGINS', 'https://hub.example.com/path'],
     ['SHUTDOWN_DELAY_MS', '20000'],
     ['SHUTDOWN_DELAY_MS', 'soon'],
+    ['HUB_EXPLORER', 'maybe'],
+    ['STATUS_CACHE_MAX_AGE', '-1'],
+    ['STATUS_CACHE_MAX_AGE', '86400'],
   ])('refuses %s=%s', (name, value) => {
     expectConfigError({ ...env(), [name]: value }, new RegExp(name));
   });
