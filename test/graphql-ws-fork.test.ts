@@ -33,19 +33,15 @@ class Channel {
     } else this.values.push(value);
   }
   iterator(): AsyncIterableIterator<unknown> {
-    const self = this;
-    return {
-      next: () => (self.values.length ? Promise.resolve({ done: false, value: self.values.shift() }) : new Promise((r) => (self.waiting = r))),
-      async return() {
-        self.returned.resolve();
-        self.waiting?.({ done: true, value: undefined });
-        if (self.returnThrows) return Promise.reject(new Error('return failed'));
-        return { done: true, value: undefined };
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
+    const next = (): Promise<IteratorResult<unknown>> => (this.values.length ? Promise.resolve({ done: false, value: this.values.shift() }) : new Promise((r) => (this.waiting = r)));
+    const finish = async (): Promise<IteratorResult<unknown>> => {
+      this.returned.resolve();
+      this.waiting?.({ done: true, value: undefined });
+      if (this.returnThrows) return Promise.reject(new Error('return failed'));
+      return { done: true, value: undefined };
     };
+    const iterator: AsyncIterableIterator<unknown> = { next, return: finish, [Symbol.asyncIterator]: () => iterator };
+    return iterator;
   }
 }
 

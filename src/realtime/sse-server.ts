@@ -124,7 +124,7 @@ export function createSseEndpoint<A>(core: SseCore<A>): SseEndpoint {
       streamOf.set(raw, stream);
       return stream;
     },
-    onConnect(req) {
+    onConnect() {
       if (core.isClosing()) return refusal(503, new GraphQLError('The server is shutting down; reconnect.', { extensions: { code: 'SERVICE_UNAVAILABLE' } }));
       return undefined;
     },
