@@ -12,20 +12,11 @@ function onlyPublicFields(operation: OperationDefinitionNode | undefined): boole
   return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && PUBLIC_ROOT_FIELDS.has(selection.name.value) && !selection.directives?.length);
 }
 
-/** `If-None-Match` names this entity tag (or `*`). */
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch.split(',').some((tag) => {
-    const t = tag.trim();
-    return t === '*' || t === etag || t === `W/${etag}`;
-  });
-}
-
 /**
  * HTTP caching of GraphQL answers. Every answer is `no-store` (answers depend on the caller), except
  * an anonymous `GET` (plain or persisted query) asking only for the application status (STAT-1),
  * which is the same for every anonymous caller and what every dashboard polls: `public, max-age`,
- * an `ETag` over its data, and `304 Not Modified` when the caller already has it. Anything with an
+ * an `ETag` over its data, and so `304 Not Modified` when the caller already has it. Anything with an
  * `Authorization` header, any other field, errors, and every POST stay `no-store`. The cacheable
  * answer carries no `extensions` (the cost extension holds the caller's own budget).
  */
@@ -56,7 +47,8 @@ export function httpCachePolicy(opts: { maxAgeSeconds: number }): ApolloServerPl
           headers.set('etag', etag);
           // names are translated (LANG-1); a token makes the answer the caller's own (never stored, above)
           headers.set('vary', 'origin, accept-language, authorization');
-          if (matches(http.headers.get('if-none-match'), etag)) response.http.status = 304;
+          // the 304: Express's res.send answers `304 Not Modified` (no body) itself when the request's
+          // If-None-Match names this ETag (its freshness check), so nothing more is needed here
         },
       };
     },

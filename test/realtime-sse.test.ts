@@ -1,7 +1,8 @@
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fixtures } from './utils/fixtures';
-import { DATABASE_TARGETS, ok, startTestServer, type TestServer } from './utils/harness';
+import { signLocalToken } from '../src/auth/token';
+import { DATABASE_TARGETS, ok, startTestServer, TEST_SECRET, type TestServer } from './utils/harness';
 import { Live, WsClients } from './utils/ws';
 
 const TICKET_UPDATED = `subscription($id: ID!) { ticketUpdated(id: $id) { eventId change ticket { id status messages { bodyHtml } } } }`;
@@ -140,6 +141,16 @@ describe.each(DATABASE_TARGETS)('subscriptions over Server-Sent Events, graphql-
     });
     expect(res.status).toBe(401);
     expect(((await res.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it("the token's expiry ends the event stream (as it closes a socket with 4403)", async () => {
+    const shortLived = await signLocalToken(TEST_SECRET, 'a-std', { expiresIn: '2s' });
+    const before = stats();
+    const live = new Live(sse(MODES[0], shortLived) as never, STATUS_CHANGED);
+    await activeAtLeast(0, before.sseSubscriptions + 1);
+    await live.ended(10_000);
+    expect(live.results).toEqual([]);
+    expect(stats().sseSubscriptions).toBe(before.sseSubscriptions);
   });
 
   it('a stream reserved by one caller cannot take operations of another', async () => {
