@@ -91,7 +91,7 @@ export function currentState(event: DomainEvent extends infer E ? (E extends Dom
 }
 
 /**
- * The event stream behind every subscription. Listens on the context's event bus (which drops
+ * RT-1, RT-3: the event stream behind every subscription. Listens on the context's event bus (which drops
  * duplicate event ids once per instance), and for each event gets a fresh context (`renew(eventId)`:
  * the event's fork and loaders, shared with this instance's other subscribers of that event, and this
  * subscriber's viewer re-read from the database), authorizes and re-reads through `resolve` (or takes

@@ -94,7 +94,7 @@ class QueueMove {
 }
 
 /**
- * PHN-4 at scale. A queue move is one event (one Redis message); on each instance the first of the
+ * PHN-4, RT-2 at scale. A queue move is one event (one Redis message); on each instance the first of the
  * queue's watchers to see it computes the new status of **every** watcher of that queue on this
  * instance in one go — the queue's rows in one query, the access facts and viewers in one query each
  * — and the others read their share. So a move costs a constant number of statements per instance,

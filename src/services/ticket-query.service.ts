@@ -69,7 +69,7 @@ class Where {
 export class TicketQueryService {
   constructor(private readonly ctx: Context) {}
 
-  /** A page of the viewer's tickets; keyset-paginated on (createdAt, id). */
+  /** HIST-2, HIST-4: a page of the viewer's tickets, sorted by created date, filtered by status and type; keyset-paginated on (createdAt, id). */
   async list(query: TicketListQuery): Promise<TicketPage> {
     const { viewer, em } = this.ctx;
     enforce(query.scope === TicketScope.ORGANIZATION ? canListOrganizationTickets(viewer) : canUseTicketHistory(viewer));

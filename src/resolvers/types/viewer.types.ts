@@ -10,6 +10,7 @@ export class BrandType {
   name!: string;
 }
 
+/** ACC-1: the account's details as the profile shows them (username, e-mail, name, language, brand, account type, role). */
 @ObjectType('Viewer', { description: 'The signed-in account (ACC-1).' })
 export class ViewerType {
   @Field(() => ID, { description: 'Opaque global id of the account.' })
