@@ -81,7 +81,7 @@ console.log(`${file}\n\nSelf time by package:\n${top(byPackage, 15)}\n\nSelf tim
 const PARTS: { name: string; matches: (frame: ProfileNode['callFrame']) => boolean }[] = [
   {
     name: 'SQL statements (driver, statement cache, pool)',
-    matches: (f) => (f.functionName === 'run' && f.url.endsWith('/dist/src/db/read-rows.js')) || (f.functionName === 'query' && f.url.endsWith('/dist/bench/lib/db.js')) || /node_modules\/(better-sqlite3|pg|tarn)\//.test(f.url),
+    matches: (f) => (f.functionName === 'run' && f.url.endsWith('/dist/src/read/driver.js')) || (f.functionName === 'query' && f.url.endsWith('/dist/bench/lib/db.js')) || /node_modules\/(better-sqlite3|pg|tarn)\//.test(f.url),
   },
   { name: "the answer's JSON", matches: (f) => f.functionName === 'prettyJSONStringify' || f.functionName === 'answerJson' },
   { name: 'garbage collection', matches: (f) => f.functionName === '(garbage collector)' },

@@ -24,7 +24,8 @@ import { httpCachePolicy, NO_STORE } from './http-cache';
 import { mountWebPages, type DemoToken } from './web/pages';
 import { demoTokens } from './auth/demo-tokens';
 import { createLimits, STATIC_ONLY_LIMITS, withLimitCodes } from './limits';
-import { createErrorFormatter, createLogger, createMetrics, httpErrorHandler, isDatabaseUnavailable, notFoundHandler, mountObservability, observabilityPlugin, poolStats, type Logger } from './observability';
+import { createErrorFormatter, createLogger, createMetrics, httpErrorHandler, isDatabaseUnavailable, notFoundHandler, mountObservability, observabilityPlugin, type Logger } from './observability';
+import { ping, poolStats } from './read/driver';
 
 export interface RunningServer {
   url: string;
@@ -152,7 +153,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       return;
     }
     try {
-      await orm.em.getConnection().execute('select 1');
+      await ping(orm.em);
       res.json({ status: 'ready', database: 'ok' });
     } catch {
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });

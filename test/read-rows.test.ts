@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectArrays, selectRows } from '../src/db/read-rows';
-import { TICKET_COLUMNS, TicketRow } from '../src/db/ticket-rows';
+import { selectArrays, selectRows } from '../src/read/driver';
+import { TICKET_COLUMNS, TicketRow } from '../src/read/tickets';
 import { Fixtures } from './utils/fixtures';
 import { DATABASE_TARGETS, startTestServer, type TestServer } from './utils/harness';
 
 /**
- * The read path's plain rows (src/db/read-rows.ts): arrays and objects carry the same values in the
+ * The read path's plain rows (src/read/driver.ts): arrays and objects carry the same values in the
  * select order, on a pooled connection and inside a transaction (where statements run through the ORM
  * so they see the transaction's writes).
  */

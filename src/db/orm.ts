@@ -4,24 +4,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseConfig } from '../config';
 import { ALL_ENTITIES } from '../entities';
+import { configureSqlite } from '../read/driver';
+import { notifyQuery } from './query-log';
 import { postgresqlMigrations } from '../../migrations/postgresql';
 import { sqliteMigrations } from '../../migrations/sqlite';
 
-/** Called once per SQL statement the ORM sends; used by the statement-count tests and metrics. */
-export type QueryListener = (sql: string) => void;
-
-const queryListeners = new Set<QueryListener>();
-
-/** Registers a listener for every SQL statement; returns the function that removes it. */
-export function onQuery(listener: QueryListener): () => void {
-  queryListeners.add(listener);
-  return () => queryListeners.delete(listener);
-}
-
-/** Tells the listeners about a statement sent outside the ORM (src/db/read-rows.ts). */
-export function notifyQuery(sql: string): void {
-  for (const listener of queryListeners) listener(sql);
-}
+export { notifyQuery, onQuery, type QueryListener } from './query-log';
 
 class HubLogger extends DefaultLogger {
   override logQuery(context: { query: string } & Parameters<DefaultLogger['logQuery']>[0]): void {
@@ -83,11 +71,7 @@ export async function createOrm(database: DatabaseConfig, opts: { migrate?: bool
   }
   const orm = await MikroORM.init(ormOptions(database));
   if (database.kind === 'sqlite') {
-    // WAL lets readers proceed while one writer commits; foreign keys are off by default in SQLite
-    const conn = orm.em.getConnection();
-    await conn.execute('pragma journal_mode = WAL');
-    await conn.execute('pragma foreign_keys = ON');
-    await conn.execute('pragma busy_timeout = 5000');
+    await configureSqlite(orm);
   }
   if (opts.migrate ?? true) {
     await orm.getMigrator().up();

@@ -1,113 +1,39 @@
 import type { EntityManager } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
-import { inListParams, placeholders, selectRows, toDate, toNullableDate, type Row } from '../db/read-rows';
-import { createResolutionStatsLoader } from '../services/escalation-estimate.service';
+import { type ParticipantRow, readParticipants } from '../read/access-facts';
 import {
-  Attachment,
-  Brand,
-  ChatTranscriptEntry,
-  Escalation,
-  type EscalationStatus,
-  type MessageAuthorKind,
-  type ParticipantRole,
-  type ProductArea,
-  SharedResource,
-  TicketReference,
-} from '../entities';
+  type AccountName,
+  type AgentName,
+  type EscalationRow,
+  type MessageRow,
+  readAccountNames,
+  readAgentNames,
+  readDescriptions,
+  readEscalationsByTicket,
+  readMessages,
+  readTimelines,
+  type TimelineRow,
+} from '../read/ticket-details';
+import { createResolutionStatsLoader } from '../services/escalation-estimate.service';
+import { Attachment, Brand, ChatTranscriptEntry, Escalation, Message, ProxyAccessChange, SharedResource, TicketFeedback, TicketReference } from '../entities';
 
-/** What ticket fields show of an account (submitter, participants). */
-export interface AccountName {
-  id: string;
-  username: string;
-  firstName: string;
-  lastName: string;
-}
+export type { AccountName, AgentName, EscalationRow, MessageRow, ParticipantRow, TimelineRow };
 
-/** What ticket fields show of an agent (assignee). */
-export interface AgentName {
-  id: string;
-  displayName: string;
-}
-
-/** One participant of a ticket: who, and how they are associated (also an access fact, HIST-3). */
-export interface ParticipantRow {
-  accountId: string;
-  role: ParticipantRole;
-}
-
-/** The columns of an escalation a ticket shows (ESC-1…4); the same names as the entity's properties. */
-export interface EscalationRow {
-  id: number;
-  reference: string;
-  problemDescription: string;
-  productArea: ProductArea;
-  status: EscalationStatus;
-  estimatedResolutionAt: Date | null;
-  submittedAt: Date;
-  resolvedAt: Date | null;
-}
-
-/** One e-mail of a ticket thread (TKT-2); the same names as the entity's properties. */
-export interface MessageRow {
-  id: number;
-  authorKind: MessageAuthorKind;
-  subject: string;
-  bodyHtml: string;
-  recipients: string[];
-  createdAt: Date;
-}
-
-export interface TimelineRow {
-  status: EscalationStatus;
-  reachedAt: Date;
-}
-
-/**
- * Read-only batch over plain rows (src/db/read-rows.ts): one `select … where <key> in (…)` per batch,
- * no entities; the rows grouped by `key`, in the order the SQL gives them.
- */
-function rowsBy<K extends string | number, T>(em: EntityManager, sql: (inList: string) => string, key: string, map: (row: Row) => T) {
-  return async (ids: readonly K[]): Promise<Map<K, T[]>> => {
-    const values = inListParams(ids);
-    const rows = await selectRows(em, sql(placeholders(values.length)), values);
-    const groups = new Map<K, T[]>();
-    for (const row of rows) {
-      // PostgreSQL and SQLite both give integer keys as numbers; string keys stay strings
-      const k = row[key] as K;
-      const list = groups.get(k);
-      if (list) list.push(map(row));
-      else groups.set(k, [map(row)]);
-    }
-    return groups;
-  };
-}
-
-function plainById<K extends string | number, T>(em: EntityManager, sql: (inList: string) => string, map: (row: Row) => T) {
-  const load = rowsBy<K, T>(em, sql, 'id', map);
-  return new DataLoader<K, T | null>(async (ids) => {
-    const groups = await load(ids);
-    return ids.map((id) => groups.get(id)?.[0] ?? null);
+/** A loader over a read-side batch read keyed like the loader (src/read): one statement per batch, null when missing. */
+function plainById<K extends string | number, T>(read: (keys: readonly K[]) => Promise<Map<K, T>>) {
+  return new DataLoader<K, T | null>(async (keys) => {
+    const found = await read(keys);
+    return keys.map((key) => found.get(key) ?? null);
   });
 }
 
-function plainGrouped<T>(em: EntityManager, sql: (inList: string) => string, key: string, map: (row: Row) => T) {
-  const load = rowsBy<number, T>(em, sql, key, map);
-  return new DataLoader<number, T[]>(async (ids) => {
-    const groups = await load(ids);
-    return ids.map((id) => groups.get(id) ?? []);
+/** `plainById` for reads that give each key a list (empty when none). */
+function plainGrouped<K extends string | number, T>(read: (keys: readonly K[]) => Promise<Map<K, T[]>>) {
+  return new DataLoader<K, T[]>(async (keys) => {
+    const found = await read(keys);
+    return keys.map((key) => found.get(key) ?? []);
   });
 }
-
-const toEscalationRow = (row: Row): EscalationRow => ({
-  id: Number(row.id),
-  reference: row.reference as string,
-  problemDescription: row.problem_description as string,
-  productArea: row.product_area as ProductArea,
-  status: row.status as EscalationStatus,
-  estimatedResolutionAt: toNullableDate(row.estimated_resolution_at),
-  submittedAt: toDate(row.submitted_at),
-  resolvedAt: toNullableDate(row.resolved_at),
-});
 
 type EntityClass<T> = new (...args: never[]) => T;
 
@@ -193,74 +119,72 @@ export async function prefetchTicketRelations(
   for (const row of accounts) if (row && !(row instanceof Error)) loaders.known.accounts.set(row.id, row);
 }
 
+/** Whose proxy-access changes, on which ticket (PRX-1…4): a key of `proxyChanges`. */
+export interface ProxyChangesKey {
+  ticketId: number;
+  accountId: string;
+}
+
 /**
- * Every loader of one request (or one subscription event): built fresh with the request's entity
- * manager fork, so nothing cached outlives it.
+ * Every loader of one request (or one subscription event), and the rows already prefetched for it
+ * (`known`): built fresh with the request's entity-manager fork, so nothing cached outlives it. No
+ * loader depends on the viewer (a subscription event's loaders serve all its subscribers): what is
+ * per account takes the account in its key.
  */
 export function createLoaders(em: EntityManager) {
   return {
     known: { participantsByTicket: new Map(), accounts: new Map(), agents: new Map(), escalationByTicket: new Map() } as KnownRows,
-    // the ticket read path (lists, details, access facts): plain rows, see src/db/read-rows.ts
-    account: plainById<string, AccountName>(
-      em,
-      (ids) => `select id, username, first_name, last_name from account where id in (${ids})`,
-      (row) => ({ id: row.id as string, username: row.username as string, firstName: row.first_name as string, lastName: row.last_name as string }),
-    ),
-    agent: plainById<string, AgentName>(
-      em,
-      (ids) => `select id, display_name from agent where id in (${ids})`,
-      (row) => ({ id: row.id as string, displayName: row.display_name as string }),
-    ),
-    participantsByTicket: plainGrouped<ParticipantRow>(
-      em,
-      (ids) => `select ticket_id, account_id, role from ticket_participant where ticket_id in (${ids}) order by added_at asc, id asc`,
-      'ticket_id',
-      (row) => ({ accountId: row.account_id as string, role: row.role as ParticipantRole }),
-    ),
-    escalationByTicket: new DataLoader<number, EscalationRow | null>(async (ticketIds) => {
-      const groups = await rowsBy<number, EscalationRow & { ticketId: number }>(
-        em,
-        (ids) =>
-          `select id, ticket_id, reference, problem_description, product_area, status, estimated_resolution_at, submitted_at, resolved_at from escalation where ticket_id in (${ids})`,
-        'ticket_id',
-        (row) => ({ ...toEscalationRow(row), ticketId: Number(row.ticket_id) }),
-      )(ticketIds);
-      return ticketIds.map((id) => {
-        const found = groups.get(id)?.[0];
-        if (!found) return null;
-        const { ticketId: _ticketId, ...escalation } = found;
-        return escalation;
-      });
-    }),
-    timelineByEscalation: plainGrouped<TimelineRow>(
-      em,
-      (ids) => `select escalation_id, status, reached_at from escalation_timeline_entry where escalation_id in (${ids}) order by reached_at asc, id asc`,
-      'escalation_id',
-      (row) => ({ status: row.status as EscalationStatus, reachedAt: toDate(row.reached_at) }),
-    ),
-    ticketDescription: plainById<number, string>(em, (ids) => `select id, description from ticket where id in (${ids})`, (row) => row.description as string),
+    // the ticket read path (lists, details, access facts): plain rows of the read side, src/read
+    account: plainById<string, AccountName>((ids) => readAccountNames(em, ids)),
+    agent: plainById<string, AgentName>((ids) => readAgentNames(em, ids)),
+    participantsByTicket: plainGrouped<number, ParticipantRow>((ids) => readParticipants(em, ids)),
+    escalationByTicket: plainById<number, EscalationRow>((ids) => readEscalationsByTicket(em, ids)),
+    timelineByEscalation: plainGrouped<number, TimelineRow>((ids) => readTimelines(em, ids)),
+    ticketDescription: plainById<number, string>((ids) => readDescriptions(em, ids)),
+    messagesByTicket: plainGrouped<number, MessageRow>((ids) => readMessages(em, ids)),
+    // entities, through MikroORM
     brand: byId<Brand, string>(em, Brand, 'id'),
     escalation: byId<Escalation, number>(em, Escalation, 'id'),
     referencesByTicket: groupedBy(em, TicketReference, 'ticket', { id: 'asc' }),
-    messagesByTicket: plainGrouped<MessageRow>(
-      em,
-      (ids) => `select id, ticket_id, author_kind, subject, body_html, recipients, created_at from message where ticket_id in (${ids}) order by created_at asc, id asc`,
-      'ticket_id',
-      (row) => ({
-        id: Number(row.id),
-        authorKind: row.author_kind as MessageAuthorKind,
-        subject: row.subject as string,
-        bodyHtml: row.body_html as string,
-        // a JSON column: text on SQLite, already parsed by the PostgreSQL driver
-        recipients: (typeof row.recipients === 'string' ? JSON.parse(row.recipients) : (row.recipients ?? [])) as string[],
-        createdAt: toDate(row.created_at),
-      }),
-    ),
     attachmentsByMessage: groupedBy(em, Attachment, 'message', { id: 'asc' }),
     transcriptByTicket: groupedBy(em, ChatTranscriptEntry, 'ticket', { sentAt: 'asc', id: 'asc' }),
     resourcesByTicket: groupedBy(em, SharedResource, 'ticket', { sharedAt: 'asc', id: 'asc' }),
     resolutionStats: createResolutionStatsLoader(em),
+    // the follow-up, closing and proxy-access capabilities (FUP-4, CLS-1…3, PRX-1…4)
+    /** Number of e-mails per ticket. */
+    messageCount: new DataLoader<number, number>(async (ids) => {
+      const rows = await em.find(Message, { ticket: { $in: [...ids] } }, { fields: ['id', 'ticket'] });
+      const counts = new Map<number, number>();
+      for (const row of rows) counts.set(row.ticket.id, (counts.get(row.ticket.id) ?? 0) + 1);
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
+    feedback: new DataLoader<number, TicketFeedback | null>(async (ids) => {
+      const rows = await em.find(TicketFeedback, { ticket: { $in: [...ids] } });
+      const map = new Map(rows.map((r) => [r.ticket.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
+    /** An account's own proxy-access changes per ticket, oldest first. */
+    proxyChanges: new DataLoader<ProxyChangesKey, ProxyAccessChange[], string>(
+      async (keys) => {
+        const ticketIds = [...new Set(keys.map((k) => k.ticketId))];
+        const accountIds = [...new Set(keys.map((k) => k.accountId))];
+        const rows = await em.find(ProxyAccessChange, { ticket: { $in: ticketIds }, account: { $in: accountIds } }, { orderBy: { changedAt: 'asc', id: 'asc' } });
+        const groups = new Map<string, ProxyAccessChange[]>();
+        for (const row of rows) {
+          const key = proxyChangesKey({ ticketId: row.ticket.id, accountId: row.account.id });
+          const list = groups.get(key);
+          if (list) list.push(row);
+          else groups.set(key, [row]);
+        }
+        return keys.map((k) => groups.get(proxyChangesKey(k)) ?? []);
+      },
+      { cacheKeyFn: proxyChangesKey },
+    ),
   };
+}
+
+function proxyChangesKey(key: ProxyChangesKey): string {
+  return `${key.ticketId}:${key.accountId}`;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,5 +1,5 @@
 export { createLogger, type Logger } from './logger';
-export { createMetrics, poolStats } from './metrics';
+export { createMetrics } from './metrics';
 export { createErrorFormatter, isDatabaseUnavailable } from './errors';
 export { observabilityPlugin } from './apollo-plugin';
 export { httpErrorHandler, mountObservability, notFoundHandler } from './http';

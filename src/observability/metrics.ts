@@ -1,6 +1,5 @@
-import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Orm } from '../db/orm';
+import type { PoolStats } from '../read/driver';
 
 /** At most this many distinct operation names get their own label value; later ones count as `other`. */
 export const MAX_OPERATION_LABELS = 200;
@@ -8,23 +7,6 @@ export const MAX_OPERATION_LABELS = 200;
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Error codes are the API's own constants; anything else is counted as `OTHER`. */
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,39}$/;
-
-export interface PoolStats {
-  max: number;
-  used: number;
-  free: number;
-  pending: number;
-}
-
-/** Knex/tarn pool figures of the ORM connection (PostgreSQL; SQLite runs a pool of one). */
-export function poolStats(orm: Orm): PoolStats | undefined {
-  const connection = orm.em.getConnection() as unknown as Partial<AbstractSqlConnection>;
-  const pool = connection.getKnex?.()?.client?.pool as
-    | { max: number; numUsed(): number; numFree(): number; numPendingAcquires(): number; numPendingCreates(): number }
-    | undefined;
-  if (!pool) return undefined;
-  return { max: pool.max, used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires() + pool.numPendingCreates() };
-}
 
 export interface MetricsSources {
   pool?: () => PoolStats | undefined;

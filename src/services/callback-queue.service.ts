@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { SupportSettings } from '../config';
-import { selectRows, toBoolean } from '../db/read-rows';
+import { readWaitingCallbacks } from '../read/callback-queue';
 import type { Viewer } from '../auth/viewer';
 import { CallbackRequest, CallbackState, CallOutcome, ProductArea, SupportLanguage, Ticket, TicketKind, TicketStatus } from '../entities';
 import { callbackQueueMoved, type DomainEvent } from '../realtime/events';
@@ -117,22 +117,7 @@ export class CallbackQueueService {
    * a limited language, the English queue's length and handle time). Same figures as `status`.
    */
   async statusesOfQueue(language: SupportLanguage, productArea: ProductArea): Promise<Map<number, QueueStatus>> {
-    // plain rows over a prepared statement, not entities or the query builder: a move re-reads
-    // thousands of waiters, and hydrating them (or knex's runner) cost more than the query itself
-    const [raw, handle] = await Promise.all([
-      selectRows(
-        this.em,
-        'select ticket_id, english_fallback_offered, english_fallback_accepted from callback_request where language = ? and product_area = ? and state = ? order by enqueued_at asc, id asc',
-        [language, productArea, CallbackState.WAITING],
-      ),
-      this.averageHandleMinutes(language, productArea),
-    ]);
-    // SQLite gives 0/1 for booleans, PostgreSQL true/false
-    const rows = raw.map((r) => ({
-      ticketId: Number(r.ticket_id),
-      englishFallbackOffered: toBoolean(r.english_fallback_offered),
-      englishFallbackAccepted: r.english_fallback_accepted == null ? null : toBoolean(r.english_fallback_accepted),
-    }));
+    const [rows, handle] = await Promise.all([readWaitingCallbacks(this.em, language, productArea), this.averageHandleMinutes(language, productArea)]);
     let englishWait: number | null = null;
     if (hasLimitedCoverage(language) && rows.some((r) => r.englishFallbackAccepted == null)) {
       const [englishWaiting, englishHandle] = await Promise.all([this.waitingAhead(SupportLanguage.ENGLISH, productArea), this.averageHandleMinutes(SupportLanguage.ENGLISH, productArea)]);

@@ -12,11 +12,10 @@ import {
   type TicketActionFacts,
 } from '../auth/ticket-actions';
 import type { Context } from '../context';
-import type { TicketView } from '../db/ticket-rows';
+import type { TicketView } from '../read/tickets';
 import { Account, Attachment, ChatParty, Message, MessageAuthorKind, ProxyAccessChange, Ticket, TicketFeedback, TicketStatus } from '../entities';
 import { CallbackQueueService } from './callback-queue.service';
 import { ChatService } from './chat.service';
-import { ticketActionLoaders } from '../loaders/ticket-actions.loaders';
 import { ticketUpdated, type TicketChange } from '../realtime/events';
 import { numericIdOf } from '../resolvers/types/node';
 import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
@@ -68,7 +67,7 @@ export class TicketFollowupService {
 
   /** The facts every action rule needs, through loaders. */
   async facts(ticket: TicketView): Promise<TicketActionFacts> {
-    const loaders = ticketActionLoaders(this.ctx);
+    const { loaders } = this.ctx;
     const [access, messageCount, feedback] = await Promise.all([
       this.query.accessFacts(ticket),
       loaders.messageCount.load(ticket.id),
@@ -164,7 +163,7 @@ export class TicketFollowupService {
       throw error;
     }
     if (uploads.length) await this.ctx.uploads!.finish(uploads);
-    ticketActionLoaders(this.ctx).messageCount.clear(ticket.id);
+    this.ctx.loaders.messageCount.clear(ticket.id);
     this.ctx.loaders.messagesByTicket.clear(ticket.id);
     this.publish(ticket, 'MESSAGE');
     return { ticket: await this.ctx.em.findOneOrFail(Ticket, { id: ticket.id }, { refresh: true }), message };
@@ -216,7 +215,7 @@ export class TicketFollowupService {
       }
       throw error;
     }
-    ticketActionLoaders(this.ctx).feedback.clear(ticket.id).prime(ticket.id, feedback);
+    this.ctx.loaders.feedback.clear(ticket.id).prime(ticket.id, feedback);
     this.publish(ticket, 'FEEDBACK');
     return { ticket, feedback };
   }
@@ -236,15 +235,15 @@ export class TicketFollowupService {
     if (!latest || latest.granted !== input.granted) {
       this.ctx.em.create(ProxyAccessChange, { ticket, account: this.ctx.em.getReference(Account, accountId), granted: input.granted, changedAt: this.ctx.now() });
       await this.ctx.em.flush();
-      ticketActionLoaders(this.ctx).proxyChanges.clear(ticket.id);
+      this.ctx.loaders.proxyChanges.clear({ ticketId: ticket.id, accountId });
       this.publish(ticket, 'PROXY_ACCESS');
     }
     return ticket;
   }
 
   /** PRX-3: the viewer's effective proxy access on a ticket, with its history. */
-  async proxyAccessOf(ticket: TicketView, account: { supportAccessGranted: boolean }) {
-    const changes = await ticketActionLoaders(this.ctx).proxyChanges.load(ticket.id);
+  async proxyAccessOf(ticket: TicketView, account: { id: string; supportAccessGranted: boolean }) {
+    const changes = await this.ctx.loaders.proxyChanges.load({ ticketId: ticket.id, accountId: account.id });
     return { ...effectiveProxyAccess(account.supportAccessGranted, changes), history: changes };
   }
 }

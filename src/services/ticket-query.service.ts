@@ -1,9 +1,8 @@
-import { canListOrganizationTickets, canReadTicket, canUseTicketHistory, HISTORY_CUTOFF, type TicketAccessFacts } from '../auth/ticket-access';
+import { canListOrganizationTickets, canReadTicket, canUseTicketHistory, type TicketAccessFacts, visibleTicketsWhere } from '../auth/ticket-access';
 import { badUserInput, forbidden } from '../auth/errors';
-import type { Viewer } from '../auth/viewer';
 import type { Context } from '../context';
-import { placeholders, selectArrays, selectRows } from '../db/read-rows';
-import { TICKET_COLUMNS, TicketRow, type TicketView } from '../db/ticket-rows';
+import { accessFactsOf } from '../read/access-facts';
+import { readTicketPage, readTicketRow, type TicketRow, type TicketView } from '../read/tickets';
 import { Escalation, Ticket } from '../entities';
 import type { PageRequest } from '../resolvers/types/connection';
 import { SortDirection, TicketScope } from '../resolvers/types/enums';
@@ -45,26 +44,11 @@ function decodeCursor(cursor: string): { createdAt: Date; id: number } {
   }
 }
 
-/** A `where` clause under construction: SQL fragments joined by `and`, with their `?` parameters. */
-class Where {
-  readonly parts: string[] = [];
-  readonly params: unknown[] = [];
-
-  add(sql: string, ...params: unknown[]): this {
-    this.parts.push(sql);
-    this.params.push(...params);
-    return this;
-  }
-
-  get sql(): string {
-    return this.parts.join(' and ');
-  }
-}
-
 /**
- * Ticket history read side: lists (HIST-1…5) and single tickets, with FED-1 and every visibility
- * rule applied through the functions in `src/auth`. Reads are plain rows over hand-written SQL
- * (src/db/ticket-rows.ts): this is the hottest path of the API (docs/performance.md).
+ * Ticket history: lists (HIST-1…5) and single tickets, with FED-1 and every visibility rule applied
+ * through the functions in `src/auth` (the list's SQL condition is `visibleTicketsWhere`, built from
+ * the same rule as `canReadTicket`). Reads are plain rows of the read side (src/read/tickets.ts):
+ * this is the hottest path of the API (docs/performance.md).
  */
 export class TicketQueryService {
   constructor(private readonly ctx: Context) {}
@@ -73,70 +57,28 @@ export class TicketQueryService {
   async list(query: TicketListQuery): Promise<TicketPage> {
     const { viewer, em } = this.ctx;
     enforce(query.scope === TicketScope.ORGANIZATION ? canListOrganizationTickets(viewer) : canUseTicketHistory(viewer));
-    const where = this.scopeCondition(viewer, query.scope);
-    if (query.status?.length) where.add(`t.status in (${placeholders(query.status.length)})`, ...query.status);
-    if (query.type?.length) where.add(`t.kind in (${placeholders(query.type.length)})`, ...query.type);
-    const search = query.search?.trim();
-    if (search) this.addSearch(where, search);
-
     const { page } = query;
     // listing order as the client asked; a backward page walks it in reverse, then flips
     const ascending = query.direction === SortDirection.ASC;
-    const walkAscending = page.forward ? ascending : !ascending;
-    const paged = new Where().add(where.sql, ...where.params);
-    if (page.cursor) {
-      const cursor = decodeCursor(page.cursor);
-      const op = walkAscending ? '>' : '<';
-      const at = this.dateParam(cursor.createdAt);
-      paged.add(`(t.created_at ${op} ? or (t.created_at = ? and t.id ${op} ?))`, at, at, cursor.id);
-    }
-    const dir = walkAscending ? 'asc' : 'desc';
-    const [rows, counted] = await Promise.all([
-      page.size === 0
-        ? Promise.resolve([])
-        : selectArrays(em, `select ${TICKET_COLUMNS} from ticket t where ${paged.sql} order by t.created_at ${dir}, t.id ${dir} limit ?`, [...paged.params, page.size + 1]),
-      selectRows<{ n: number | string }>(em, `select count(*) as n from ticket t where ${where.sql}`, where.params),
-    ]);
+    const { rows, totalCount } = await readTicketPage(em, {
+      visible: visibleTicketsWhere(viewer, query.scope),
+      status: query.status,
+      type: query.type,
+      search: query.search?.trim(),
+      ascending: page.forward ? ascending : !ascending,
+      after: page.cursor ? decodeCursor(page.cursor) : null,
+      limit: page.size === 0 ? 0 : page.size + 1,
+    });
     const hasMore = rows.length > page.size;
-    const tickets = rows.slice(0, page.size).map((row) => new TicketRow(row));
+    const tickets = rows.slice(0, page.size);
     if (!page.forward) tickets.reverse();
     return {
       tickets,
       cursors: tickets.map(encodeCursor),
       hasNextPage: page.forward ? hasMore : page.cursor !== null,
       hasPreviousPage: page.forward ? page.cursor !== null : hasMore,
-      totalCount: Number(counted[0].n),
+      totalCount,
     };
-  }
-
-  /** A date as the database compares it (epoch milliseconds on SQLite, a timestamp on PostgreSQL). */
-  private dateParam(date: Date): unknown {
-    return this.ctx.em.getPlatform().processDateProperty(date);
-  }
-
-  /** The rows a viewer's list may hold, before filters: HIST-1 (mine) or HIST-3 (organization), HIST-5 cutoff. */
-  private scopeCondition(viewer: Viewer, scope: TicketScope): Where {
-    const where = new Where().add('t.created_at >= ?', this.dateParam(HISTORY_CUTOFF));
-    if (viewer.kind !== 'customer') return where;
-    where.add('t.brand_id = ?', viewer.brandId);
-    if (scope === TicketScope.ORGANIZATION) return where;
-    return where.add('exists (select 1 from ticket_participant p where p.ticket_id = t.id and p.account_id = ?)', viewer.accountId);
-  }
-
-  /** Ticket number, escalation reference or subject words (case-insensitive; `%`, `_` and `\\` match themselves). */
-  private addSearch(where: Where, search: string): void {
-    const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const likeOp = this.ctx.em.getPlatform().constructor.name.startsWith('PostgreSql') ? 'ilike' : 'like';
-    const options = [`t.subject ${likeOp} ? escape '\\'`];
-    const params: unknown[] = [like];
-    const digits = /^#?(\d{1,15})$/.exec(search);
-    if (digits) {
-      options.push('t.id = ?');
-      params.push(Number(digits[1]));
-    }
-    options.push(`exists (select 1 from escalation e where e.ticket_id = t.id and e.reference ${likeOp} ? escape '\\')`);
-    params.push(like);
-    where.add(`(${options.join(' or ')})`, ...params);
   }
 
   /**
@@ -153,21 +95,14 @@ export class TicketQueryService {
   /** `findReadable` for reading only (queries): the same rules, a plain row instead of a managed entity. */
   async findReadableRow(id: number): Promise<TicketRow | null> {
     enforce(canUseTicketHistory(this.ctx.viewer));
-    const [row] = await selectArrays(this.ctx.em, `select ${TICKET_COLUMNS} from ticket t where t.id = ?`, [id]);
-    if (!row) return null;
-    const ticket = new TicketRow(row);
+    const ticket = await readTicketRow(this.ctx.em, id);
+    if (!ticket) return null;
     return (await this.canRead(ticket)) ? ticket : null;
   }
 
   /** Facts the access rules need, through the request's loaders. */
   async accessFacts(ticket: TicketView): Promise<TicketAccessFacts> {
-    const participants = await this.ctx.loaders.participantsByTicket.load(ticket.id);
-    return {
-      brandId: ticket.brand.id,
-      submitterId: ticket.submitter.id,
-      participantIds: participants.map((p) => p.accountId),
-      createdAt: ticket.createdAt,
-    };
+    return accessFactsOf(ticket, await this.ctx.loaders.participantsByTicket.load(ticket.id));
   }
 
   async canRead(ticket: TicketView): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
-import type { TicketView } from '../../db/ticket-rows';
+import type { TicketView } from '../../read/tickets';
 import { ProductArea, SupportLanguage, Ticket } from '../../entities';
 import { EnterpriseService } from '../../services/enterprise.service';
 import { ContactUnavailableError, TicketCreateService } from '../../services/ticket-create.service';

@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import type { AccountName, EscalationRow, MessageRow } from '../../loaders';
-import type { TicketView } from '../../db/ticket-rows';
+import type { TicketView } from '../../read/tickets';
 import { EscalationStatus, ParticipantRole, TicketKind } from '../../entities';
 import { estimateResolution, isOverdue } from '../../services/escalation-estimate.service';
 import { ChatService } from '../../services/chat.service';

@@ -10,9 +10,8 @@ import {
   TicketActionRefusal,
 } from '../../auth/ticket-actions';
 import type { Context } from '../../context';
-import type { TicketView } from '../../db/ticket-rows';
+import type { TicketView } from '../../read/tickets';
 import type { TicketFeedback } from '../../entities';
-import { ticketActionLoaders } from '../../loaders/ticket-actions.loaders';
 import { TicketFollowupService } from '../../services/ticket-followup.service';
 import { TicketQueryService } from '../../services/ticket-query.service';
 import { TicketInterface } from '../types/ticket.types';
@@ -96,12 +95,12 @@ export class TicketCapabilitiesResolver {
 
   @FieldResolver(() => TicketFeedbackType, { nullable: true, description: 'The feedback left on the ticket, if any (CLS-3).' })
   feedback(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<TicketFeedback | null> {
-    return ticketActionLoaders(ctx).feedback.load(ticket.id);
+    return ctx.loaders.feedback.load(ticket.id);
   }
 
   @FieldResolver(() => Boolean, { description: 'Feedback was received: show the thank-you state instead of the feedback action (CLS-3).' })
   async feedbackReceived(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<boolean> {
-    return (await ticketActionLoaders(ctx).feedback.load(ticket.id)) !== null;
+    return (await ctx.loaders.feedback.load(ticket.id)) !== null;
   }
 
   @FieldResolver(() => TicketProxyAccessType, {

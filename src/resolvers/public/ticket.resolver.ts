@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
-import type { TicketRow } from '../../db/ticket-rows';
+import type { TicketRow } from '../../read/tickets';
 import type { Escalation } from '../../entities';
 import { prefetchTicketRelations } from '../../loaders';
 import { TicketQueryService } from '../../services/ticket-query.service';

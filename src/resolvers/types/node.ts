@@ -1,6 +1,6 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
 import { badUserInput } from '../../auth/errors';
-import { TicketRow } from '../../db/ticket-rows';
+import { TicketRow } from '../../read/tickets';
 import { Escalation, Ticket } from '../../entities';
 import { TicketKind } from '../../entities/enums';
 

@@ -1,5 +1,13 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { SqlCondition } from '../auth/ticket-access';
 import type { ConferenceCallStatus, ProductArea, SupportLanguage, TicketKind, TicketStatus } from '../entities/enums';
-import { toBoolean, toDate, toNullableDate } from './read-rows';
+import { isPostgres, placeholders, selectArrays, selectRows, toBoolean, toDate, toNullableDate, withDateParams } from './driver';
+
+/**
+ * The tickets read model: the ticket page, single tickets and their columns as plain rows
+ * (`TicketRow`), over the statements of `./driver`. Which tickets a viewer may see is not decided
+ * here: the page takes the condition `visibleTicketsWhere` (src/auth/ticket-access.ts) builds.
+ */
 
 /** Phone request details of a ticket (CON-7), as the `PhoneDetails` embeddable holds them. */
 export interface PhoneDetailsView {
@@ -167,4 +175,81 @@ export class TicketRow implements TicketView {
     this.lastActivityAt = toDate(values[AT.last_activity_at]);
     this.closedAt = toNullableDate(values[AT.closed_at]);
   }
+}
+
+/** A `where` clause under construction: SQL conditions joined by `and`, with their `?` parameters. */
+class Where {
+  readonly parts: string[] = [];
+  readonly params: unknown[] = [];
+
+  add(sql: string, ...params: unknown[]): this {
+    this.parts.push(sql);
+    this.params.push(...params);
+    return this;
+  }
+
+  get sql(): string {
+    return this.parts.join(' and ');
+  }
+}
+
+/** One page of a ticket list: which tickets (visibility and filters), where it starts, how many rows. */
+export interface TicketPageQuery {
+  /** The viewer's visibility condition (`visibleTicketsWhere`). */
+  visible: SqlCondition;
+  status?: readonly string[] | null;
+  type?: readonly string[] | null;
+  /** Ticket number, escalation reference or subject words (already trimmed; empty means none). */
+  search?: string | null;
+  /** The direction the page walks (created date, then id). */
+  ascending: boolean;
+  /** Keyset position the page starts after, exclusive. */
+  after?: { createdAt: Date; id: number } | null;
+  /** Rows to read; 0 reads only the count. */
+  limit: number;
+}
+
+/**
+ * A page of tickets in walk order and the number of tickets the list holds (filters applied, page
+ * position not): two statements run together, or only the count for a page of 0.
+ */
+export async function readTicketPage(em: EntityManager, query: TicketPageQuery): Promise<{ rows: TicketRow[]; totalCount: number }> {
+  const where = new Where().add(query.visible.sql, ...query.visible.params);
+  if (query.status?.length) where.add(`t.status in (${placeholders(query.status.length)})`, ...query.status);
+  if (query.type?.length) where.add(`t.kind in (${placeholders(query.type.length)})`, ...query.type);
+  if (query.search) addSearch(em, where, query.search);
+
+  const paged = new Where().add(where.sql, ...where.params);
+  const op = query.ascending ? '>' : '<';
+  if (query.after) paged.add(`(t.created_at ${op} ? or (t.created_at = ? and t.id ${op} ?))`, query.after.createdAt, query.after.createdAt, query.after.id);
+  const dir = query.ascending ? 'asc' : 'desc';
+  const [rows, counted] = await Promise.all([
+    query.limit === 0
+      ? Promise.resolve([])
+      : selectArrays(em, `select ${TICKET_COLUMNS} from ticket t where ${paged.sql} order by t.created_at ${dir}, t.id ${dir} limit ?`, [...withDateParams(em, paged.params), query.limit]),
+    selectRows<{ n: number | string }>(em, `select count(*) as n from ticket t where ${where.sql}`, withDateParams(em, where.params)),
+  ]);
+  return { rows: rows.map((row) => new TicketRow(row)), totalCount: Number(counted[0].n) };
+}
+
+/** Ticket number, escalation reference or subject words (case-insensitive; `%`, `_` and `\\` match themselves). */
+function addSearch(em: EntityManager, where: Where, search: string): void {
+  const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const likeOp = isPostgres(em) ? 'ilike' : 'like';
+  const options = [`t.subject ${likeOp} ? escape '\\'`];
+  const params: unknown[] = [like];
+  const digits = /^#?(\d{1,15})$/.exec(search);
+  if (digits) {
+    options.push('t.id = ?');
+    params.push(Number(digits[1]));
+  }
+  options.push(`exists (select 1 from escalation e where e.ticket_id = t.id and e.reference ${likeOp} ? escape '\\')`);
+  params.push(like);
+  where.add(`(${options.join(' or ')})`, ...params);
+}
+
+/** One ticket by number as a plain row, or null; whether the viewer may read it is the caller's rule. */
+export async function readTicketRow(em: EntityManager, id: number): Promise<TicketRow | null> {
+  const [row] = await selectArrays(em, `select ${TICKET_COLUMNS} from ticket t where t.id = ?`, [id]);
+  return row ? new TicketRow(row) : null;
 }

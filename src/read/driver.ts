@@ -1,18 +1,25 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { createHash } from 'node:crypto';
-import { notifyQuery } from './orm';
+import type { Orm } from '../db/orm';
+import { notifyQuery } from '../db/query-log';
 
 /**
- * Read-only SQL for the hot read path (ticket lists and details): plain rows instead of managed
- * entities. The ORM builds each query through its query builder and turns every row into a tracked
- * entity with references for its relations; for the few columns a list shows that was most of the
- * CPU a request cost (docs/performance.md).
+ * The read side's only door to the database driver (docs/architecture.md): every hand-written
+ * statement of `src/read` runs through this file, and nothing outside `src/read` reaches past
+ * MikroORM's public API (no knex, no `pg`/`better-sqlite3`, no driver connection). A MikroORM or
+ * driver upgrade touches this file only.
+ *
+ * Read-only SQL for the hot read path (ticket lists and details, viewers, access facts, queue
+ * moves): plain rows instead of managed entities. The ORM builds each query through its query
+ * builder and turns every row into a tracked entity with references for its relations; for the few
+ * columns a list shows that was most of the CPU a request cost (docs/performance.md).
  *
  * Outside a transaction the statement goes straight to a pooled driver connection, skipping the
  * query builder's runner: on SQLite through a cache of prepared statements (preparing a statement
  * costs more than running these small ones), on PostgreSQL as a named prepared statement. Inside a
  * transaction it runs on the transaction's connection through the ORM, so it sees uncommitted
  * writes. Either way every statement is reported to the `onQuery` listeners (statement-count tests).
+ * `Date` parameters are passed as the database compares them (`dateParam`).
  */
 export type Row = Record<string, unknown>;
 
@@ -152,4 +159,50 @@ export async function inChunks<T, R>(keys: readonly T[], each: (chunk: T[]) => P
   const out: R[] = [];
   for (let i = 0; i < keys.length; i += KEYS_PER_STATEMENT) out.push(...(await each(inListParams(keys.slice(i, i + KEYS_PER_STATEMENT)))));
   return out;
+}
+
+/** A date as the database compares it: epoch milliseconds on SQLite, a timestamp on PostgreSQL. */
+export function dateParam(em: EntityManager, date: Date): unknown {
+  return em.getPlatform().processDateProperty(date);
+}
+
+/** `params` with every `Date` as the database compares it (`dateParam`). */
+export function withDateParams(em: EntityManager, params: readonly unknown[]): unknown[] {
+  return params.map((value) => (value instanceof Date ? dateParam(em, value) : value));
+}
+
+/** True on PostgreSQL (which has `ilike`), false on SQLite (whose `like` ignores ASCII case already). */
+export function isPostgres(em: EntityManager): boolean {
+  return em.getPlatform().constructor.name.startsWith('PostgreSql');
+}
+
+/** Readiness (`/readyz`): one trivial statement on a pooled connection; throws when the database is unreachable. */
+export async function ping(em: EntityManager): Promise<void> {
+  await em.getConnection().execute('select 1');
+}
+
+/** Connection settings of a SQLite database, applied once after connecting (`createOrm`). */
+export async function configureSqlite(orm: Orm): Promise<void> {
+  // WAL lets readers proceed while one writer commits; foreign keys are off by default in SQLite
+  const conn = orm.em.getConnection();
+  await conn.execute('pragma journal_mode = WAL');
+  await conn.execute('pragma foreign_keys = ON');
+  await conn.execute('pragma busy_timeout = 5000');
+}
+
+export interface PoolStats {
+  max: number;
+  used: number;
+  free: number;
+  pending: number;
+}
+
+/** Knex/tarn pool figures of the ORM connection (PostgreSQL; SQLite runs a pool of one). */
+export function poolStats(orm: Orm): PoolStats | undefined {
+  const connection = orm.em.getConnection() as unknown as { getKnex?(): { client?: { pool?: unknown } } | undefined };
+  const pool = connection.getKnex?.()?.client?.pool as
+    | { max: number; numUsed(): number; numFree(): number; numPendingAcquires(): number; numPendingCreates(): number }
+    | undefined;
+  if (!pool) return undefined;
+  return { max: pool.max, used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires() + pool.numPendingCreates() };
 }

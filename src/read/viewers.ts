@@ -1,0 +1,62 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { AgentViewer, CustomerViewer, ViewerAccount, ViewerAgent, ViewerBrand } from '../auth/viewer';
+import type { AccountType, BrandRole } from '../entities';
+import { inChunks, placeholders, selectRows, toBoolean } from './driver';
+
+/**
+ * The viewers read model: who a signed-in caller is (account and brand, role and FedRAMP flag, or
+ * the agent), read fresh from the database. The one reader of viewers: a request's viewer
+ * (`resolveViewer`), every subscriber of a real-time event (`viewerLoader`) and the watchers of a
+ * queue move (`QueueFanout`) all come from here. Plain rows, one statement per kind per 4,096 ids
+ * (`inChunks`): hydrating the account and brand as entities cost more than the rest of a small
+ * query (docs/performance.md). Unknown ids are missing from the maps.
+ */
+
+/** Customer viewers by account id. */
+export async function readCustomers(em: EntityManager, accountIds: readonly string[]): Promise<Map<string, CustomerViewer>> {
+  const rows = await inChunks(accountIds, (ids) =>
+    selectRows(
+      em,
+      `select a.id, a.username, a.email, a.first_name, a.last_name, a.language, a.account_type, a.role, a.support_access_granted, a.enterprise_seat,
+        b.id as brand_id, b.name as brand_name, b.fedramp, b.success_package, b.billing_contact_editing
+       from account a join brand b on b.id = a.brand_id where a.id in (${placeholders(ids.length)})`,
+      ids,
+    ),
+  );
+  const viewers = new Map<string, CustomerViewer>();
+  for (const row of rows) {
+    const brand: ViewerBrand = {
+      id: row.brand_id as string,
+      name: row.brand_name as string,
+      fedramp: toBoolean(row.fedramp),
+      successPackage: toBoolean(row.success_package),
+      billingContactEditing: toBoolean(row.billing_contact_editing),
+    };
+    const account: ViewerAccount = {
+      id: row.id as string,
+      brand: { id: brand.id },
+      username: row.username as string,
+      email: row.email as string,
+      firstName: row.first_name as string,
+      lastName: row.last_name as string,
+      language: row.language as string,
+      accountType: row.account_type as AccountType,
+      role: row.role as BrandRole,
+      supportAccessGranted: toBoolean(row.support_access_granted),
+      enterpriseSeat: toBoolean(row.enterprise_seat),
+    };
+    viewers.set(account.id, { kind: 'customer', account, brand, accountId: account.id, brandId: brand.id, role: account.role, isFedramp: brand.fedramp });
+  }
+  return viewers;
+}
+
+/** Agent viewers by agent id. */
+export async function readAgents(em: EntityManager, agentIds: readonly string[]): Promise<Map<string, AgentViewer>> {
+  const rows = await inChunks(agentIds, (ids) => selectRows(em, `select id, display_name, email from agent where id in (${placeholders(ids.length)})`, ids));
+  const viewers = new Map<string, AgentViewer>();
+  for (const row of rows) {
+    const agent: ViewerAgent = { id: row.id as string, displayName: row.display_name as string, email: row.email as string };
+    viewers.set(agent.id, { kind: 'agent', agent, agentId: agent.id });
+  }
+  return viewers;
+}
