@@ -1,6 +1,6 @@
 import { BrandRole } from '../entities/enums';
 import { ForbiddenReason } from './errors';
-import type { Viewer } from './viewer';
+import type { AccessViewer } from './viewer';
 
 /** HIST-5: tickets filed before this instant are not viewable. */
 export const HISTORY_CUTOFF = new Date('2019-07-15T00:00:00.000Z');
@@ -27,7 +27,7 @@ const ALLOW: Decision = { allowed: true };
  * FED-1: may this viewer use ticket history at all (list, detail, escalations, ticket subscriptions)?
  * FedRAMP customers may not; everyone else who is a customer or an agent may.
  */
-export function canUseTicketHistory(viewer: Viewer): Decision {
+export function canUseTicketHistory(viewer: AccessViewer): Decision {
   if (viewer.kind === 'agent') return ALLOW;
   if (viewer.kind !== 'customer') {
     return { allowed: false, reason: ForbiddenReason.NOT_A_CUSTOMER, message: 'Ticket history belongs to customer accounts.' };
@@ -43,7 +43,7 @@ export function canUseTicketHistory(viewer: Viewer): Decision {
 }
 
 /** HIST-3: only brand admins may list their organization's tickets. */
-export function canListOrganizationTickets(viewer: Viewer): Decision {
+export function canListOrganizationTickets(viewer: AccessViewer): Decision {
   const history = canUseTicketHistory(viewer);
   if (!history.allowed) return history;
   if (viewer.kind === 'customer' && viewer.role !== BrandRole.BRAND_ADMIN) {
@@ -85,7 +85,7 @@ export interface TicketVisibility {
  * (HIST-3); a standard user's `ORGANIZATION` is their own tickets (the list refuses it up front,
  * `canListOrganizationTickets`). FedRAMP customers (FED-1), integrations and anonymous callers see none.
  */
-export function ticketVisibility(viewer: Viewer, scope: VisibilityScope = 'ORGANIZATION'): TicketVisibility | null {
+export function ticketVisibility(viewer: AccessViewer, scope: VisibilityScope = 'ORGANIZATION'): TicketVisibility | null {
   if (viewer.kind === 'agent') return {};
   if (viewer.kind !== 'customer' || viewer.isFedramp) return null;
   const wholeBrand = scope === 'ORGANIZATION' && viewer.role === BrandRole.BRAND_ADMIN;
@@ -96,7 +96,7 @@ export function ticketVisibility(viewer: Viewer, scope: VisibilityScope = 'ORGAN
  * Can this viewer read this ticket (in `scope`; by default every ticket they may read)? The
  * conditions of `ticketVisibility`, over the ticket's facts.
  */
-export function canReadTicket(viewer: Viewer, ticket: TicketAccessFacts, scope?: VisibilityScope): boolean {
+export function canReadTicket(viewer: AccessViewer, ticket: TicketAccessFacts, scope?: VisibilityScope): boolean {
   const visibility = ticketVisibility(viewer, scope);
   if (!visibility) return false;
   if (visibility.since && ticket.createdAt.getTime() < visibility.since.getTime()) return false;
@@ -116,7 +116,7 @@ export interface SqlCondition {
  * `ticketVisibility`, each written as the column test it stands for. `test/ticket-visibility.test.ts`
  * runs one table of cases through both forms, on SQLite and PostgreSQL.
  */
-export function visibleTicketsWhere(viewer: Viewer, scope?: VisibilityScope): SqlCondition {
+export function visibleTicketsWhere(viewer: AccessViewer, scope?: VisibilityScope): SqlCondition {
   const visibility = ticketVisibility(viewer, scope);
   if (!visibility) return { sql: '1 = 0', params: [] };
   const parts: string[] = [];
@@ -137,7 +137,7 @@ export function visibleTicketsWhere(viewer: Viewer, scope?: VisibilityScope): Sq
 }
 
 /** May this caller watch ticket events on the internal schema (RT-1 for support agents)? Agents only. */
-export function canWatchTicketsAsAgent(viewer: Viewer): Decision {
+export function canWatchTicketsAsAgent(viewer: AccessViewer): Decision {
   if (viewer.kind === 'agent') return ALLOW;
   return { allowed: false, reason: ForbiddenReason.NOT_AN_AGENT, message: 'Ticket events on the internal API are for support agents.' };
 }

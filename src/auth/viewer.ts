@@ -27,15 +27,19 @@ export interface ViewerBrand {
   billingContactEditing: boolean;
 }
 
-/** A signed-in customer, with role, brand and FedRAMP status read from the database. */
-export interface CustomerViewer {
+/** What the access rules read of a customer: ids, role and FedRAMP flag (part of every `CustomerViewer`). */
+export interface CustomerAccess {
   kind: 'customer';
-  account: ViewerAccount;
-  brand: ViewerBrand;
   accountId: string;
   brandId: string;
   role: BrandRole;
   isFedramp: boolean;
+}
+
+/** A signed-in customer, with role, brand and FedRAMP status read from the database. */
+export interface CustomerViewer extends CustomerAccess {
+  account: ViewerAccount;
+  brand: ViewerBrand;
 }
 
 /** The signed-in agent as read at the start of the request: a snapshot, not a managed entity. */
@@ -63,6 +67,12 @@ export interface AnonymousViewer {
 }
 
 export type Viewer = CustomerViewer | AgentViewer | IntegrationViewer | AnonymousViewer;
+
+/**
+ * What the access rules of `src/auth` read of a viewer: every `Viewer` is one, and fan-outs to
+ * thousands of subscribers read only this much of each customer (`readCustomerAccess`).
+ */
+export type AccessViewer = CustomerAccess | AgentViewer | IntegrationViewer | AnonymousViewer;
 
 export const ANONYMOUS: AnonymousViewer = { kind: 'anonymous' };
 

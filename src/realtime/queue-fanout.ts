@@ -5,7 +5,7 @@ import type { ProductArea, SupportLanguage } from '../entities';
 import { CallbackQueueService, type QueueStatus } from '../services/callback-queue.service';
 import { Topic, type DomainEvent } from './events';
 import { readTicketAccessFacts } from '../read/access-facts';
-import { loadViewers, type ViewerKey } from './viewers';
+import { loadAccessViewers, type ViewerKey } from './viewers';
 
 /** One `callbackQueuePosition` subscription on this instance. */
 export interface QueueWatcher {
@@ -189,7 +189,7 @@ export class QueueFanout {
     if (waiting.length === 0) return { result, order: skipped };
 
     const keys = [...new Set(waiting.map((w) => w.who))];
-    const [viewerList, facts] = await Promise.all([loadViewers(em, keys), readTicketAccessFacts(em, [...new Set(waiting.map((w) => w.ticketId))])]);
+    const [viewerList, facts] = await Promise.all([loadAccessViewers(em, keys), readTicketAccessFacts(em, [...new Set(waiting.map((w) => w.ticketId))])]);
     const viewers = new Map(keys.map((key, i) => [key, viewerList[i]]));
     const delivered: QueueWatcher[] = [];
     for (const w of waiting) {
