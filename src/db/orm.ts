@@ -9,7 +9,7 @@ import { notifyQuery } from './query-log';
 import { postgresqlMigrations } from '../../migrations/postgresql';
 import { sqliteMigrations } from '../../migrations/sqlite';
 
-export { notifyQuery, onQuery, type QueryListener } from './query-log';
+export { onQuery } from './query-log';
 
 class HubLogger extends DefaultLogger {
   override logQuery(context: { query: string } & Parameters<DefaultLogger['logQuery']>[0]): void {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { createHash } from 'node:crypto';
 import type { Orm } from '../db/orm';
 import { notifyQuery } from '../db/query-log';
@@ -91,14 +92,15 @@ export function selectArrays(em: EntityManager, sql: string, params: readonly un
 }
 
 async function run(em: EntityManager, sql: string, params: readonly unknown[], arrays: boolean): Promise<unknown[]> {
-  const connection = (em as unknown as { getConnection(): { getKnex(): { client: PoolClient }; execute(sql: string, params: unknown[], method: 'all', ctx?: unknown): Promise<Row[]> } }).getConnection();
+  // both drivers of this API are SQL drivers: their connection is knex-based
+  const connection = em.getConnection() as AbstractSqlConnection;
   const trx = em.getTransactionContext();
   if (trx) {
-    const rows = await connection.execute(sql, [...params], 'all', trx);
+    const rows = await connection.execute<Row[]>(sql, [...params], 'all', trx);
     // keys come in the order the statement selects the columns (none of them looks like an integer)
     return arrays ? rows.map((row) => Object.values(row)) : rows;
   }
-  const client = connection.getKnex().client;
+  const client = connection.getKnex().client as PoolClient;
   notifyQuery(sql);
   const raw = await client.acquireConnection();
   try {
@@ -199,7 +201,7 @@ export interface PoolStats {
 
 /** Knex/tarn pool figures of the ORM connection (PostgreSQL; SQLite runs a pool of one). */
 export function poolStats(orm: Orm): PoolStats | undefined {
-  const connection = orm.em.getConnection() as unknown as { getKnex?(): { client?: { pool?: unknown } } | undefined };
+  const connection = orm.em.getConnection() as Partial<AbstractSqlConnection>;
   const pool = connection.getKnex?.()?.client?.pool as
     | { max: number; numUsed(): number; numFree(): number; numPendingAcquires(): number; numPendingCreates(): number }
     | undefined;
