@@ -23,9 +23,11 @@ import {
   PhoneTicketResolver,
   TicketFieldsResolver,
 } from './resolvers/public/ticket-fields.resolver';
-import { ContactResolver, EmailTicketEnterpriseResolver, PhoneTicketCallbackResolver } from './resolvers/public/contact.resolver';
+import { ContactResolver, CreateTicketPayloadResolver, EmailTicketEnterpriseResolver, PhoneTicketCallbackResolver } from './resolvers/public/contact.resolver';
 import { TicketResolver } from './resolvers/public/ticket.resolver';
 import { RealtimeResolver } from './resolvers/public/realtime.resolver';
+import { resolveSubscriptionPayloadsDirectly } from './resolvers/subscription-payloads';
+import { mapMutationErrors } from './resolvers/domain-error.mapper';
 import { subscriptionPubSub } from './realtime/pubsub';
 import { ViewerResolver } from './resolvers/public/viewer.resolver';
 import { ChatTicketType, ConferenceTicketType, EmailTicketType, EscalationType, PhoneTicketType } from './resolvers/types/ticket.types';
@@ -69,31 +71,37 @@ function synchronousResolveTypes(schema: GraphQLSchema): GraphQLSchema {
 }
 
 /**
- * Schema-wide changes after building: synchronous type resolution, the FED-1 field guard, and the
- * refusal of unstorable text in mutation arguments (src/edge/input.ts).
+
+ * Schema-wide changes after building: synchronous type resolution, the FED-1 field guard, the
+ * refusal of unstorable text in mutation arguments (src/edge/input.ts), and outermost the one mapper
+ * of domain errors (userErrors in mutations, src/resolvers/domain-error.mapper.ts).
  */
-const finish = (schema: GraphQLSchema) => storableMutationText(guardTicketFields(synchronousResolveTypes(schema)));
+const finish = (schema: GraphQLSchema) => mapMutationErrors(storableMutationText(guardTicketFields(synchronousResolveTypes(schema))));
 
 /**
  * The public schema: customers and partners. Built only from public resolvers; every root field
  * outside `ANY_CALLER_FIELDS` refuses staff and integration tokens (`customersOnly`, src/auth).
  */
 export async function buildPublicSchema(): Promise<GraphQLSchema> {
-  return customersOnly(finish(await buildSchema({
+  const schema = customersOnly(finish(await buildSchema({
     ...common,
-    resolvers: [ViewerResolver, TicketResolver, TicketFollowupResolver, TicketCapabilitiesResolver, ContactResolver, ConversationResolver, ProfileFieldsResolver, ProfileResolver, ...SHARED_TYPE_RESOLVERS, RealtimeResolver],
+    resolvers: [ViewerResolver, TicketResolver, TicketFollowupResolver, TicketCapabilitiesResolver, ContactResolver, CreateTicketPayloadResolver, ConversationResolver, ProfileFieldsResolver, ProfileResolver, ...SHARED_TYPE_RESOLVERS, RealtimeResolver],
     // real time: subscriptions have their own `subscribe` over the domain event bus (src/realtime)
     pubSub: subscriptionPubSub,
   })));
+  resolveSubscriptionPayloadsDirectly(schema);
+  return schema;
 }
 
 /** The internal schema: support agents and provisioning integrations; its subscriptions are on `ws://…/internal/graphql`. */
 export async function buildInternalSchema(): Promise<GraphQLSchema> {
-  return finish(
+  const schema = finish(
     await buildSchema({
       ...common,
       resolvers: [ProvisioningResolver, AgentTicketResolver, TicketWorkResolver, CallbackResolver, ChatWorkResolver, ApplicationStatusAdminResolver, ...SHARED_TYPE_RESOLVERS, AgentRealtimeResolver],
       pubSub: subscriptionPubSub,
     }),
   );
+  resolveSubscriptionPayloadsDirectly(schema);
+  return schema;
 }

@@ -7,12 +7,12 @@ import { Live, WsClients } from './utils/ws';
 
 const MONDAY_0800_DENVER = new Date('2026-11-02T15:00:00.000Z');
 
-const START = `mutation($input: StartChatInput!) { startChat(input: $input) { ticket { id number } unavailableReason userErrors { field code message } } }`;
-const SEND = `mutation($input: SendChatMessageInput!) { sendChatMessage(input: $input) { line { authorKind authorName text sentAt } chat { state } userErrors { field code message } } }`;
-const END = `mutation($input: EndChatInput!) { endChat(input: $input) { chat { state endedBy } ticket { status } userErrors { field code message } } }`;
-const TYPING = `mutation($input: SetChatTypingInput!) { setChatTyping(input: $input) { sent userErrors { code message } } }`;
-const TAKE = `mutation($input: TakeNextChatInput!) { takeNextChat(input: $input) { ticket { id number } chat { state agentName } userErrors { code message } } }`;
-const APPEND = `mutation($input: AppendChatTranscriptInput!) { appendChatTranscript(input: $input) { ticket { id } userErrors { field code message } } }`;
+const START = `mutation($input: StartChatInput!) { startChat(input: $input) { ticket { id number } unavailableReason userErrors { field code reason message } } }`;
+const SEND = `mutation($input: SendChatMessageInput!) { sendChatMessage(input: $input) { line { authorKind authorName text sentAt } chat { state } userErrors { field code reason message } } }`;
+const END = `mutation($input: EndChatInput!) { endChat(input: $input) { chat { state endedBy } ticket { status } userErrors { field code reason message } } }`;
+const TYPING = `mutation($input: SetChatTypingInput!) { setChatTyping(input: $input) { sent userErrors { code reason message } } }`;
+const TAKE = `mutation($input: TakeNextChatInput!) { takeNextChat(input: $input) { ticket { id number } chat { state agentName } userErrors { code reason message } } }`;
+const APPEND = `mutation($input: AppendChatTranscriptInput!) { appendChatTranscript(input: $input) { ticket { id } userErrors { field code reason message } } }`;
 const SUB = `subscription($ticketId: ID!) { chatUpdated(ticketId: $ticketId) {
   eventId change ticketId chat { state position estimatedWaitMinutes agentName endedBy } line { authorKind authorName text } typingParty typing } }`;
 const TICKET = `query($id: ID!) { ticket(id: $id) { id status ... on ChatTicket { transcript { authorKind authorName text sentAt } chat { state endedBy agentName } } } }`;
@@ -172,7 +172,7 @@ describe.each(DATABASE_TARGETS)('live chat end to end ($name)', (target) => {
     const second = await start('a-next');
     const behind = new Live(customers.open(tok['a-next']), SUB, { ticketId: second.id });
     expect(await until(behind, (e) => e.change === 'STATE')).toMatchObject({ chat: { position: 2 } });
-    const closed = ok(await t.gql(`mutation($input: CloseTicketInput!) { closeTicket(input: $input) { userErrors { code message } } }`, { input: { ticketId: first.id } }, tok['a-cust'])).closeTicket;
+    const closed = ok(await t.gql(`mutation($input: CloseTicketInput!) { closeTicket(input: $input) { userErrors { code reason message } } }`, { input: { ticketId: first.id } }, tok['a-cust'])).closeTicket;
     expect(closed.userErrors).toEqual([]);
     expect(await until(behind, (e) => e.change === 'QUEUE_MOVED')).toMatchObject({ chat: { position: 1 } });
     expect((await take('agent-1')).ticket.id).toBe(second.id);
@@ -187,7 +187,7 @@ describe.each(DATABASE_TARGETS)('live chat end to end ($name)', (target) => {
       expect(await counts()).toEqual(before);
     };
     // before an agent joined
-    await expectRefused(() => send('a-cust', chat.id, 'anyone?'), (r) => expect(r.userErrors[0]).toMatchObject({ field: ['input', 'ticketId'], code: 'INVALID_STATE', message: expect.stringContaining('CHAT_WAITING_FOR_AGENT') }));
+    await expectRefused(() => send('a-cust', chat.id, 'anyone?'), (r) => expect(r.userErrors[0]).toMatchObject({ field: ['input', 'ticketId'], code: 'INVALID_STATE', reason: 'CHAT_WAITING_FOR_AGENT' }));
     await take('agent-1');
     // another customer of the brand, another brand: the chat does not exist for them
     for (const who of ['a-other', 'b-cust']) {
@@ -206,20 +206,20 @@ describe.each(DATABASE_TARGETS)('live chat end to end ($name)', (target) => {
     await expectRefused(() => agentSay('agent-1', chat.id, 'pretending', 'CUSTOMER'), (r) => expect(r.userErrors[0]).toMatchObject({ field: ['input', 'lines', '0', 'authorKind'], code: 'INVALID' }));
     // limits: empty, too long
     await expectRefused(() => send('a-cust', chat.id, ' \n\t '), (r) => expect(r.userErrors[0]).toMatchObject({ field: ['input', 'text'], code: 'REQUIRED' }));
-    await expectRefused(() => send('a-cust', chat.id, 'x'.repeat(CHAT_LIMITS.maxLineLength + 1)), (r) => expect(r.userErrors[0]).toMatchObject({ code: 'LIMIT_EXCEEDED', message: expect.stringContaining('LINE_TOO_LONG') }));
+    await expectRefused(() => send('a-cust', chat.id, 'x'.repeat(CHAT_LIMITS.maxLineLength + 1)), (r) => expect(r.userErrors[0]).toMatchObject({ code: 'LIMIT_EXCEEDED', reason: 'LINE_TOO_LONG' }));
     expect((await send('a-cust', chat.id, 'x'.repeat(CHAT_LIMITS.maxLineLength))).userErrors).toEqual([]);
     // rate: linesPerWindow lines per window per side; the next one is refused until the window passed
     for (let i = 1; i < CHAT_LIMITS.linesPerWindow; i++) expect((await send('a-cust', chat.id, `line ${i}`)).userErrors).toEqual([]);
-    await expectRefused(() => send('a-cust', chat.id, 'one too many'), (r) => expect(r.userErrors[0]).toMatchObject({ code: 'LIMIT_EXCEEDED', message: expect.stringContaining('CHAT_RATE_LIMITED') }));
+    await expectRefused(() => send('a-cust', chat.id, 'one too many'), (r) => expect(r.userErrors[0]).toMatchObject({ code: 'LIMIT_EXCEEDED', reason: 'CHAT_RATE_LIMITED' }));
     // the other side has its own budget
     expect((await agentSay('agent-1', chat.id, 'still here')).userErrors).toEqual([]);
     t.clock.now = new Date(t.clock.now.getTime() + (CHAT_LIMITS.windowSeconds + 1) * 1000);
     expect((await send('a-cust', chat.id, 'after a pause')).userErrors).toEqual([]);
     // after the end
     ok(await t.internal(END, { input: { ticketId: chat.id } }, tok['agent-1']));
-    await expectRefused(() => send('a-cust', chat.id, 'hello?'), (r) => expect(r.userErrors[0]).toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('CHAT_ENDED') }));
-    await expectRefused(() => agentSay('agent-1', chat.id, 'bye'), (r) => expect(r.userErrors[0]).toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('CHAT_ENDED') }));
-    await expectRefused(() => t.gql(END, { input: { ticketId: chat.id } }, tok['a-cust']), (r) => expect(r.data.endChat.userErrors[0].message).toContain('CHAT_ENDED'));
+    await expectRefused(() => send('a-cust', chat.id, 'hello?'), (r) => expect(r.userErrors[0]).toMatchObject({ code: 'INVALID_STATE', reason: 'CHAT_ENDED' }));
+    await expectRefused(() => agentSay('agent-1', chat.id, 'bye'), (r) => expect(r.userErrors[0]).toMatchObject({ code: 'INVALID_STATE', reason: 'CHAT_ENDED' }));
+    await expectRefused(() => t.gql(END, { input: { ticketId: chat.id } }, tok['a-cust']), (r) => expect(r.data.endChat.userErrors[0].reason).toBe('CHAT_ENDED'));
   });
 
   it('RT-3: chat subscriptions are refused across brands and to other customers; customers cannot open the agents’ socket', async () => {

@@ -112,16 +112,21 @@ describe.each([
     expect(text).not.toMatch(/SyntaxError|node_modules|at .*:\d+/);
   });
 
-  it('input failing class-validator at the edge is BAD_USER_INPUT with validationErrors, without echoing the value', async () => {
+  it('input failing class-validator in a mutation is a userError per field (path, code), without echoing the value', async () => {
     const token = await signLocalToken(TEST_SECRET, 'integration-test', { scopes: ['hub:integration'], expiresIn: '1h' });
     const res = await post(
       `http://127.0.0.1:${server.port}/internal/graphql`,
-      { query: 'mutation($input: UpsertBrandInput!) { upsertBrand(input: $input) { brand { id } } }', variables: { input: { id: 'has spaces!', name: '' } } },
+      { query: 'mutation($input: UpsertBrandInput!) { upsertBrand(input: $input) { brand { id } userErrors { field code message } } }', variables: { input: { id: 'has spaces!', name: '' } } },
       { authorization: `Bearer ${token}` },
     );
-    const error = JSON.parse(res.text).errors[0];
-    expect(error.extensions.code).toBe('BAD_USER_INPUT');
-    expect(error.extensions.validationErrors.map((v: { property: string }) => v.property).sort()).toEqual(['id', 'name']);
+    const body = JSON.parse(res.text);
+    expect(res.status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.upsertBrand.brand).toBeNull();
+    expect(body.data.upsertBrand.userErrors).toEqual([
+      { field: ['input', 'id'], code: 'INVALID', message: expect.any(String) },
+      { field: ['input', 'name'], code: 'REQUIRED', message: expect.any(String) },
+    ]);
     expect(res.text).not.toContain('has spaces!');
   });
 });

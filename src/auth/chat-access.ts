@@ -9,15 +9,17 @@ export interface ChatFacts extends TicketAccessFacts {
   agentId: string | null;
 }
 
-/** Why a chat action is refused. `forbidden` ones are about the caller, `state` ones about the chat. */
+/** Why the chat's state refuses an action (the caller-related refusals are `ForbiddenReason`s). */
 export enum ChatRefusal {
-  NOT_CHAT_CUSTOMER = 'NOT_CHAT_CUSTOMER',
-  NOT_CHAT_AGENT = 'NOT_CHAT_AGENT',
   CHAT_WAITING_FOR_AGENT = 'CHAT_WAITING_FOR_AGENT',
   CHAT_ENDED = 'CHAT_ENDED',
 }
 
-export type ChatDecision = { allowed: true } | { allowed: false; kind: 'forbidden' | 'state'; reason: ChatRefusal; message: string };
+/** `forbidden` refusals are about the caller, `state` ones about the chat. */
+export type ChatDecision =
+  | { allowed: true }
+  | { allowed: false; kind: 'forbidden'; reason: ForbiddenReason; message: string }
+  | { allowed: false; kind: 'state'; reason: ChatRefusal; message: string };
 
 const ALLOW = { allowed: true } as const;
 
@@ -72,12 +74,12 @@ function stateRefusal(state: ChatState, party: 'customer' | 'agent'): ChatDecisi
 export function canSendChatLine(viewer: Viewer, facts: ChatFacts): ChatDecision {
   if (viewer.kind === 'agent') {
     if (facts.state === ChatState.ACTIVE && facts.agentId !== viewer.agentId) {
-      return { allowed: false, kind: 'forbidden', reason: ChatRefusal.NOT_CHAT_AGENT, message: 'Another agent is in this chat.' };
+      return { allowed: false, kind: 'forbidden', reason: ForbiddenReason.NOT_CHAT_AGENT, message: 'Another agent is in this chat.' };
     }
     return facts.state === ChatState.ACTIVE ? ALLOW : stateRefusal(facts.state, 'agent');
   }
   if (!isChatCustomer(viewer, facts)) {
-    return { allowed: false, kind: 'forbidden', reason: ChatRefusal.NOT_CHAT_CUSTOMER, message: 'Only the customer who started this chat can write in it.' };
+    return { allowed: false, kind: 'forbidden', reason: ForbiddenReason.NOT_CHAT_CUSTOMER, message: 'Only the customer who started this chat can write in it.' };
   }
   return facts.state === ChatState.ACTIVE ? ALLOW : stateRefusal(facts.state, 'customer');
 }
@@ -89,12 +91,12 @@ export function canSendChatLine(viewer: Viewer, facts: ChatFacts): ChatDecision 
 export function canEndChat(viewer: Viewer, facts: ChatFacts): ChatDecision {
   if (viewer.kind === 'agent') {
     if (facts.state === ChatState.ACTIVE && facts.agentId !== viewer.agentId) {
-      return { allowed: false, kind: 'forbidden', reason: ChatRefusal.NOT_CHAT_AGENT, message: 'Another agent is in this chat.' };
+      return { allowed: false, kind: 'forbidden', reason: ForbiddenReason.NOT_CHAT_AGENT, message: 'Another agent is in this chat.' };
     }
     return facts.state === ChatState.ACTIVE ? ALLOW : stateRefusal(facts.state, 'agent');
   }
   if (!isChatCustomer(viewer, facts)) {
-    return { allowed: false, kind: 'forbidden', reason: ChatRefusal.NOT_CHAT_CUSTOMER, message: 'Only the customer who started this chat can end it.' };
+    return { allowed: false, kind: 'forbidden', reason: ForbiddenReason.NOT_CHAT_CUSTOMER, message: 'Only the customer who started this chat can end it.' };
   }
   return isChatOpen(facts.state) ? ALLOW : stateRefusal(facts.state, 'customer');
 }

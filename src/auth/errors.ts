@@ -12,6 +12,16 @@ export enum ForbiddenReason {
   NOT_BILLING_CONTACT = 'NOT_BILLING_CONTACT',
   /** PREF-3 / FED-3: free accounts and FedRAMP users have no e-mail preferences. */
   EMAIL_PREFERENCES_NOT_ELIGIBLE = 'EMAIL_PREFERENCES_NOT_ELIGIBLE',
+  /** ENT-3: only the user who scheduled a conference call changes it. */
+  NOT_TICKET_OWNER = 'NOT_TICKET_OWNER',
+  /** PHN-5: another agent is on this call. */
+  NOT_CALL_AGENT = 'NOT_CALL_AGENT',
+  /** CHAT-2: another agent is in this chat. */
+  NOT_CHAT_AGENT = 'NOT_CHAT_AGENT',
+  /** CHAT-2: only the customer who started the chat writes in it or ends it. */
+  NOT_CHAT_CUSTOMER = 'NOT_CHAT_CUSTOMER',
+  /** CHAT-2: only a customer or an agent writes in a chat. */
+  NOT_A_CHAT_PARTY = 'NOT_A_CHAT_PARTY',
 }
 
 /** Codes of every error this API raises as a GraphQL error (not a userError). */

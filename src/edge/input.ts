@@ -17,7 +17,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { ErrorCode } from '../auth/errors';
-import { UserErrorCode } from '../resolvers/types/user-error';
+import { DomainError, DomainErrorCode } from '../domain/errors';
 
 /**
  * What every operation's input must pass before anything runs, on both schemas, over HTTP (the
@@ -178,8 +178,9 @@ export function checkOperationInput(
 
 /**
  * Unstorable text in the arguments of a mutation's root field is refused before the resolver runs:
- * `userErrors` `INVALID` with the field path when the payload has `userErrors`, BAD_USER_INPUT when it
- * has none. Applied to both schemas when they are built (src/schema.ts).
+ * `userErrors` `INVALID` with the field path when the payload has `userErrors` (a DomainError the
+ * mapper around this wrapper turns into one), BAD_USER_INPUT when it has none. Applied to both schemas
+ * when they are built (src/schema.ts).
  */
 export function storableMutationText(schema: GraphQLSchema): GraphQLSchema {
   const mutation = schema.getMutationType();
@@ -191,7 +192,8 @@ export function storableMutationText(schema: GraphQLSchema): GraphQLSchema {
     field.resolve = (root, args, context, info) => {
       const path = findUnstorableText(args);
       if (!path) return resolve(root, args, context, info);
-      if (hasUserErrors) return { userErrors: [{ field: path, code: UserErrorCode.INVALID, message: UNSTORABLE_TEXT_MESSAGE }] };
+      // a fixable problem: the one mapper (src/resolvers/domain-error.mapper.ts) answers it as a userError
+      if (hasUserErrors) throw DomainError.input(path, DomainErrorCode.INVALID, UNSTORABLE_TEXT_MESSAGE);
       throw badInput(UNSTORABLE_TEXT_MESSAGE, { field: path.join('.') });
     };
   }

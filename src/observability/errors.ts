@@ -2,6 +2,8 @@ import { ConnectionException } from '@mikro-orm/core';
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ErrorCode } from '../auth/errors';
+import { DomainError } from '../domain/errors';
+import { toGraphQLError } from '../resolvers/domain-error.mapper';
 import type { Logger } from './logger';
 import { currentScope } from './request-context';
 
@@ -42,6 +44,7 @@ const APQ_HASH_MISMATCH_MESSAGE = 'provided sha does not match query';
 
 /**
  * Apollo `formatError` of both schemas, the one place errors leave the server:
+ * - a service's DomainError that reached here is mapped by src/resolvers/domain-error.mapper.ts;
  * - errors raised on purpose carry a code (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, the limits'
  *   codes, Apollo's own parse/validation codes…) and pass through unchanged;
  * - type-graphql input validation failures become BAD_USER_INPUT with `validationErrors`;
@@ -65,6 +68,11 @@ export function createErrorFormatter(opts: { schema: 'public' | 'internal'; prod
 
 function formatError(formatted: GraphQLFormattedError, error: unknown, opts: { production: boolean; logger: Logger }): GraphQLFormattedError {
   const original = unwrapResolverError(error) as { name?: string; validationErrors?: unknown } | undefined;
+  if (original instanceof DomainError) {
+    // a domain refusal outside a userErrors payload (queries, field resolvers): the one mapper decides
+    const mapped = toGraphQLError(original);
+    return { ...formatted, message: mapped.message, extensions: { ...mapped.extensions } };
+  }
   if (original?.name === 'ArgumentValidationError') {
     return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT, validationErrors: original.validationErrors } };
   }

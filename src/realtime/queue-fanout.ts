@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { canReadTicket, canUseTicketHistory } from '../auth/ticket-access';
+import { ANONYMOUS } from '../auth/viewer';
 import type { SupportSettings } from '../config';
+import { createContext } from '../context';
 import type { ProductArea, SupportLanguage } from '../entities';
 import { CallbackQueueService, type QueueStatus } from '../services/callback-queue.service';
 import { Topic, type DomainEvent } from './events';
@@ -109,7 +111,7 @@ export class QueueFanout {
 
   constructor(
     private readonly rootEm: EntityManager,
-    private readonly settings: Pick<SupportSettings, 'callbackDefaultHandleMinutes'>,
+    private readonly settings: SupportSettings,
     private readonly releaseChunk = QUEUE_RELEASE_CHUNK,
     /** The clock of CON-8 hours in the estimates (the server's). */
     private readonly now: () => Date = () => new Date(),
@@ -181,8 +183,10 @@ export class QueueFanout {
     const watchers = [...(this.watchers.get(keyOf({ language, productArea })) ?? [])];
     const result: BatchResult = new Map();
     if (watchers.length === 0) return { result, order: [] };
-    const em = this.rootEm.fork({ clear: true });
-    const statuses = await new CallbackQueueService(em, this.settings, this.now).statusesOfQueue(language, productArea);
+    // a context of its own (fresh fork), as every service is built from one; watchers' access is checked below
+    const ctx = createContext(this.rootEm, ANONYMOUS, { settings: this.settings, now: this.now });
+    const em = ctx.em;
+    const statuses = await new CallbackQueueService(ctx).statusesOfQueue(language, productArea);
     const waiting = watchers.filter((w) => statuses.has(w.ticketId));
     for (const w of watchers) if (!statuses.has(w.ticketId)) result.set(w, null); // not waiting here any more: its own ticket event tells
     const skipped = [...result.keys()];

@@ -1,7 +1,7 @@
 import { canListOrganizationTickets, canReadTicket, canUseTicketHistory } from '../auth/ticket-access';
 import type { Context } from '../context';
 import { Ticket } from '../entities';
-import { TicketScope } from '../resolvers/types/enums';
+import { TicketScope } from '../domain/ticket-list';
 import { TicketQueryService } from '../services/ticket-query.service';
 import { sharedRead, type Delivered } from './delivery';
 import { Topic, type DomainEvent, type TicketChange } from './events';

@@ -13,7 +13,6 @@ import { DEFAULT_SUPPORT_SETTINGS } from '../config';
 import { createContext, type Context } from '../context';
 import { checkOperationInput } from '../edge/input';
 import { suggestionFree } from '../edge/suggestions';
-import { resolveSubscriptionPayloadsDirectly } from '../resolvers/subscription-payloads';
 import { InflightDeliveries } from './inflight';
 import { serveGraphqlWs, type SocketExtra } from './graphql-ws-adapter';
 import { ProtocolServer, subscriptionsOnly } from './graphql-ws-fork';
@@ -58,6 +57,7 @@ interface ConnectionAuth {
 /** One schema's subscriptions on one path of the HTTP server. */
 export interface SubscriptionEndpoint {
   path: string;
+  /** A schema as `buildPublicSchema` / `buildInternalSchema` make it (its subscription roots only unwrap payloads). */
   schema: GraphQLSchema;
   /**
    * Which signed-in callers may connect (checked at `connection_init`, refused with 4403); anonymous
@@ -281,7 +281,6 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
    * default; graphql-ws's own server for the bench's comparison).
    */
   function endpoint(e: SubscriptionEndpoint, documents: ReturnType<typeof sharedDocuments>): Transport {
-    resolveSubscriptionPayloadsDirectly(e.schema);
     return opts.implementation === 'graphql-ws' ? graphqlWsTransport(e, documents) : forkTransport(e, documents);
   }
 

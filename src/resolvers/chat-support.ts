@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql';
 import { canFollowChat, canReceiveChatEnd, isChatOpen } from '../auth/chat-access';
 import { forbidden, ForbiddenReason } from '../auth/errors';
 import type { Context } from '../context';
@@ -6,7 +5,8 @@ import { ChatSession, ChatState, ChatTranscriptEntry, Ticket } from '../entities
 import { currentState, deliver } from '../realtime/delivery';
 import { EventRoute, Topic, type ChatChange } from '../realtime/events';
 import { ChatService } from '../services/chat.service';
-import { Refusal } from '../services/refusal';
+import { DomainError, DomainErrorCode } from '../domain/errors';
+import { toGraphQLError } from './domain-error.mapper';
 import { ChatChangeKind, type ChatEventType, type ChatSessionView } from './types/chat.types';
 import { numericIdOf, toGlobalId } from './types/node';
 
@@ -45,8 +45,8 @@ export async function subscribeToChat(ctx: Context, ticketGlobalId: string) {
     session = view.session;
     brandId = view.ticket.brand.id;
   } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    if (error.kind === 'forbidden') throw new GraphQLError(error.message, { extensions: { code: 'FORBIDDEN', reason: error.reason } });
+    if (!(error instanceof DomainError)) throw error;
+    if (error.code === DomainErrorCode.FORBIDDEN) throw toGraphQLError(error);
     throw forbidden(ForbiddenReason.NOT_TICKET_PARTICIPANT, 'The chat does not exist or you cannot follow it.');
   }
   const queue = { language: session.language as string, productArea: session.productArea as string };

@@ -12,8 +12,8 @@ const SUBSCRIPTION_RESOLVERS: readonly object[] = [RealtimeResolver, AgentRealti
  * payload (`payloadOf`): no middleware, no roles, the arguments unused (they are read at subscribe
  * time). type-graphql's wrapper around such a resolver still costs a resolver instance lookup, a
  * middleware chain, and an asynchronous conversion and validation of each argument — several
- * promises per delivery, thousands per queue move — so on the schema the subscription server
- * executes, the root fields of the subscription resolvers below resolve to `payloadOf(root)` directly. Authorization is unchanged:
+ * promises per delivery, thousands per queue move — so both schemas, when built (src/schema.ts), make
+ * the root fields of the subscription resolvers below resolve to `payloadOf(root)` directly. Authorization is unchanged:
  * it happens in `subscribe` and at delivery (`deliver`), and the payload's own fields keep their
  * resolvers and guards. Refuses to do it if a middleware or role was ever added to one of them.
  */

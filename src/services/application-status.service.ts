@@ -1,8 +1,9 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { Context } from '../context';
+import { DomainError, DomainErrorCode } from '../domain/errors';
+import type { ApplicationComponentStatus, SetApplicationStatus } from '../domain/profile';
 import { ApplicationComponent } from '../entities';
 import { ApplicationComponentKey, ComponentStatus } from '../entities/enums';
-import type { ApplicationComponentStatusType, SetApplicationStatusInput } from '../resolvers/types/profile.types';
-import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
+import { applicationStatusChanged } from '../realtime/events';
 
 /** STAT-1: the sixteen components, in status-page order, with their display names. */
 export const APPLICATION_COMPONENTS: ReadonlyArray<readonly [ApplicationComponentKey, string]> = [
@@ -26,7 +27,7 @@ export const APPLICATION_COMPONENTS: ReadonlyArray<readonly [ApplicationComponen
 
 const NAMES = new Map(APPLICATION_COMPONENTS);
 
-function toStatus(key: ApplicationComponentKey, row: ApplicationComponent | undefined): ApplicationComponentStatusType {
+function toStatus(key: ApplicationComponentKey, row: ApplicationComponent | undefined): ApplicationComponentStatus {
   return {
     component: key,
     name: NAMES.get(key)!,
@@ -38,27 +39,30 @@ function toStatus(key: ApplicationComponentKey, row: ApplicationComponent | unde
 
 /** STAT-1: reads and sets the status page. A component never reported is operational. */
 export class ApplicationStatusService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly ctx: Context) {}
 
-  async list(): Promise<ApplicationComponentStatusType[]> {
-    const rows = await this.em.find(ApplicationComponent, {});
+  async list(): Promise<ApplicationComponentStatus[]> {
+    const rows = await this.ctx.em.find(ApplicationComponent, {});
     const byKey = new Map(rows.map((r) => [r.key, r]));
     return APPLICATION_COMPONENTS.map(([key]) => toStatus(key, byKey.get(key)));
   }
 
-  /** Sets one component; an unknown key is a userError. Publishes nothing (STAT-2 is the real-time issue's). */
-  async set(input: SetApplicationStatusInput, now: Date): Promise<ApplicationComponentStatusType> {
+  /** Sets one component; an unknown key is a NOT_FOUND problem. Publishes STAT-2 after commit. */
+  async set(input: SetApplicationStatus): Promise<ApplicationComponentStatus> {
     const key = input.component as ApplicationComponentKey;
     if (!NAMES.has(key)) {
-      throw UserInputError.of(['input', 'component'], UserErrorCode.NOT_FOUND, `Unknown component "${input.component}"; expected one of ${[...NAMES.keys()].join(', ')}.`);
+      throw DomainError.input(['input', 'component'], DomainErrorCode.NOT_FOUND, `Unknown component "${input.component}"; expected one of ${[...NAMES.keys()].join(', ')}.`);
     }
-    const row = await this.em.transactional(async (em) => {
+    const now = this.ctx.now();
+    const row = await this.ctx.em.transactional(async (em) => {
       const existing = (await em.findOne(ApplicationComponent, { key })) ?? em.create(ApplicationComponent, { key, name: NAMES.get(key)! });
       existing.status = input.status;
       existing.message = input.message ?? null;
       existing.updatedAt = now;
       return existing;
     });
+    // STAT-2: committed; subscribers re-read the status page
+    this.ctx.events?.publish(applicationStatusChanged(key, now));
     return toStatus(key, row);
   }
 }

@@ -1,19 +1,18 @@
-import type { EntityManager } from '@mikro-orm/core';
-import { forbidden } from '../auth/errors';
+import { ForbiddenReason } from '../auth/errors';
 import { billingAccess, billingContactsConfirmationDue, contractDurationMonths } from '../auth/profile-access';
 import type { CustomerViewer } from '../auth/viewer';
-import { BillingInquiry, Brand, Contract, License } from '../entities';
-import { SupportLanguage } from '../entities/enums';
+import type { Context } from '../context';
+import { DomainError, DomainErrorCode, InputProblems, StateReason } from '../domain/errors';
 import {
   ContractContactKind,
-  type BillingInquiryType,
-  type BillingType,
-  type ContractType,
-  type SubmitBillingInquiryInput,
-  type UpdateBillingContactInput,
-} from '../resolvers/types/profile.types';
-import { numericIdOf, toGlobalId } from '../resolvers/types/node';
-import { UserErrorCode, UserInputError, type UserError } from '../resolvers/types/user-error';
+  type Billing,
+  type BillingContactChange,
+  type BillingInquiry as BillingInquiryView,
+  type BillingInquiryRequest,
+  type ContractView,
+} from '../domain/profile';
+import { BillingInquiry, Brand, Contract, License } from '../entities';
+import { SupportLanguage } from '../entities/enums';
 
 /** BILL-4: listed with the billing details. */
 export const SECURITY_DOCUMENTS = [
@@ -26,35 +25,47 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** BILL-1…7: billing details, contracts, contacts and billing inquiries. */
 export class BillingService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly ctx: Context) {}
+
+  private get em() {
+    return this.ctx.em;
+  }
+
+  private get viewer(): CustomerViewer {
+    const { viewer } = this.ctx;
+    if (viewer.kind !== 'customer') throw DomainError.forbidden(ForbiddenReason.NOT_A_CUSTOMER, 'This operation is for customer accounts.');
+    return viewer;
+  }
 
   /** BILL-1: the contracts this viewer may see; FORBIDDEN (NOT_BILLING_CONTACT) when none. */
-  async visibleContracts(viewer: CustomerViewer): Promise<Contract[]> {
+  async visibleContracts(): Promise<Contract[]> {
+    const viewer = this.viewer;
     const contracts = await this.em.find(Contract, { brand: viewer.brandId }, { orderBy: { endDate: 'desc', id: 'asc' } });
     const decision = billingAccess(
       { role: viewer.role, email: viewer.account.email },
       contracts.map((c) => ({ primaryEmail: c.primaryContact.email, billingEmail: c.billingContact.email })),
     );
-    if (!decision.allowed) throw forbidden(decision.reason, decision.message);
+    if (!decision.allowed) throw DomainError.forbidden(decision.reason, decision.message);
     return decision.all ? contracts : decision.contractIndexes.map((i) => contracts[i]);
   }
 
-  async billing(viewer: CustomerViewer, now: Date): Promise<BillingType> {
-    const contracts = await this.visibleContracts(viewer);
-    const brand = await this.em.findOneOrFail(Brand, { id: viewer.brandId });
+  async billing(): Promise<Billing> {
+    const contracts = await this.visibleContracts();
+    const brand = await this.em.findOneOrFail(Brand, { id: this.viewer.brandId });
     return {
-      contracts: await this.toTypes(contracts, brand.billingContactEditing, now),
+      contracts: await this.toViews(contracts, brand.billingContactEditing),
       documents: SECURITY_DOCUMENTS.map((d) => ({ ...d })),
       contactEditingEnabled: brand.billingContactEditing,
     };
   }
 
-  private async toTypes(contracts: Contract[], editable: boolean, now: Date): Promise<ContractType[]> {
+  private async toViews(contracts: Contract[], editable: boolean): Promise<ContractView[]> {
+    const now = this.ctx.now();
     const licenses = contracts.length
       ? await this.em.find(License, { contract: { $in: contracts.map((c) => c.id) } }, { orderBy: { id: 'asc' } })
       : [];
     return contracts.map((c) => ({
-      id: toGlobalId('Contract', c.id),
+      id: c.id,
       number: c.number,
       startDate: c.startDate,
       endDate: c.endDate,
@@ -68,36 +79,31 @@ export class BillingService {
     }));
   }
 
-  /** A contract by global id among those the viewer may see; a userError otherwise. */
-  private async contractFor(viewer: CustomerViewer, globalId: string): Promise<Contract> {
-    let id: number;
-    try {
-      id = numericIdOf('Contract', globalId);
-    } catch {
-      throw UserInputError.of(['input', 'contractId'], UserErrorCode.NOT_FOUND, 'No such contract.');
-    }
-    const contract = (await this.visibleContracts(viewer)).find((c) => c.id === id);
-    if (!contract) throw UserInputError.of(['input', 'contractId'], UserErrorCode.NOT_FOUND, 'No such contract.');
+  /** A contract among those the viewer may see; a NOT_FOUND problem otherwise. */
+  private async contractFor(id: number): Promise<Contract> {
+    const contract = (await this.visibleContracts()).find((c) => c.id === id);
+    if (!contract) throw DomainError.input(['input', 'contractId'], DomainErrorCode.NOT_FOUND, 'No such contract.');
     return contract;
   }
 
   /** BILL-5 / BILL-7: edit a contact; applies at once and counts as confirming for this cycle (BILL-6). */
-  async updateContact(viewer: CustomerViewer, input: UpdateBillingContactInput, now: Date): Promise<ContractType> {
-    const contract = await this.contractFor(viewer, input.contractId);
-    const brand = await this.em.findOneOrFail(Brand, { id: viewer.brandId });
+  async updateContact(input: BillingContactChange): Promise<ContractView> {
+    const contract = await this.contractFor(input.contractId);
+    const brand = await this.em.findOneOrFail(Brand, { id: this.viewer.brandId });
     if (!brand.billingContactEditing) {
-      throw UserInputError.of(['input'], UserErrorCode.INVALID_STATE, 'Contract contacts are read-only for your organization; contact your account team to change them.');
+      throw DomainError.state(['input'], StateReason.CONTACT_EDITING_DISABLED, 'Contract contacts are read-only for your organization; contact your account team to change them.');
     }
-    const errors: UserError[] = [];
+    const now = this.ctx.now();
+    const problems = new InputProblems();
     const firstName = input.firstName.trim();
     const lastName = input.lastName.trim();
     const email = input.email.trim().toLowerCase();
     for (const [field, value, max] of [['firstName', firstName, 100], ['lastName', lastName, 100], ['email', email, 320]] as const) {
-      if (value === '') errors.push({ field: ['input', field], code: UserErrorCode.REQUIRED, message: `${field} is required.` });
-      else if (value.length > max) errors.push({ field: ['input', field], code: UserErrorCode.INVALID, message: `${field} is at most ${max} characters.` });
+      if (value === '') problems.add(['input', field], DomainErrorCode.REQUIRED, `${field} is required.`);
+      else if (value.length > max) problems.add(['input', field], DomainErrorCode.INVALID, `${field} is at most ${max} characters.`);
     }
-    if (email !== '' && !EMAIL.test(email)) errors.push({ field: ['input', 'email'], code: UserErrorCode.INVALID, message: 'Enter a valid e-mail address.' });
-    if (errors.length) throw new UserInputError(errors);
+    if (email !== '' && !EMAIL.test(email)) problems.add(['input', 'email'], DomainErrorCode.INVALID, 'Enter a valid e-mail address.');
+    problems.throwIfAny();
     const target = input.kind === ContractContactKind.PRIMARY ? contract.primaryContact : contract.billingContact;
     target.firstName = firstName;
     target.lastName = lastName;
@@ -106,33 +112,36 @@ export class BillingService {
     contract.contactsConfirmedAt = now;
     contract.contactsConfirmedForEndDate = contract.endDate;
     await this.em.flush();
-    return (await this.toTypes([contract], true, now))[0];
+    return (await this.toViews([contract], true))[0];
   }
 
   /** BILL-6: confirm the contacts for the renewal cycle ending at the contract's end date. */
-  async confirmContacts(viewer: CustomerViewer, contractId: string, now: Date): Promise<ContractType> {
-    const contract = await this.contractFor(viewer, contractId);
-    const brand = await this.em.findOneOrFail(Brand, { id: viewer.brandId });
+  async confirmContacts(contractId: number): Promise<ContractView> {
+    const contract = await this.contractFor(contractId);
+    const brand = await this.em.findOneOrFail(Brand, { id: this.viewer.brandId });
+    const now = this.ctx.now();
     contract.contactsConfirmedAt = now;
     contract.contactsConfirmedForEndDate = contract.endDate;
     await this.em.flush();
-    return (await this.toTypes([contract], brand.billingContactEditing, now))[0];
+    return (await this.toViews([contract], brand.billingContactEditing))[0];
   }
 
   /** BILL-2: stored as a billing inquiry (never a support ticket); English only. */
-  async submitInquiry(viewer: CustomerViewer, input: SubmitBillingInquiryInput, now: Date): Promise<BillingInquiryType> {
-    const contract = input.contractId ? await this.contractFor(viewer, input.contractId) : (await this.visibleContracts(viewer), null);
-    const errors: UserError[] = [];
+  async submitInquiry(input: BillingInquiryRequest): Promise<BillingInquiryView> {
+    const viewer = this.viewer;
+    const contract = input.contractId != null ? await this.contractFor(input.contractId) : (await this.visibleContracts(), null);
+    const problems = new InputProblems();
     if (input.language && input.language !== SupportLanguage.ENGLISH) {
-      errors.push({ field: ['input', 'language'], code: UserErrorCode.INVALID, message: 'Billing inquiries are supported in English only.' });
+      problems.add(['input', 'language'], DomainErrorCode.INVALID, 'Billing inquiries are supported in English only.');
     }
     const subject = input.subject.trim();
     const message = input.message.trim();
-    if (subject === '') errors.push({ field: ['input', 'subject'], code: UserErrorCode.REQUIRED, message: 'A subject is required.' });
-    else if (subject.length > 300) errors.push({ field: ['input', 'subject'], code: UserErrorCode.INVALID, message: 'The subject is at most 300 characters.' });
-    if (message === '') errors.push({ field: ['input', 'message'], code: UserErrorCode.REQUIRED, message: 'A message is required.' });
-    else if (message.length > 10_000) errors.push({ field: ['input', 'message'], code: UserErrorCode.INVALID, message: 'The message is at most 10000 characters.' });
-    if (errors.length) throw new UserInputError(errors);
+    if (subject === '') problems.add(['input', 'subject'], DomainErrorCode.REQUIRED, 'A subject is required.');
+    else if (subject.length > 300) problems.add(['input', 'subject'], DomainErrorCode.INVALID, 'The subject is at most 300 characters.');
+    if (message === '') problems.add(['input', 'message'], DomainErrorCode.REQUIRED, 'A message is required.');
+    else if (message.length > 10_000) problems.add(['input', 'message'], DomainErrorCode.INVALID, 'The message is at most 10000 characters.');
+    problems.throwIfAny();
+    const now = this.ctx.now();
     const inquiry = this.em.create(BillingInquiry, {
       brand: viewer.brandId,
       accountId: viewer.accountId,
@@ -143,6 +152,6 @@ export class BillingService {
       createdAt: now,
     });
     await this.em.flush();
-    return { id: toGlobalId('BillingInquiry', inquiry.id), topic: input.topic, subject, createdAt: inquiry.createdAt };
+    return { id: inquiry.id, topic: input.topic, subject, createdAt: inquiry.createdAt };
   }
 }

@@ -1,10 +1,10 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import type { SupportSettings } from '../config';
+import type { Context } from '../context';
 import { readWaitingCallbacks } from '../read/callback-queue';
-import type { Viewer } from '../auth/viewer';
+import { ForbiddenReason } from '../auth/errors';
+import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import { CallbackRequest, CallbackState, CallOutcome, ProductArea, SupportLanguage, Ticket, TicketKind, TicketStatus } from '../entities';
-import { callbackQueueMoved, type DomainEvent } from '../realtime/events';
-import { Refusal } from './refusal';
+import { callbackQueueMoved, ticketUpdated, type DomainEvent } from '../realtime/events';
 import { minutesUntilLanguageOpens } from './support-hours';
 
 /** Tunables of the callback queue (PHN-2, PHN-3). */
@@ -45,12 +45,11 @@ export interface QueueStatus {
  * long the queue is.
  */
 export class CallbackQueueService {
-  constructor(
-    private readonly em: EntityManager,
-    private readonly settings: Pick<SupportSettings, 'callbackDefaultHandleMinutes'>,
-    /** The clock of the CON-8 hours a language queue waits for. */
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  constructor(private readonly ctx: Context) {}
+
+  private get em(): EntityManager {
+    return this.ctx.em;
+  }
 
   /**
    * Average handle time of the queue's recent finished calls, or the configured default (PHN-2, PHN-5):
@@ -69,7 +68,7 @@ export class CallbackQueueService {
       },
       { orderBy: { callEndedAt: 'desc' }, limit: CALLBACK_QUEUE_CONFIG.recentCalls, fields: ['callStartedAt', 'callEndedAt'] },
     );
-    if (recent.length === 0) return this.settings.callbackDefaultHandleMinutes;
+    if (recent.length === 0) return this.ctx.settings.callbackDefaultHandleMinutes;
     const total = recent.reduce((sum, r) => sum + (r.callEndedAt!.getTime() - r.callStartedAt!.getTime()), 0);
     return Math.max(1, total / recent.length / 60_000);
   }
@@ -96,7 +95,7 @@ export class CallbackQueueService {
     }
     const [ahead, handle] = await Promise.all([this.waitingAhead(request.language, request.productArea, request), this.averageHandleMinutes(request.language, request.productArea)]);
     // CON-8: outside the language's hours nobody calls back until it opens
-    const wait = Math.round(ahead * handle) + minutesUntilLanguageOpens(request.language, this.now());
+    const wait = Math.round(ahead * handle) + minutesUntilLanguageOpens(request.language, this.ctx.now());
     let englishWait: number | null = null;
     let offered = request.englishFallbackOffered;
     if (hasLimitedCoverage(request.language) && request.englishFallbackAccepted == null) {
@@ -124,7 +123,7 @@ export class CallbackQueueService {
       englishWait = Math.round(englishWaiting * englishHandle);
     }
     const out = new Map<number, QueueStatus>();
-    const closedFor = minutesUntilLanguageOpens(language, this.now());
+    const closedFor = minutesUntilLanguageOpens(language, this.ctx.now());
     rows.forEach((request, ahead) => {
       const wait = Math.round(ahead * handle) + closedFor;
       const compared = englishWait !== null && request.englishFallbackAccepted == null;
@@ -148,10 +147,23 @@ export class CallbackQueueService {
   }
 
   /**
-   * Starts the call for the head of a queue: marks it IN_CALL and returns it, or null when nobody
-   * waits. A conditional UPDATE claims the row, so two agents never take the same caller.
+   * Starts the call for the head of a queue: marks it IN_CALL, assigns the ticket to the calling agent
+   * and returns it, or null when nobody waits. A conditional UPDATE claims the row, so two agents never
+   * take the same caller. After the claim, PHN-4: one queue-move event (each instance recomputes its
+   * own waiters' positions) and the ticket's ASSIGNMENT event.
    */
-  async takeNext(language: SupportLanguage, productArea: ProductArea, now: Date, agentId: string): Promise<CallbackRequest | null> {
+  async takeNext(language: SupportLanguage, productArea: ProductArea): Promise<Ticket | null> {
+    if (this.ctx.viewer.kind !== 'agent') throw new Error('takeNext is for agents (guarded by @Authorized)');
+    const request = await this.claimHead(language, productArea, this.ctx.now(), this.ctx.viewer.agentId);
+    if (!request) return null;
+    const ticket = request.ticket.getEntity();
+    const at = this.ctx.now();
+    this.ctx.events?.publish(callbackQueueMoved(language, productArea, ticket.id, at));
+    this.ctx.events?.publish(ticketUpdated(ticket, 'ASSIGNMENT', at));
+    return ticket;
+  }
+
+  private async claimHead(language: SupportLanguage, productArea: ProductArea, now: Date, agentId: string): Promise<CallbackRequest | null> {
     for (let attempt = 0; attempt < 5; attempt++) {
       // PHN-5: a closed request left the queue; it is never handed out even if a row says WAITING
       const head = await this.em.findOne(
@@ -172,41 +184,50 @@ export class CallbackQueueService {
 
   /**
    * PHN-5: the agent who took the call completes it with an outcome; its handle time (start to end)
-   * feeds the queue's estimates from now on (PHN-2). Returns the request and the events to publish
-   * after commit.
+   * feeds the queue's estimates from now on (PHN-2). After commit: the ticket's CALLBACK event, then a
+   * queue move (every waiter of the queue gets a new estimate).
    */
-  async complete(ticketId: number, agentId: string, outcome: CallOutcome, now: Date): Promise<{ request: CallbackRequest; events: DomainEvent[] }> {
+  async complete(ticketId: number, outcome: CallOutcome): Promise<Ticket> {
+    const { viewer } = this.ctx;
+    if (viewer.kind !== 'agent') throw new Error('complete is for agents (guarded by @Authorized)');
+    const now = this.ctx.now();
     const request = await this.em.transactional(async (em) => {
       const request = await em.findOne(CallbackRequest, { ticket: ticketId }, { populate: ['ticket'] });
-      if (!request) throw Refusal.input(['input', 'ticketId'], 'NOT_FOUND', 'NOT_FOUND', 'This ticket has no callback request.');
+      if (!request) throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, 'This ticket has no callback request.');
       if (request.state !== CallbackState.IN_CALL) {
-        throw Refusal.input(['input', 'ticketId'], 'INVALID_STATE', 'CALL_NOT_IN_PROGRESS', `The call is not in progress (${request.state}); take it with takeNextCallback first.`);
+        throw DomainError.state(['input', 'ticketId'], StateReason.CALL_NOT_IN_PROGRESS, `The call is not in progress (${request.state}); take it with takeNextCallback first.`);
       }
       const ticket = request.ticket.getEntity();
-      if (ticket.assignee?.id !== agentId) throw Refusal.forbidden('NOT_CALL_AGENT', 'Another agent is on this call.');
+      if (ticket.assignee?.id !== viewer.agentId) throw DomainError.forbidden(ForbiddenReason.NOT_CALL_AGENT, 'Another agent is on this call.');
       request.state = CallbackState.DONE;
       request.callEndedAt = now;
       request.outcome = outcome;
       ticket.lastActivityAt = now;
       return request;
     });
-    // PHN-2: the handle time changed: every waiter of the queue gets a new estimate
-    return { request, events: [callbackQueueMoved(request.language, request.productArea, ticketId, now)] };
+    const ticket = request.ticket.getEntity();
+    this.ctx.events?.publish(ticketUpdated(ticket, 'CALLBACK', now));
+    this.ctx.events?.publish(callbackQueueMoved(request.language, request.productArea, ticketId, now));
+    return ticket;
   }
 
   /**
    * PHN-5: the customer who asked for the callback leaves the queue (a FedRAMP customer too: it is
-   * their contact request, not history); the request is CANCELLED and its ticket closed.
+   * their contact request, not history); the request is CANCELLED and its ticket closed. After commit
+   * the queue moves (PHN-4), then the caller's own subscriptions learn it (callbackQueuePosition
+   * completes), in the order takeNext publishes them.
    */
-  async cancel(ticketId: number, viewer: Viewer, now: Date): Promise<{ request: CallbackRequest; events: DomainEvent[] }> {
+  async cancel(ticketId: number): Promise<{ ticket: Ticket; callbackStatus: QueueStatus }> {
+    const { viewer } = this.ctx;
+    const now = this.ctx.now();
     const request = await this.em.transactional(async (em) => {
       const request = await em.findOne(CallbackRequest, { ticket: ticketId }, { populate: ['ticket'] });
       const ticket = request?.ticket.getEntity();
       if (!request || !ticket || viewer.kind !== 'customer' || ticket.brand.id !== viewer.brandId || ticket.submitter.id !== viewer.accountId) {
-        throw Refusal.input(['input', 'ticketId'], 'NOT_FOUND', 'NOT_FOUND', 'No phone request of yours with this id.');
+        throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, 'No phone request of yours with this id.');
       }
       if (request.state !== CallbackState.WAITING) {
-        throw Refusal.input(['input', 'ticketId'], 'INVALID_STATE', 'NOT_WAITING', `This request is not waiting for a callback (${request.state}).`);
+        throw DomainError.state(['input', 'ticketId'], StateReason.NOT_WAITING, `This request is not waiting for a callback (${request.state}).`);
       }
       CallbackQueueService.leave(request, now);
       ticket.status = TicketStatus.CLOSED;
@@ -214,7 +235,10 @@ export class CallbackQueueService {
       ticket.lastActivityAt = now;
       return request;
     });
-    return { request, events: [callbackQueueMoved(request.language, request.productArea, ticketId, now)] };
+    const ticket = request.ticket.getEntity();
+    this.ctx.events?.publish(callbackQueueMoved(request.language, request.productArea, ticketId, now));
+    this.ctx.events?.publish(ticketUpdated(ticket, 'CALLBACK', now));
+    return { ticket, callbackStatus: await this.status(request) };
   }
 
   private static leave(request: CallbackRequest, now: Date): void {

@@ -1,6 +1,8 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import { canEndChat, canFollowChat, canSendChatLine, type ChatDecision, type ChatFacts } from '../auth/chat-access';
-import type { Viewer } from '../auth/viewer';
+import { ForbiddenReason } from '../auth/errors';
+import type { Context } from '../context';
+import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import {
   Agent,
   ChatParty,
@@ -15,8 +17,7 @@ import {
   TicketStatus,
   TranscriptAuthorKind,
 } from '../entities';
-import { chatQueueMoved, chatUpdated, ticketUpdated, type DomainEvent, type EventBus } from '../realtime/events';
-import { Refusal } from './refusal';
+import { chatQueueMoved, chatUpdated, ticketUpdated, type DomainEvent } from '../realtime/events';
 
 /** Limits of live chat (CHAT-1, CHAT-2); documented in docs/chat-and-calls.md. */
 export const CHAT_LIMITS = {
@@ -42,14 +43,6 @@ export interface ChatQueueStatus {
   estimatedWaitMinutes: number | null;
 }
 
-/** What the service needs: a fork, the caller, the clock, and the bus to publish on after commit. */
-export interface ChatServiceDeps {
-  em: EntityManager;
-  viewer: Viewer;
-  now: () => Date;
-  events?: EventBus;
-}
-
 /** A chat as one of its sides sees it: the ticket, the session and the facts the rules read. */
 export interface ChatView {
   ticket: Ticket;
@@ -68,11 +61,11 @@ export function normalizeChatLine(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
 }
 
-/** Turns a refused chat decision into the service's refusal. */
+/** Turns a refused chat decision into the service's domain error. */
 function enforce(decision: ChatDecision): void {
   if (decision.allowed) return;
-  if (decision.kind === 'forbidden') throw Refusal.forbidden(decision.reason, decision.message);
-  throw Refusal.input(TICKET_FIELD, 'INVALID_STATE', decision.reason, decision.message);
+  if (decision.kind === 'forbidden') throw DomainError.forbidden(decision.reason, decision.message);
+  throw DomainError.state(TICKET_FIELD, decision.reason, decision.message);
 }
 
 /**
@@ -81,10 +74,10 @@ function enforce(decision: ChatDecision): void {
  * one transaction, and events are published after it commits. Inputs are plain (numeric ticket ids).
  */
 export class ChatService {
-  constructor(private readonly deps: ChatServiceDeps) {}
+  constructor(private readonly ctx: Context) {}
 
   private get em(): EntityManager {
-    return this.deps.em;
+    return this.ctx.em;
   }
 
   /** Average time from an agent joining to the end, over the queue's recent finished chats (CHAT-1). */
@@ -146,29 +139,31 @@ export class ChatService {
   async followable(ticketId: number, em: EntityManager = this.em): Promise<ChatView> {
     const ticket = await em.findOne(Ticket, { id: ticketId });
     const session = ticket?.kind === TicketKind.CHAT ? await em.findOne(ChatSession, { ticket: ticketId }) : null;
-    if (!ticket || !session) throw Refusal.input(TICKET_FIELD, 'NOT_FOUND', 'NOT_FOUND', 'No live chat with this id.');
+    if (!ticket || !session) throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, 'No live chat with this id.');
     const facts = await this.factsOf(ticket, session, em);
-    const decision = canFollowChat(this.deps.viewer, facts);
+    const decision = canFollowChat(this.ctx.viewer, facts);
     if (!decision.allowed) {
-      if (decision.reason === 'FEDRAMP_RESTRICTED') throw Refusal.forbidden(decision.reason, decision.message);
-      throw Refusal.input(TICKET_FIELD, 'NOT_FOUND', 'NOT_FOUND', 'No live chat with this id.');
+      if (decision.reason === ForbiddenReason.FEDRAMP_RESTRICTED) throw DomainError.forbidden(decision.reason, decision.message);
+      throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, 'No live chat with this id.');
     }
     return { ticket, session, facts };
   }
 
   /** The caller as a transcript author. */
   private author(): { kind: TranscriptAuthorKind; party: ChatParty; name: string } {
-    const { viewer } = this.deps;
+    const { viewer } = this.ctx;
     if (viewer.kind === 'customer') return { kind: TranscriptAuthorKind.CUSTOMER, party: ChatParty.CUSTOMER, name: `${viewer.account.firstName} ${viewer.account.lastName}`.trim() };
     if (viewer.kind === 'agent') return { kind: TranscriptAuthorKind.AGENT, party: ChatParty.AGENT, name: viewer.agent.displayName };
-    throw Refusal.forbidden('NOT_A_CHAT_PARTY', 'Only the customer and the agent of a chat write in it.');
+    throw DomainError.forbidden(ForbiddenReason.NOT_A_CHAT_PARTY, 'Only the customer and the agent of a chat write in it.');
   }
 
   /** CHAT-2 limits of one line: plain text, not empty, at most `maxLineLength` characters. */
   private static line(text: string, field: string[]): string {
     const line = normalizeChatLine(text);
-    if (!line) throw Refusal.input(field, 'REQUIRED', 'EMPTY_LINE', 'Write something to send.');
-    if (line.length > CHAT_LIMITS.maxLineLength) throw Refusal.input(field, 'LIMIT_EXCEEDED', 'LINE_TOO_LONG', `A chat line is limited to ${CHAT_LIMITS.maxLineLength} characters.`);
+    if (!line) throw DomainError.input(field, DomainErrorCode.REQUIRED, 'Write something to send.', StateReason.EMPTY_LINE);
+    if (line.length > CHAT_LIMITS.maxLineLength) {
+      throw DomainError.input(field, DomainErrorCode.LIMIT_EXCEEDED, `A chat line is limited to ${CHAT_LIMITS.maxLineLength} characters.`, StateReason.LINE_TOO_LONG);
+    }
     return line;
   }
 
@@ -177,19 +172,24 @@ export class ChatService {
     const since = new Date(now.getTime() - CHAT_LIMITS.windowSeconds * 1000);
     const recent = await em.count(ChatTranscriptEntry, { ticket: ticketId, authorKind: kind, sentAt: { $gt: since } });
     if (recent + adding > CHAT_LIMITS.linesPerWindow) {
-      throw Refusal.input(['input', 'text'], 'LIMIT_EXCEEDED', 'CHAT_RATE_LIMITED', `At most ${CHAT_LIMITS.linesPerWindow} lines per ${CHAT_LIMITS.windowSeconds} seconds in one chat; wait a moment.`);
+      throw DomainError.input(
+        ['input', 'text'],
+        DomainErrorCode.LIMIT_EXCEEDED,
+        `At most ${CHAT_LIMITS.linesPerWindow} lines per ${CHAT_LIMITS.windowSeconds} seconds in one chat; wait a moment.`,
+        StateReason.CHAT_RATE_LIMITED,
+      );
     }
   }
 
   /** CHAT-2: the caller (the chat's customer or its agent) sends lines; both sides see them live. */
   async send(ticketId: number, texts: string[], field: string[] = ['input', 'text']): Promise<ChatView & { lines: ChatTranscriptEntry[] }> {
-    if (texts.length === 0) throw Refusal.input(field, 'REQUIRED', 'EMPTY_LINE', 'No lines to send.');
+    if (texts.length === 0) throw DomainError.input(field, DomainErrorCode.REQUIRED, 'No lines to send.', StateReason.EMPTY_LINE);
     const clean = texts.map((text, i) => ChatService.line(text, texts.length > 1 ? [...field, String(i)] : field));
     const author = this.author();
-    const now = this.deps.now();
+    const now = this.ctx.now();
     const { view, lines } = await this.em.transactional(async (em) => {
       const view = await this.followable(ticketId, em);
-      enforce(canSendChatLine(this.deps.viewer, view.facts));
+      enforce(canSendChatLine(this.ctx.viewer, view.facts));
       await this.withinRate(em, ticketId, author.kind, clean.length, now);
       // keep the order of lines sent together even when they share the instant
       const lines = clean.map((text, i) => em.create(ChatTranscriptEntry, { ticket: view.ticket, authorKind: author.kind, authorName: author.name, text, sentAt: new Date(now.getTime() + i) }));
@@ -204,8 +204,8 @@ export class ChatService {
   async typing(ticketId: number, typing: boolean): Promise<ChatView> {
     const author = this.author();
     const view = await this.followable(ticketId);
-    enforce(canSendChatLine(this.deps.viewer, view.facts));
-    this.publish([chatUpdated(view.ticket, 'TYPING', { party: author.party, typing }, this.deps.now())]);
+    enforce(canSendChatLine(this.ctx.viewer, view.facts));
+    this.publish([chatUpdated(view.ticket, 'TYPING', { party: author.party, typing }, this.ctx.now())]);
     return view;
   }
 
@@ -215,8 +215,8 @@ export class ChatService {
    * never take the same chat; a chat whose ticket is closed is never handed out.
    */
   async takeNext(language: SupportLanguage, productArea: ProductArea): Promise<ChatView | null> {
-    const { viewer } = this.deps;
-    if (viewer.kind !== 'agent') throw Refusal.forbidden('NOT_AN_AGENT', 'Chats are taken by support agents.');
+    const { viewer } = this.ctx;
+    if (viewer.kind !== 'agent') throw DomainError.forbidden(ForbiddenReason.NOT_AN_AGENT, 'Chats are taken by support agents.');
     for (let attempt = 0; attempt < 5; attempt++) {
       const head = await this.em.findOne(
         ChatSession,
@@ -235,7 +235,7 @@ export class ChatService {
    * chat): null when it is not waiting any more.
    */
   async join(ticketId: number, agentId: string, agentName: string): Promise<ChatView | null> {
-    const now = this.deps.now();
+    const now = this.ctx.now();
     // the claim and what follows from it commit together: a chat is never ACTIVE without its agent
     const view = await this.em.transactional(async (em) => {
       const claimed = await em.nativeUpdate(ChatSession, { ticket: ticketId, state: ChatState.WAITING }, { state: ChatState.ACTIVE, agent: agentId, joinedAt: now });
@@ -260,11 +260,11 @@ export class ChatService {
    */
   async end(ticketId: number): Promise<ChatView> {
     const author = this.author();
-    const now = this.deps.now();
+    const now = this.ctx.now();
     let wasWaiting = false;
     const view = await this.em.transactional(async (em) => {
       const view = await this.followable(ticketId, em);
-      enforce(canEndChat(this.deps.viewer, view.facts));
+      enforce(canEndChat(this.ctx.viewer, view.facts));
       wasWaiting = view.session.state === ChatState.WAITING;
       ChatService.finish(em, view.ticket, view.session, author.party, now);
       return view;
@@ -314,6 +314,6 @@ export class ChatService {
   }
 
   private publish(events: DomainEvent[]): void {
-    for (const event of events) this.deps.events?.publish(event);
+    for (const event of events) this.ctx.events?.publish(event);
   }
 }

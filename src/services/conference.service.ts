@@ -1,18 +1,12 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Viewer } from '../auth/viewer';
+import { ForbiddenReason } from '../auth/errors';
+import type { Context } from '../context';
+import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import { ConferenceCallStatus, Ticket, TicketKind, TicketStatus } from '../entities';
-import { ticketUpdated, type EventBus } from '../realtime/events';
-import { Refusal } from './refusal';
+import { ticketUpdated } from '../realtime/events';
 import { checkConferenceSlot } from './ticket-create.service';
 
 const TICKET_FIELD = ['input', 'ticketId'];
-
-export interface ConferenceServiceDeps {
-  em: EntityManager;
-  viewer: Viewer;
-  now: () => Date;
-  events?: EventBus;
-}
 
 /**
  * ENT-3: the user's side of a scheduled conference call after it was requested: reschedule or cancel
@@ -20,41 +14,41 @@ export interface ConferenceServiceDeps {
  * agent's acceptance is.
  */
 export class ConferenceService {
-  constructor(private readonly deps: ConferenceServiceDeps) {}
+  constructor(private readonly ctx: Context) {}
 
   /** The viewer's own pending conference call, or a refusal saying why it cannot change. */
   private async pending(ticketId: number, em: EntityManager): Promise<Ticket> {
-    const { viewer } = this.deps;
+    const { viewer } = this.ctx;
     const ticket = await em.findOne(Ticket, { id: ticketId });
     if (!ticket || viewer.kind !== 'customer' || ticket.brand.id !== viewer.brandId || ticket.kind !== TicketKind.CONFERENCE || !ticket.conference) {
-      throw Refusal.input(TICKET_FIELD, 'NOT_FOUND', 'NOT_FOUND', 'No conference call of yours with this id.');
+      throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, 'No conference call of yours with this id.');
     }
-    if (ticket.submitter.id !== viewer.accountId) throw Refusal.forbidden('NOT_TICKET_OWNER', 'Only the user who scheduled the call can change it.');
-    if (ticket.conference.cancelledAt || ticket.status === TicketStatus.CLOSED) throw Refusal.input(TICKET_FIELD, 'INVALID_STATE', 'CALL_CANCELLED', 'This call was cancelled or its ticket is closed.');
+    if (ticket.submitter.id !== viewer.accountId) throw DomainError.forbidden(ForbiddenReason.NOT_TICKET_OWNER, 'Only the user who scheduled the call can change it.');
+    if (ticket.conference.cancelledAt || ticket.status === TicketStatus.CLOSED) throw DomainError.state(TICKET_FIELD, StateReason.CALL_CANCELLED, 'This call was cancelled or its ticket is closed.');
     if (ticket.conference.callStatus === ConferenceCallStatus.ACCEPTED) {
-      throw Refusal.input(TICKET_FIELD, 'INVALID_STATE', 'CALL_ALREADY_ACCEPTED', 'Support already accepted this call; reply on the ticket to ask for a change.');
+      throw DomainError.state(TICKET_FIELD, StateReason.CALL_ALREADY_ACCEPTED, 'Support already accepted this call; reply on the ticket to ask for a change.');
     }
     return ticket;
   }
 
   /** ENT-3: a new slot (same rules as when scheduling) for a call not accepted yet. */
   async reschedule(ticketId: number, scheduledAt: Date): Promise<Ticket> {
-    const now = this.deps.now();
-    const ticket = await this.deps.em.transactional(async (em) => {
+    const now = this.ctx.now();
+    const ticket = await this.ctx.em.transactional(async (em) => {
       const ticket = await this.pending(ticketId, em);
       checkConferenceSlot(scheduledAt, now);
       ticket.conference = { ...ticket.conference!, scheduledAt };
       ticket.lastActivityAt = now;
       return ticket;
     });
-    this.deps.events?.publish(ticketUpdated(ticket, 'CONFERENCE', now));
+    this.ctx.events?.publish(ticketUpdated(ticket, 'CONFERENCE', now));
     return ticket;
   }
 
   /** ENT-3: cancels a call not accepted yet; its ticket is closed with it and stays in the history. */
   async cancel(ticketId: number): Promise<Ticket> {
-    const now = this.deps.now();
-    const ticket = await this.deps.em.transactional(async (em) => {
+    const now = this.ctx.now();
+    const ticket = await this.ctx.em.transactional(async (em) => {
       const ticket = await this.pending(ticketId, em);
       ticket.conference = { ...ticket.conference!, cancelledAt: now };
       ticket.status = TicketStatus.CLOSED;
@@ -62,7 +56,7 @@ export class ConferenceService {
       ticket.lastActivityAt = now;
       return ticket;
     });
-    this.deps.events?.publish(ticketUpdated(ticket, 'CONFERENCE', now));
+    this.ctx.events?.publish(ticketUpdated(ticket, 'CONFERENCE', now));
     return ticket;
   }
 }

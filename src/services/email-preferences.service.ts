@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { Context } from '../context';
+import { DomainError, DomainErrorCode, InputProblems, StateReason } from '../domain/errors';
+import type { EmailPreferenceChange, EmailPreferences } from '../domain/profile';
 import { createHmac } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { canUnsubscribe, emailPreferencesEligibility, preferenceCategoriesFor } from '../auth/profile-access';
 import { Account, EmailPreference, PendingPreferenceChange } from '../entities';
 import { BrandRole, EmailPreferenceCategory } from '../entities/enums';
-import type { EmailPreferenceChangeInput, EmailPreferencesType } from '../resolvers/types/profile.types';
-import { UserErrorCode, UserInputError, type UserError } from '../resolvers/types/user-error';
 
 /** PREF-5: a saved change takes effect this long after it was saved. */
 export const PREFERENCE_DELAY_MS = 24 * 60 * 60 * 1000;
@@ -33,7 +34,7 @@ export async function signManageLinkToken(key: Uint8Array, email: string, now: D
 
 /** PREF-6: the address a manage-link token is bound to; a userError when invalid or expired. */
 export async function verifyManageLinkToken(key: Uint8Array | undefined, token: string, now: Date): Promise<string> {
-  const refuse = (message: string) => UserInputError.of(['input', 'token'], UserErrorCode.INVALID, message);
+  const refuse = (message: string) => DomainError.input(['input', 'token'], DomainErrorCode.INVALID, message);
   if (!key) throw refuse('Manage links are not enabled on this server.');
   try {
     const { payload } = await jwtVerify(token, key, { audience: LINK_AUDIENCE, algorithms: ['HS256'], currentDate: now });
@@ -50,10 +51,14 @@ export async function verifyManageLinkToken(key: Uint8Array | undefined, token: 
  * `applyDuePreferenceChanges` when due.
  */
 export class EmailPreferencesService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly ctx: Context) {}
+
+  private get em(): EntityManager {
+    return this.ctx.em;
+  }
 
   /** Current values with the pending changes, for the categories of `role`. */
-  async get(email: string, role: BrandRole): Promise<EmailPreferencesType> {
+  async get(email: string, role: BrandRole): Promise<EmailPreferences> {
     const address = email.toLowerCase();
     const [rows, pending] = await Promise.all([
       this.em.find(EmailPreference, { email: address }),
@@ -80,22 +85,23 @@ export class EmailPreferencesService {
    * category; a change back to the current value just cancels the pending one. Every change is
    * checked first: one refusal and nothing is saved.
    */
-  async save(email: string, role: BrandRole, changes: EmailPreferenceChangeInput[], now: Date, source: 'HUB' | 'MANAGE_LINK'): Promise<void> {
+  async save(email: string, role: BrandRole, changes: EmailPreferenceChange[], source: 'HUB' | 'MANAGE_LINK'): Promise<void> {
+    const now = this.ctx.now();
     const allowed = new Set(preferenceCategoriesFor(role));
-    const errors: UserError[] = [];
+    const problems = new InputProblems();
     const seen = new Set<EmailPreferenceCategory>();
     changes.forEach((change, i) => {
       const field = ['input', 'changes', String(i), 'category'];
       if (!allowed.has(change.category)) {
-        errors.push({ field, code: UserErrorCode.INVALID, message: `${change.category} e-mails are not available to this address.` });
+        problems.add(field, DomainErrorCode.INVALID, `${change.category} e-mails are not available to this address.`);
       } else if (!canUnsubscribe(change.category) && !change.subscribed) {
-        errors.push({ field: ['input', 'changes', String(i), 'subscribed'], code: UserErrorCode.INVALID, message: 'Operational updates cannot be unsubscribed.' });
+        problems.add(['input', 'changes', String(i), 'subscribed'], DomainErrorCode.INVALID, 'Operational updates cannot be unsubscribed.');
       } else if (seen.has(change.category)) {
-        errors.push({ field, code: UserErrorCode.INVALID, message: `${change.category} is listed twice.` });
+        problems.add(field, DomainErrorCode.INVALID, `${change.category} is listed twice.`);
       }
       seen.add(change.category);
     });
-    if (errors.length) throw new UserInputError(errors);
+    problems.throwIfAny();
     const address = email.toLowerCase();
     await this.em.transactional(async (em) => {
       for (const change of changes) {
@@ -120,7 +126,7 @@ export class EmailPreferencesService {
     const accounts = await this.em.find(Account, { email: email.toLowerCase() }, { populate: ['brand'] });
     const eligible = accounts.filter((a) => emailPreferencesEligibility({ accountType: a.accountType, isFedramp: a.brand.getEntity().fedramp }).available);
     if (eligible.length === 0) {
-      throw UserInputError.of(['input', 'token'], UserErrorCode.INVALID_STATE, 'This address has no e-mail preferences to manage.');
+      throw DomainError.state(['input', 'token'], StateReason.EMAIL_PREFERENCES_NOT_ELIGIBLE, 'This address has no e-mail preferences to manage.');
     }
     return eligible.some((a) => a.role === BrandRole.BRAND_ADMIN) ? BrandRole.BRAND_ADMIN : BrandRole.STANDARD;
   }

@@ -1,10 +1,10 @@
+import { ForbiddenReason } from '../auth/errors';
 import type { Context } from '../context';
+import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import { Account, Message, MessageAuthorKind, OutboxEmail, ParticipantRole, ProductArea, ProxyAccessChange, ProxyAccessOrigin, Ticket, TicketKind, TicketParticipant } from '../entities';
-import { ForbiddenReason, forbidden } from '../auth/errors';
 import { ticketUpdated } from '../realtime/events';
-import { numericIdOf } from '../resolvers/types/node';
-import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
 import { OutboxTemplate } from './ticket-create.service';
+import { checkDescription } from './ticket-rules';
 
 export interface ForwardToEnterpriseInput {
   accountId: string;
@@ -22,12 +22,13 @@ export class EnterpriseService {
 
   /** Agent side: creates the forwarded ticket (enterprise, awaiting verification) and asks the user to verify. */
   async forward(input: ForwardToEnterpriseInput): Promise<Ticket> {
+    checkDescription(input.description, false);
     const now = this.ctx.now();
     const created = await this.ctx.em.transactional(async (em) => {
       const account = await em.findOne(Account, { id: input.accountId }, { populate: ['brand'] });
-      if (!account) throw UserInputError.of(['input', 'accountId'], UserErrorCode.NOT_FOUND, `No account "${input.accountId}".`);
+      if (!account) throw DomainError.input(['input', 'accountId'], DomainErrorCode.NOT_FOUND, `No account "${input.accountId}".`);
       if (!account.brand.getEntity().successPackage) {
-        throw UserInputError.of(['input', 'accountId'], UserErrorCode.INVALID_STATE, "The account's brand has no success package, so no Enterprise Support.");
+        throw DomainError.state(['input', 'accountId'], StateReason.NOT_SUCCESS_PACKAGE, "The account's brand has no success package, so no Enterprise Support.");
       }
       const ticket = em.create(Ticket, {
         kind: TicketKind.EMAIL,
@@ -60,18 +61,18 @@ export class EnterpriseService {
   }
 
   /** Customer side: the submitter verifies and records whether Enterprise Support may access the account. */
-  async verify(ticketGlobalId: string, allowEnterpriseAccess: boolean): Promise<Ticket> {
+  async verify(ticketId: number, allowEnterpriseAccess: boolean): Promise<Ticket> {
     const { viewer, em } = this.ctx;
     if (viewer.kind !== 'customer') throw new Error('verifyEnterpriseAccount is for customers (guarded by @Authorized)');
-    const ticket = await em.findOne(Ticket, { id: numericIdOf('Ticket', ticketGlobalId) });
+    const ticket = await em.findOne(Ticket, { id: ticketId });
     if (!ticket || ticket.brand.id !== viewer.brandId) {
-      throw UserInputError.of(['input', 'ticketId'], UserErrorCode.NOT_FOUND, 'No such ticket.');
+      throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, 'No such ticket.');
     }
     if (ticket.submitter.id !== viewer.accountId) {
-      throw forbidden(ForbiddenReason.NOT_TICKET_PARTICIPANT, 'Only the user the ticket was forwarded for can verify it.');
+      throw DomainError.forbidden(ForbiddenReason.NOT_TICKET_PARTICIPANT, 'Only the user the ticket was forwarded for can verify it.');
     }
     if (!ticket.awaitingVerification) {
-      throw UserInputError.of(['input', 'ticketId'], UserErrorCode.INVALID_STATE, 'This ticket is not waiting for verification.');
+      throw DomainError.state(['input', 'ticketId'], StateReason.NOT_AWAITING_VERIFICATION, 'This ticket is not waiting for verification.');
     }
     const now = this.ctx.now();
     ticket.awaitingVerification = false;

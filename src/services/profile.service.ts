@@ -1,9 +1,11 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { ForbiddenReason } from '../auth/errors';
 import type { CustomerViewer } from '../auth/viewer';
 import { brandAdminContactsAvailability, linkedAccountsAvailability, type Availability, type ProfileFacts } from '../auth/profile-access';
+import type { Context } from '../context';
+import { DomainError } from '../domain/errors';
+import type { AccountDeletion, AccountTeam as AccountTeamView, LinkedAccounts, SectionAvailability } from '../domain/profile';
 import { Account, AccountTeam, Certification, CommunityAccount } from '../entities';
 import { AccountType, BrandRole } from '../entities/enums';
-import type { AccountDeletionInfo, AccountTeamType, LinkedAccountsType, SectionAvailability } from '../resolvers/types/profile.types';
 
 /** The facts the profile rules read, from a customer viewer. */
 export function profileFacts(viewer: CustomerViewer): ProfileFacts {
@@ -16,7 +18,7 @@ export function toSectionAvailability(a: Availability): SectionAvailability {
 }
 
 /** ACC-3: deletion information per account type. */
-export const ACCOUNT_DELETION: Record<AccountType, AccountDeletionInfo> = {
+export const ACCOUNT_DELETION: Record<AccountType, AccountDeletion> = {
   [AccountType.FREE]: {
     accountType: AccountType.FREE,
     selfService: true,
@@ -36,10 +38,21 @@ export const ACCOUNT_DELETION: Record<AccountType, AccountDeletionInfo> = {
 
 /** The profile sections of ACC-2, ACC-3 and LINK-1/2, with the FED-2 and FED-4 restrictions applied. */
 export class ProfileService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly ctx: Context) {}
+
+  private get em() {
+    return this.ctx.em;
+  }
+
+  private get viewer(): CustomerViewer {
+    const { viewer } = this.ctx;
+    if (viewer.kind !== 'customer') throw DomainError.forbidden(ForbiddenReason.NOT_A_CUSTOMER, 'This operation is for customer accounts.');
+    return viewer;
+  }
 
   /** ACC-2 / FED-2. */
-  async accountTeam(viewer: CustomerViewer): Promise<AccountTeamType> {
+  async accountTeam(): Promise<AccountTeamView> {
+    const viewer = this.viewer;
     const facts = profileFacts(viewer);
     if (viewer.role === BrandRole.BRAND_ADMIN) {
       const team = await this.em.findOne(AccountTeam, { brand: viewer.brandId });
@@ -71,7 +84,8 @@ export class ProfileService {
   }
 
   /** LINK-1, LINK-2; null for FedRAMP users (FED-4). */
-  async linkedAccounts(viewer: CustomerViewer): Promise<LinkedAccountsType | null> {
+  async linkedAccounts(): Promise<LinkedAccounts | null> {
+    const viewer = this.viewer;
     if (!linkedAccountsAvailability(profileFacts(viewer)).available) return null;
     const [community, certifications] = await Promise.all([
       this.em.findOne(CommunityAccount, { account: viewer.accountId }),

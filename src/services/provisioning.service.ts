@@ -10,24 +10,22 @@ import {
   Contract,
   License,
 } from '../entities';
-import type {
-  SetAccountTeamInput,
-  SetLinkedAccountsInput,
-  UpsertAccountInput,
-  UpsertAgentInput,
-  UpsertBrandInput,
-  UpsertContractInput,
-} from '../resolvers/internal/provisioning.types';
-import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
+import type { Context } from '../context';
+import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
+import type { AccountTeamChange, AccountUpsert, AgentUpsert, BrandUpsert, ContractUpsert, LinkedAccountsChange } from '../domain/provisioning';
 
 /** ENT-1: a success package gives at most this many Enterprise Support seats. */
 export const MAX_ENTERPRISE_SEATS = 5;
 
 /** Provisioning from the CRM integration: idempotent upserts keyed by the CRM's ids. */
 export class ProvisioningService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly ctx: Context) {}
 
-  async upsertBrand(input: UpsertBrandInput): Promise<Brand> {
+  private get em(): EntityManager {
+    return this.ctx.em;
+  }
+
+  async upsertBrand(input: BrandUpsert): Promise<Brand> {
     return this.em.transactional(async (em) => {
       const brand = (await em.findOne(Brand, { id: input.id })) ?? em.create(Brand, { id: input.id, name: input.name });
       brand.name = input.name;
@@ -40,11 +38,11 @@ export class ProvisioningService {
 
   private async brandOf(em: EntityManager, brandId: string): Promise<Brand> {
     const brand = await em.findOne(Brand, { id: brandId });
-    if (!brand) throw UserInputError.of(['input', 'brandId'], UserErrorCode.NOT_FOUND, `No brand "${brandId}".`);
+    if (!brand) throw DomainError.input(['input', 'brandId'], DomainErrorCode.NOT_FOUND, `No brand "${brandId}".`);
     return brand;
   }
 
-  async upsertAccount(input: UpsertAccountInput): Promise<Account> {
+  async upsertAccount(input: AccountUpsert): Promise<Account> {
     try {
       return await this.em.transactional(async (em) => {
         const brand = await this.brandOf(em, input.brandId);
@@ -75,7 +73,7 @@ export class ProvisioningService {
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
-        throw UserInputError.of(['input', 'username'], UserErrorCode.TAKEN, `Username "${input.username}" is taken.`);
+        throw DomainError.input(['input', 'username'], DomainErrorCode.TAKEN, `Username "${input.username}" is taken.`);
       }
       throw error;
     }
@@ -84,19 +82,19 @@ export class ProvisioningService {
   /** ENT-1: seats need a success package, and a brand has at most five. */
   private async checkSeats(em: EntityManager, brand: Brand, accountId: string): Promise<void> {
     if (!brand.successPackage) {
-      throw UserInputError.of(['input', 'enterpriseSeat'], UserErrorCode.INVALID_STATE, 'Enterprise Support seats need a success package.');
+      throw DomainError.state(['input', 'enterpriseSeat'], StateReason.NOT_SUCCESS_PACKAGE, 'Enterprise Support seats need a success package.');
     }
     const others = await em.count(Account, { brand: brand.id, enterpriseSeat: true, id: { $ne: accountId } });
     if (others >= MAX_ENTERPRISE_SEATS) {
-      throw UserInputError.of(
+      throw DomainError.input(
         ['input', 'enterpriseSeat'],
-        UserErrorCode.LIMIT_EXCEEDED,
+        DomainErrorCode.LIMIT_EXCEEDED,
         `A success package gives at most ${MAX_ENTERPRISE_SEATS} Enterprise Support seats; brand "${brand.id}" has ${others}.`,
       );
     }
   }
 
-  async upsertAgent(input: UpsertAgentInput): Promise<Agent> {
+  async upsertAgent(input: AgentUpsert): Promise<Agent> {
     return this.em.transactional(async (em) => {
       const agent = (await em.findOne(Agent, { id: input.id })) ?? em.create(Agent, { id: input.id, displayName: input.displayName, email: input.email });
       agent.displayName = input.displayName;
@@ -105,7 +103,7 @@ export class ProvisioningService {
     });
   }
 
-  async setAccountTeam(input: SetAccountTeamInput): Promise<void> {
+  async setAccountTeam(input: AccountTeamChange): Promise<void> {
     await this.em.transactional(async (em) => {
       const brand = await this.brandOf(em, input.brandId);
       const team = (await em.findOne(AccountTeam, { brand: brand.id })) ?? em.create(AccountTeam, { brand });
@@ -119,22 +117,22 @@ export class ProvisioningService {
     });
   }
 
-  async upsertContract(input: UpsertContractInput): Promise<Contract> {
+  async upsertContract(input: ContractUpsert): Promise<Contract> {
     if (input.endDate <= input.startDate) {
-      throw UserInputError.of(['input', 'endDate'], UserErrorCode.INVALID, 'The end date must be after the start date.');
+      throw DomainError.input(['input', 'endDate'], DomainErrorCode.INVALID, 'The end date must be after the start date.');
     }
     for (const key of ['startDate', 'endDate'] as const) {
       if (Number.isNaN(Date.parse(`${input[key]}T00:00:00Z`))) {
-        throw UserInputError.of(['input', key], UserErrorCode.INVALID, `${input[key]} is not a calendar date.`);
+        throw DomainError.input(['input', key], DomainErrorCode.INVALID, `${input[key]} is not a calendar date.`);
       }
     }
     return this.em.transactional(async (em) => {
       const brand = await this.brandOf(em, input.brandId);
       let contract = await em.findOne(Contract, { number: input.number });
       if (contract && contract.brand.id !== brand.id) {
-        throw UserInputError.of(['input', 'number'], UserErrorCode.TAKEN, `Contract ${input.number} belongs to another brand.`);
+        throw DomainError.input(['input', 'number'], DomainErrorCode.TAKEN, `Contract ${input.number} belongs to another brand.`);
       }
-      const contact = (c: UpsertContractInput['primaryContact']) => ({ firstName: c.firstName, lastName: c.lastName, email: c.email.toLowerCase(), updatedAt: null });
+      const contact = (c: ContractUpsert['primaryContact']) => ({ firstName: c.firstName, lastName: c.lastName, email: c.email.toLowerCase(), updatedAt: null });
       if (!contract) {
         contract = em.create(Contract, {
           brand,
@@ -156,10 +154,10 @@ export class ProvisioningService {
     });
   }
 
-  async setLinkedAccounts(input: SetLinkedAccountsInput): Promise<void> {
+  async setLinkedAccounts(input: LinkedAccountsChange): Promise<void> {
     await this.em.transactional(async (em) => {
       const account = await em.findOne(Account, { id: input.accountId });
-      if (!account) throw UserInputError.of(['input', 'accountId'], UserErrorCode.NOT_FOUND, `No account "${input.accountId}".`);
+      if (!account) throw DomainError.input(['input', 'accountId'], DomainErrorCode.NOT_FOUND, `No account "${input.accountId}".`);
       await em.nativeDelete(CommunityAccount, { account: account.id });
       await em.nativeDelete(Certification, { account: account.id });
       if (input.community) em.create(CommunityAccount, { account, ...input.community });

@@ -1,8 +1,10 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
-import { GraphQLError } from 'graphql';
 import { getCountries, getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { CustomerViewer } from '../auth/viewer';
 import type { Context } from '../context';
+import type { CallbackLanguageAnswer, ChatRequest, ConferenceCallRequest, EmailTicketRequest, PhoneCallbackRequest } from '../domain/contact';
+import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
+import type { TicketOrEscalationRef } from '../domain/tickets';
 import {
   Account,
   Brand,
@@ -23,18 +25,9 @@ import {
   TicketKind,
   TicketParticipant,
 } from '../entities';
-import type {
-  ChooseCallbackLanguageInput,
-  CreateEmailTicketInput,
-  RequestPhoneCallbackInput,
-  ScheduleConferenceCallInput,
-  StartChatInput,
-} from '../resolvers/public/contact.types';
 import { callbackQueueMoved, chatQueueMoved, ticketUpdated, type DomainEvent } from '../realtime/events';
 import { ChatService } from './chat.service';
-import { fromGlobalId, numericIdOf } from '../resolvers/types/node';
 import { TicketQueryService } from './ticket-query.service';
-import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
 import { CallbackQueueService, type QueueStatus } from './callback-queue.service';
 import {
   ContactMethod,
@@ -56,7 +49,7 @@ import {
   type RedirectAdvice,
   type SupportTopic,
 } from './support-hours';
-import { ticketSubject } from './ticket-rules';
+import { checkDescription, ticketSubject } from './ticket-rules';
 
 /** ENT-3: how far ahead a conference call can be scheduled. */
 export const CONFERENCE_MAX_DAYS_AHEAD = 180;
@@ -79,11 +72,21 @@ const DESCRIPTION_LANGUAGE: Record<SupportLanguage, string> = {
   [SupportLanguage.JAPANESE]: 'ja',
 };
 
-/** A create refused because the method is not available now; carries the CON-4 reason. */
-export class ContactUnavailableError extends UserInputError {
-  constructor(readonly reason: UnavailableReason, method: ContactMethod) {
-    super([{ field: ['input', 'productArea'], code: UserErrorCode.INVALID_STATE, message: `${method} support is not available now: ${reason}.` }]);
-  }
+/** CON-4: each reason a method is unavailable, as the reason of the INVALID_STATE refusal. */
+const UNAVAILABLE_STATE: Record<UnavailableReason, StateReason> = {
+  [UnavailableReason.OUT_OF_HOURS]: StateReason.OUT_OF_HOURS,
+  [UnavailableReason.LANGUAGE_NOT_OFFERED]: StateReason.LANGUAGE_NOT_OFFERED,
+  [UnavailableReason.PRODUCT_NOT_COVERED]: StateReason.PRODUCT_NOT_COVERED,
+  [UnavailableReason.LICENSE]: StateReason.LICENSE,
+  [UnavailableReason.NOT_SUCCESS_PACKAGE]: StateReason.NOT_SUCCESS_PACKAGE,
+  [UnavailableReason.SEPARATE_TEAM]: StateReason.SEPARATE_TEAM,
+};
+
+const UNAVAILABLE_BY_STATE = new Map<StateReason, UnavailableReason>(Object.entries(UNAVAILABLE_STATE).map(([u, s]) => [s, u as UnavailableReason]));
+
+/** The CON-4 reason of a create refused because the method is not available now, if that is why. */
+export function unavailableReasonOf(reason: StateReason | null | undefined): UnavailableReason | null {
+  return (reason && UNAVAILABLE_BY_STATE.get(reason)) || null;
 }
 
 export interface SupportOptionsResult {
@@ -106,8 +109,8 @@ interface TicketSpec {
   description: string;
   descriptionLanguage?: string | null;
   idempotencyKey?: string | null;
-  /** FUP-5: global ids of earlier tickets or escalations this request refers to. */
-  references?: string[] | null;
+  /** FUP-5: earlier tickets or escalations this request refers to. */
+  references?: TicketOrEscalationRef[] | null;
   /** Served by Enterprise Support for seat holders (e-mail, phone, conference), ENT-1/ENT-2. */
   enterpriseChannel: boolean;
   confirmationTo: string;
@@ -145,7 +148,7 @@ export class TicketCreateService {
     const viewer = this.viewer;
     const f = facts(viewer);
     const methods = contactMethods(f, productArea, language, this.ctx.now());
-    const queue = new CallbackQueueService(this.ctx.em, this.ctx.settings, this.ctx.now);
+    const queue = new CallbackQueueService(this.ctx);
     const chat = new ChatService(this.ctx);
     const withWaits = await Promise.all(
       methods.map(async (m) => {
@@ -175,13 +178,14 @@ export class TicketCreateService {
   /** Refuses with the CON-4 reason when `method` is not available now. */
   private requireAvailable(method: ContactMethod, productArea: ProductArea, language: SupportLanguage): void {
     const reason = unavailableReason(method, facts(this.viewer), productArea, language, this.ctx.now());
-    if (reason) throw new ContactUnavailableError(reason, method);
+    if (reason) throw DomainError.state(['input', 'productArea'], UNAVAILABLE_STATE[reason], `${method} support is not available now: ${reason}.`);
   }
 
   /** CON-6: an e-mail ticket; the description is the first e-mail of the thread (TKT-2). */
-  createEmailTicket(input: CreateEmailTicketInput): Promise<Ticket> {
+  createEmailTicket(input: EmailTicketRequest): Promise<Ticket> {
     return this.create(TicketKind.EMAIL, input.idempotencyKey, () => {
       this.requireAvailable(ContactMethod.EMAIL, input.productArea, input.language);
+      checkDescription(input.description, true);
       return {
         kind: TicketKind.EMAIL,
         productArea: input.productArea,
@@ -209,7 +213,7 @@ export class TicketCreateService {
   }
 
   /** CON-7, PHN-1: a phone ticket joining the (language, product area) callback queue. */
-  requestPhoneCallback(input: RequestPhoneCallbackInput): Promise<Ticket> {
+  requestPhoneCallback(input: PhoneCallbackRequest): Promise<Ticket> {
     return this.create(TicketKind.PHONE, input.idempotencyKey, () => {
       this.requireAvailable(ContactMethod.PHONE, input.productArea, input.language);
       const phone = validatePhone(input.phone.country, input.phone.number, input.phone.extension);
@@ -233,9 +237,10 @@ export class TicketCreateService {
   }
 
   /** CON-5: a chat ticket, only while chat is available now. */
-  startChat(input: StartChatInput): Promise<Ticket> {
+  startChat(input: ChatRequest): Promise<Ticket> {
     return this.create(TicketKind.CHAT, input.idempotencyKey, () => {
       this.requireAvailable(ContactMethod.CHAT, input.productArea, input.language);
+      checkDescription(input.description, false);
       return {
         kind: TicketKind.CHAT,
         productArea: input.productArea,
@@ -256,12 +261,13 @@ export class TicketCreateService {
   }
 
   /** ENT-3: a conference call with a specialist, for seat holders of a success package, in the future. */
-  scheduleConferenceCall(input: ScheduleConferenceCallInput): Promise<Ticket> {
+  scheduleConferenceCall(input: ConferenceCallRequest): Promise<Ticket> {
     return this.create(TicketKind.CONFERENCE, input.idempotencyKey, () => {
       this.requireAvailable(ContactMethod.CONFERENCE, input.productArea, SupportLanguage.ENGLISH);
+      checkDescription(input.description, false);
       const now = this.ctx.now();
       if (input.scheduledAt.getTime() <= now.getTime()) {
-        throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, 'Pick a time in the future.');
+        throw DomainError.input(['input', 'scheduledAt'], DomainErrorCode.INVALID, 'Pick a time in the future.');
       }
       checkConferenceSlot(input.scheduledAt, now);
       return {
@@ -283,7 +289,7 @@ export class TicketCreateService {
     if (!key) return null;
     const existing = await em.findOne(Ticket, { submitter: this.viewer.accountId, idempotencyKey: key });
     if (existing && existing.kind !== kind) {
-      throw UserInputError.of(['input', 'idempotencyKey'], UserErrorCode.TAKEN, 'This idempotency key was already used for a different kind of request.');
+      throw DomainError.input(['input', 'idempotencyKey'], DomainErrorCode.TAKEN, 'This idempotency key was already used for a different kind of request.');
     }
     return existing;
   }
@@ -374,26 +380,28 @@ export class TicketCreateService {
 
   /**
    * FUP-5: the earlier tickets and escalations a request refers to, each one the viewer can read
-   * (the same rule as `ticket(id)`/`node(id)`); anything else is a userError, so ids cannot be probed.
+   * (the same rule as `ticket(id)`/`node(id)`); anything else is NOT_FOUND, so ids cannot be probed.
+   * The same reference twice counts once; a problem names its place in that de-duplicated list.
    */
-  private async resolveReferences(ids: string[]): Promise<(Ticket | Escalation)[]> {
-    if (ids.length === 0) return [];
+  private async resolveReferences(refs: TicketOrEscalationRef[]): Promise<(Ticket | Escalation)[]> {
+    if (refs.length === 0) return [];
     if (this.viewer.isFedramp) {
-      throw UserInputError.of(['input', 'references'], UserErrorCode.INVALID, 'FedRAMP accounts have no ticket history to reference (FED-1).');
+      throw DomainError.input(['input', 'references'], DomainErrorCode.INVALID, 'FedRAMP accounts have no ticket history to reference (FED-1).');
     }
     const history = new TicketQueryService(this.ctx);
+    const seen = new Set<string>();
+    const unique = refs.filter((ref) => {
+      if (!ref) return true;
+      const key = `${ref.type}:${ref.id}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
     const targets: (Ticket | Escalation)[] = [];
-    for (const [index, id] of [...new Set(ids)].entries()) {
+    for (const [index, ref] of unique.entries()) {
       let target: Ticket | Escalation | null = null;
-      try {
-        const { type } = fromGlobalId(id);
-        if (type === 'Ticket') target = await history.findReadable(numericIdOf('Ticket', id));
-        if (type === 'Escalation') target = await history.findReadableEscalation(numericIdOf('Escalation', id));
-      } catch (error) {
-        if (!(error instanceof GraphQLError)) throw error;
-      }
+      if (ref?.type === 'Ticket') target = await history.findReadable(ref.id);
+      if (ref?.type === 'Escalation') target = await history.findReadableEscalation(ref.id);
       if (!target) {
-        throw UserInputError.of(['input', 'references', String(index)], UserErrorCode.NOT_FOUND, `"${id}" is not a ticket or escalation you can see.`);
+        throw DomainError.input(['input', 'references', String(index)], DomainErrorCode.NOT_FOUND, 'The reference is not a ticket or escalation you can see.');
       }
       targets.push(target);
     }
@@ -402,28 +410,27 @@ export class TicketCreateService {
 
   /** PHN-2, PHN-3: the queue status of a phone ticket's callback request. */
   async callbackStatus(ticketId: number): Promise<QueueStatus | null> {
-    const queue = new CallbackQueueService(this.ctx.em, this.ctx.settings, this.ctx.now);
+    const queue = new CallbackQueueService(this.ctx);
     const request = await queue.forTicket(ticketId);
     return request ? queue.status(request) : null;
   }
 
   /** PHN-3: the submitter answers the English fallback offer; switching keeps their place in time. */
-  async chooseCallbackLanguage(input: ChooseCallbackLanguageInput): Promise<{ ticket: Ticket; callbackStatus: QueueStatus }> {
+  async chooseCallbackLanguage(input: CallbackLanguageAnswer): Promise<{ ticket: Ticket; callbackStatus: QueueStatus }> {
     const viewer = this.viewer;
-    const id = numericIdOf('Ticket', input.ticketId);
     const { em } = this.ctx;
-    const ticket = await em.findOne(Ticket, { id });
+    const ticket = await em.findOne(Ticket, { id: input.ticketId });
     if (!ticket || ticket.submitter.id !== viewer.accountId) {
-      throw UserInputError.of(['input', 'ticketId'], UserErrorCode.NOT_FOUND, 'No phone request of yours with this id.');
+      throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, 'No phone request of yours with this id.');
     }
-    const queue = new CallbackQueueService(em, this.ctx.settings, this.ctx.now);
+    const queue = new CallbackQueueService(this.ctx);
     const request = await queue.forTicket(ticket.id);
     if (!request || request.state !== CallbackState.WAITING) {
-      throw UserInputError.of(['input', 'ticketId'], UserErrorCode.INVALID_STATE, 'This request is not waiting for a callback.');
+      throw DomainError.state(['input', 'ticketId'], StateReason.CALLBACK_NOT_WAITING, 'This request is not waiting for a callback.');
     }
     const status = await queue.status(request);
     if (!status.englishFallbackOffered || request.englishFallbackAccepted != null) {
-      throw UserInputError.of(['input', 'language'], UserErrorCode.INVALID_STATE, 'No English fallback is on offer for this request.');
+      throw DomainError.state(['input', 'language'], StateReason.NO_ENGLISH_FALLBACK_OFFERED, 'No English fallback is on offer for this request.');
     }
     const toEnglish = input.language === 'ENGLISH';
     request.englishFallbackOffered = true;
@@ -452,13 +459,18 @@ export class TicketCreateService {
  */
 export function checkConferenceSlot(scheduledAt: Date, now: Date): void {
   if (scheduledAt.getTime() <= now.getTime()) {
-    throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, 'Pick a time in the future.');
+    throw DomainError.input(['input', 'scheduledAt'], DomainErrorCode.INVALID, 'Pick a time in the future.');
   }
   if (scheduledAt.getTime() > now.getTime() + CONFERENCE_MAX_DAYS_AHEAD * 86_400_000) {
-    throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, `Calls can be scheduled at most ${CONFERENCE_MAX_DAYS_AHEAD} days ahead.`);
+    throw DomainError.input(['input', 'scheduledAt'], DomainErrorCode.INVALID, `Calls can be scheduled at most ${CONFERENCE_MAX_DAYS_AHEAD} days ahead.`);
   }
   if (!slotFits(SPECIALIST_WINDOW, scheduledAt, CONFERENCE_CALL_MINUTES)) {
-    throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, `Pick a slot inside the specialists' hours (${SPECIALIST_WINDOW.name}); a call lasts ${CONFERENCE_CALL_MINUTES} minutes. (OUTSIDE_SPECIALIST_HOURS)`);
+    throw DomainError.input(
+      ['input', 'scheduledAt'],
+      DomainErrorCode.INVALID,
+      `Pick a slot inside the specialists' hours (${SPECIALIST_WINDOW.name}); a call lasts ${CONFERENCE_CALL_MINUTES} minutes.`,
+      StateReason.OUTSIDE_SPECIALIST_HOURS,
+    );
   }
 }
 
@@ -476,12 +488,12 @@ function confirmationBody(ticket: Ticket): string {
 /** CON-7: a callable number for the picked country, in E.164, through libphonenumber-js. */
 export function validatePhone(country: string, number: string, extension?: string | null): { number: string; country: string; extension: string | null } {
   const code = country.toUpperCase();
-  if (!isSupportedCountry(code)) throw UserInputError.of(['input', 'phone', 'country'], UserErrorCode.INVALID, `"${country}" is not a supported country.`);
+  if (!isSupportedCountry(code)) throw DomainError.input(['input', 'phone', 'country'], DomainErrorCode.INVALID, `"${country}" is not a supported country.`);
   const parsed = parsePhoneNumberFromString(number, code as CountryCode);
   if (!parsed || !parsed.isValid()) {
-    throw UserInputError.of(['input', 'phone', 'number'], UserErrorCode.INVALID, `"${number}" is not a valid phone number for ${code} (+${getCountryCallingCode(code as CountryCode)}).`);
+    throw DomainError.input(['input', 'phone', 'number'], DomainErrorCode.INVALID, `"${number}" is not a valid phone number for ${code} (+${getCountryCallingCode(code as CountryCode)}).`);
   }
   const ext = extension ?? parsed.ext ?? null;
-  if (ext !== null && !/^\d{1,10}$/.test(ext)) throw UserInputError.of(['input', 'phone', 'extension'], UserErrorCode.INVALID, 'An extension is 1 to 10 digits.');
+  if (ext !== null && !/^\d{1,10}$/.test(ext)) throw DomainError.input(['input', 'phone', 'extension'], DomainErrorCode.INVALID, 'An extension is 1 to 10 digits.');
   return { number: parsed.number, country: parsed.country ?? code, extension: ext };
 }

@@ -1,6 +1,4 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../auth/errors';
 import {
   canClose,
   canLeaveFeedback,
@@ -8,17 +6,17 @@ import {
   canSetProxyAccess,
   effectiveProxyAccess,
   isAuthorizationRefusal,
+  TicketActionRefusal,
   type ActionDecision,
   type TicketActionFacts,
 } from '../auth/ticket-actions';
 import type { Context } from '../context';
+import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import type { TicketView } from '../read/tickets';
 import { Account, Attachment, ChatParty, Message, MessageAuthorKind, ProxyAccessChange, Ticket, TicketFeedback, TicketStatus } from '../entities';
 import { CallbackQueueService } from './callback-queue.service';
 import { ChatService } from './chat.service';
 import { ticketUpdated, type TicketChange } from '../realtime/events';
-import { numericIdOf } from '../resolvers/types/node';
-import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
 import { MAX_ATTACHMENTS_PER_MESSAGE, StagedUploadUnavailableError, type StagedUpload } from './attachment-storage';
 import { TicketQueryService } from './ticket-query.service';
 import { sanitizeMessageHtml } from './ticket-rules';
@@ -28,16 +26,23 @@ export const MAX_REPLY_HTML = 100_000;
 
 const TICKET_FIELD = ['input', 'ticketId'];
 
+/** The ticket-state refusals of the action rules, as the reasons of INVALID_STATE problems. */
+const STATE_REFUSALS: Partial<Record<TicketActionRefusal, StateReason>> = {
+  [TicketActionRefusal.TICKET_CLOSED]: StateReason.TICKET_CLOSED,
+  [TicketActionRefusal.TICKET_NOT_CLOSED]: StateReason.TICKET_NOT_CLOSED,
+  [TicketActionRefusal.NO_EMAIL_THREAD]: StateReason.NO_EMAIL_THREAD,
+  [TicketActionRefusal.FEEDBACK_ALREADY_RECEIVED]: StateReason.FEEDBACK_ALREADY_RECEIVED,
+};
+
 /**
- * Turns a refused decision into the API's answer: who-you-are refusals are GraphQL FORBIDDEN errors
- * with `extensions.reason`; ticket-state refusals are a userError INVALID_STATE naming the reason.
+ * Turns a refused decision into a domain error: who-you-are refusals are FORBIDDEN with the reason;
+ * ticket-state refusals are INVALID_STATE on the ticket id with the same reason.
  */
 export function enforceDecision(decision: ActionDecision): void {
   if (decision.allowed) return;
-  if (isAuthorizationRefusal(decision.reason)) {
-    throw new GraphQLError(decision.message, { extensions: { code: ErrorCode.FORBIDDEN, reason: decision.reason } });
-  }
-  throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, `${decision.message} (${decision.reason})`);
+  const state = STATE_REFUSALS[decision.reason];
+  if (isAuthorizationRefusal(decision.reason) || !state) throw DomainError.forbidden(decision.reason, decision.message);
+  throw DomainError.state(TICKET_FIELD, state, decision.message);
 }
 
 /** The thread's subject (its first e-mail's) and recipients (every address seen in it, first-seen order). */
@@ -48,7 +53,7 @@ export function threadOf(ticket: Ticket, messages: readonly Message[]): { subjec
 }
 
 export interface ReplyInput {
-  ticketId: string;
+  ticketId: number;
   bodyHtml: string;
   attachmentIds?: string[] | null;
 }
@@ -76,10 +81,10 @@ export class TicketFollowupService {
     return { ...access, kind: ticket.kind, status: ticket.status, messageCount, hasFeedback: feedback !== null };
   }
 
-  /** A ticket the viewer can read, or a NOT_FOUND userError (unknown and unreadable look the same). */
-  private async readable(globalId: string): Promise<Ticket> {
-    const ticket = await this.query.findReadable(numericIdOf('Ticket', globalId));
-    if (!ticket) throw UserInputError.of(TICKET_FIELD, UserErrorCode.NOT_FOUND, 'No such ticket.');
+  /** A ticket the viewer can read, or a NOT_FOUND problem (unknown and unreadable look the same). */
+  private async readable(id: number): Promise<Ticket> {
+    const ticket = await this.query.findReadable(id);
+    if (!ticket) throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, 'No such ticket.');
     return ticket;
   }
 
@@ -96,17 +101,17 @@ export class TicketFollowupService {
   async reply(input: ReplyInput): Promise<{ ticket: Ticket; message: Message }> {
     const attachmentIds = input.attachmentIds ?? [];
     if (attachmentIds.length > MAX_ATTACHMENTS_PER_MESSAGE) {
-      throw UserInputError.of(['input', 'attachmentIds'], UserErrorCode.LIMIT_EXCEEDED, `At most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message.`);
+      throw DomainError.input(['input', 'attachmentIds'], DomainErrorCode.LIMIT_EXCEEDED, `At most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message.`);
     }
     if (new Set(attachmentIds).size !== attachmentIds.length) {
-      throw UserInputError.of(['input', 'attachmentIds'], UserErrorCode.INVALID, 'An upload can be attached once.');
+      throw DomainError.input(['input', 'attachmentIds'], DomainErrorCode.INVALID, 'An upload can be attached once.');
     }
     if (input.bodyHtml.length > MAX_REPLY_HTML) {
-      throw UserInputError.of(['input', 'bodyHtml'], UserErrorCode.LIMIT_EXCEEDED, `A reply is limited to ${MAX_REPLY_HTML} characters.`);
+      throw DomainError.input(['input', 'bodyHtml'], DomainErrorCode.LIMIT_EXCEEDED, `A reply is limited to ${MAX_REPLY_HTML} characters.`);
     }
     const bodyHtml = sanitizeMessageHtml(input.bodyHtml).trim();
     if (!bodyHtml.replace(/<[^>]*>|&nbsp;|\s/g, '') && attachmentIds.length === 0) {
-      throw UserInputError.of(['input', 'bodyHtml'], UserErrorCode.REQUIRED, 'Write a message or attach a file.');
+      throw DomainError.input(['input', 'bodyHtml'], DomainErrorCode.REQUIRED, 'Write a message or attach a file.');
     }
 
     const ticket = await this.readable(input.ticketId);
@@ -120,7 +125,7 @@ export class TicketFollowupService {
         uploads = await this.ctx.uploads.claim(attachmentIds, accountId);
       } catch (error) {
         if (error instanceof StagedUploadUnavailableError) {
-          throw UserInputError.of(['input', 'attachmentIds', String(error.index)], UserErrorCode.NOT_FOUND, error.message);
+          throw DomainError.input(['input', 'attachmentIds', String(error.index)], DomainErrorCode.NOT_FOUND, error.message);
         }
         throw error;
       }
@@ -170,7 +175,7 @@ export class TicketFollowupService {
   }
 
   /** CLS-1: the owner closes an open ticket. */
-  async close(ticketId: string): Promise<Ticket> {
+  async close(ticketId: number): Promise<Ticket> {
     const ticket = await this.readable(ticketId);
     enforceDecision(canClose(this.ctx.viewer, await this.facts(ticket)));
     const now = this.ctx.now();
@@ -189,13 +194,13 @@ export class TicketFollowupService {
   }
 
   /** CLS-3: feedback on a closed ticket, once; a second attempt changes nothing. */
-  async leaveFeedback(input: { ticketId: string; rating: number; comment?: string | null }): Promise<{ ticket: Ticket; feedback: TicketFeedback }> {
+  async leaveFeedback(input: { ticketId: number; rating: number; comment?: string | null }): Promise<{ ticket: Ticket; feedback: TicketFeedback }> {
     if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) {
-      throw UserInputError.of(['input', 'rating'], UserErrorCode.INVALID, 'The rating is a whole number from 1 to 5.');
+      throw DomainError.input(['input', 'rating'], DomainErrorCode.INVALID, 'The rating is a whole number from 1 to 5.');
     }
     const comment = input.comment?.trim() || null;
     if (comment && comment.length > MAX_FEEDBACK_COMMENT) {
-      throw UserInputError.of(['input', 'comment'], UserErrorCode.LIMIT_EXCEEDED, `A comment is limited to ${MAX_FEEDBACK_COMMENT} characters.`);
+      throw DomainError.input(['input', 'comment'], DomainErrorCode.LIMIT_EXCEEDED, `A comment is limited to ${MAX_FEEDBACK_COMMENT} characters.`);
     }
     const ticket = await this.readable(input.ticketId);
     enforceDecision(canLeaveFeedback(this.ctx.viewer, await this.facts(ticket)));
@@ -211,7 +216,7 @@ export class TicketFollowupService {
     } catch (error) {
       // two submissions racing: the unique ticket key keeps the first
       if (error instanceof UniqueConstraintViolationException) {
-        throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'Feedback was already received for this ticket. (FEEDBACK_ALREADY_RECEIVED)');
+        throw DomainError.state(TICKET_FIELD, StateReason.FEEDBACK_ALREADY_RECEIVED, 'Feedback was already received for this ticket.');
       }
       throw error;
     }
@@ -226,7 +231,7 @@ export class TicketFollowupService {
    * revokes. Revoking does not end a proxy session already running (that lives in the support
    * tooling); it prevents new ones.
    */
-  async setProxyAccess(input: { ticketId: string; granted: boolean }): Promise<Ticket> {
+  async setProxyAccess(input: { ticketId: number; granted: boolean }): Promise<Ticket> {
     const ticket = await this.readable(input.ticketId);
     enforceDecision(canSetProxyAccess(this.ctx.viewer, await this.query.accessFacts(ticket)));
     const accountId = this.customerId();

@@ -4,8 +4,7 @@ import type { Context } from '../context';
 import { accessFactsOf } from '../read/access-facts';
 import { readTicketPage, readTicketRow, type TicketRow, type TicketView } from '../read/tickets';
 import { Escalation, Ticket } from '../entities';
-import type { PageRequest } from '../resolvers/types/connection';
-import { SortDirection, TicketScope } from '../resolvers/types/enums';
+import { SortDirection, TicketScope, type PageRequest } from '../domain/ticket-list';
 
 export interface TicketListQuery {
   scope: TicketScope;

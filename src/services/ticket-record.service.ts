@@ -1,4 +1,7 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Context } from '../context';
+import { DomainError, DomainErrorCode, type FixableCode } from '../domain/errors';
+import type { RecordTicket } from '../domain/tickets';
 import {
   Account,
   Agent,
@@ -15,8 +18,7 @@ import {
   TicketParticipant,
   TicketStatus,
 } from '../entities';
-import type { RecordTicketInput } from '../resolvers/internal/agent-ticket.types';
-import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
+import { ticketUpdated } from '../realtime/events';
 import { sanitizeMessageHtml, ticketSubject } from './ticket-rules';
 
 /** Checks a recorded escalation timeline: statuses strictly in ESC-3 order, dates not going back. */
@@ -37,12 +39,28 @@ export function checkTimeline(timeline: { status: EscalationStatus; reachedAt: D
  * customer-facing create mutations have their own rules).
  */
 export class TicketRecordService {
-  constructor(private readonly em: EntityManager, private readonly now: () => Date) {}
+  constructor(private readonly ctx: Context) {}
 
-  async record(input: RecordTicketInput): Promise<Ticket> {
-    const invalid = (field: string, message: string, code = UserErrorCode.INVALID) => UserInputError.of(['input', field], code, message);
-    if (input.kind === TicketKind.PHONE && !input.phone) throw invalid('phone', 'A phone ticket needs `phone` details.', UserErrorCode.REQUIRED);
-    if (input.kind === TicketKind.CONFERENCE && !input.conference) throw invalid('conference', 'A conference ticket needs `conference` details.', UserErrorCode.REQUIRED);
+  /** Records the ticket; publishes RT-1 CREATED after commit. A used escalation reference is TAKEN. */
+  async record(input: RecordTicket): Promise<Ticket> {
+    let ticket: Ticket;
+    try {
+      ticket = await this.write(input);
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw DomainError.input(['input', 'escalation', 'reference'], DomainErrorCode.TAKEN, 'That escalation reference is already used.');
+      }
+      throw error;
+    }
+    // RT-1: after commit, so ticketsUpdated subscribers see the recorded ticket
+    this.ctx.events?.publish(ticketUpdated(ticket, 'CREATED', this.ctx.now()));
+    return ticket;
+  }
+
+  private async write(input: RecordTicket): Promise<Ticket> {
+    const invalid = (field: string, message: string, code: FixableCode = DomainErrorCode.INVALID) => DomainError.input(['input', field], code, message);
+    if (input.kind === TicketKind.PHONE && !input.phone) throw invalid('phone', 'A phone ticket needs `phone` details.', DomainErrorCode.REQUIRED);
+    if (input.kind === TicketKind.CONFERENCE && !input.conference) throw invalid('conference', 'A conference ticket needs `conference` details.', DomainErrorCode.REQUIRED);
     if (input.kind !== TicketKind.CHAT && input.transcript?.length) throw invalid('transcript', 'Only chat tickets have a transcript.');
     if ((input.status === TicketStatus.ESCALATED) !== Boolean(input.escalation)) {
       throw invalid('status', 'ESCALATED goes with an `escalation`, and an escalation with status ESCALATED.');
@@ -52,23 +70,23 @@ export class TicketRecordService {
       if (problem) throw invalid('escalation', problem);
     }
     if (input.kind !== TicketKind.CONFERENCE && input.kind !== TicketKind.PHONE && !input.subject?.trim()) {
-      throw invalid('subject', 'A subject is required.', UserErrorCode.REQUIRED);
+      throw invalid('subject', 'A subject is required.', DomainErrorCode.REQUIRED);
     }
 
-    return this.em.transactional(async (em) => {
+    return this.ctx.em.transactional(async (em) => {
       const submitter = await em.findOne(Account, { id: input.submitterId });
-      if (!submitter) throw invalid('submitterId', `No account "${input.submitterId}".`, UserErrorCode.NOT_FOUND);
+      if (!submitter) throw invalid('submitterId', `No account "${input.submitterId}".`, DomainErrorCode.NOT_FOUND);
       const others = [...new Set(input.participantIds ?? [])].filter((id) => id !== submitter.id);
       const associated = others.length ? await em.find(Account, { id: { $in: others } }) : [];
       if (associated.length !== others.length || associated.some((a) => a.brand.id !== submitter.brand.id)) {
-        throw invalid('participantIds', "Associated users must be existing accounts of the submitter's brand.", UserErrorCode.NOT_FOUND);
+        throw invalid('participantIds', "Associated users must be existing accounts of the submitter's brand.", DomainErrorCode.NOT_FOUND);
       }
       let assignee: Agent | null = null;
       if (input.assigneeId) {
         assignee = await em.findOne(Agent, { id: input.assigneeId });
-        if (!assignee) throw invalid('assigneeId', `No agent "${input.assigneeId}".`, UserErrorCode.NOT_FOUND);
+        if (!assignee) throw invalid('assigneeId', `No agent "${input.assigneeId}".`, DomainErrorCode.NOT_FOUND);
       }
-      const createdAt = input.createdAt ?? this.now();
+      const createdAt = input.createdAt ?? this.ctx.now();
       const ticket = em.create(Ticket, {
         kind: input.kind,
         status: input.status,

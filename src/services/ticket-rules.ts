@@ -1,5 +1,6 @@
 import sanitizeHtml from 'sanitize-html';
 import { TicketKind } from '../entities/enums';
+import { DomainError, DomainErrorCode } from '../domain/errors';
 
 /**
  * HIST-7: a conference ticket is always `Conference call – <username>`; a phone ticket without a
@@ -25,4 +26,16 @@ export function sanitizeMessageHtml(html: string): string {
     allowProtocolRelative: false,
     transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow' }) },
   });
+}
+
+/**
+ * A blank (whitespace-only) description is not a description: refused where one is required, and
+ * where it is optional an empty one means "none" but a blank one is refused too, so a form never
+ * stores spaces as the problem statement.
+ */
+export function checkDescription(description: string | null | undefined, required: boolean, field: string[] = ['input', 'description']): void {
+  const blank = (description ?? '').trim() === '';
+  if (!blank) return;
+  if (required) throw DomainError.input(field, DomainErrorCode.REQUIRED, 'Describe the problem: the description is blank.');
+  if (description) throw DomainError.input(field, DomainErrorCode.INVALID, 'The description is blank: describe the problem or leave it empty.');
 }

@@ -19,10 +19,9 @@ import {
   TranscriptAuthorKind,
 } from '../entities';
 import { ticketUpdated, type DomainEvent, type TicketChange } from '../realtime/events';
+import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import { CallbackQueueService } from './callback-queue.service';
 import { ChatService } from './chat.service';
-import { numericIdOf } from '../resolvers/types/node';
-import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
 import { threadOf } from './ticket-followup.service';
 import { sanitizeMessageHtml } from './ticket-rules';
 
@@ -51,15 +50,14 @@ export class TicketWorkService {
    * ticket's event, then any events `change` returns, e.g. a queue move).
    */
   private async change(
-    ticketId: string,
+    id: number,
     kind: TicketChange,
     change: (ticket: Ticket, now: Date, em: EntityManager) => Promise<DomainEvent[] | void> | DomainEvent[] | void,
   ): Promise<Ticket> {
-    const id = numericIdOf('Ticket', ticketId);
     const now = this.ctx.now();
     const { ticket, events } = await this.ctx.em.transactional(async (em) => {
       const ticket = await em.findOne(Ticket, { id });
-      if (!ticket) throw UserInputError.of(TICKET_FIELD, UserErrorCode.NOT_FOUND, 'No such ticket.');
+      if (!ticket) throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, 'No such ticket.');
       const events = (await change(ticket, now, em)) ?? [];
       ticket.lastActivityAt = now;
       return { ticket, events };
@@ -75,38 +73,38 @@ export class TicketWorkService {
    */
   private static verified(ticket: Ticket, what: string): void {
     if (ticket.awaitingVerification) {
-      throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, `The ticket waits for its user to verify their account ("Verify & Confirm"): ${what} is not possible yet. (AWAITING_VERIFICATION)`);
+      throw DomainError.state(TICKET_FIELD, StateReason.AWAITING_VERIFICATION, `The ticket waits for its user to verify their account ("Verify & Confirm"): ${what} is not possible yet.`);
     }
   }
 
   private static notClosed(ticket: Ticket, what: string): void {
-    if (ticket.status === TicketStatus.CLOSED) throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, `The ticket is closed: ${what} is not possible.`);
+    if (ticket.status === TicketStatus.CLOSED) throw DomainError.state(TICKET_FIELD, StateReason.TICKET_CLOSED, `The ticket is closed: ${what} is not possible.`);
   }
 
   /** Assigns the ticket to an agent (the caller when `agentId` is omitted). */
-  async assign(input: { ticketId: string; agentId?: string | null }): Promise<Ticket> {
+  async assign(input: { ticketId: number; agentId?: string | null }): Promise<Ticket> {
     const agentId = input.agentId ?? this.agentId();
     // CHAT-1: assigning a waiting chat is an agent joining it (it leaves the queue)
     const chat = new ChatService(this.ctx);
-    const session = await chat.sessionOf(numericIdOf('Ticket', input.ticketId));
+    const session = await chat.sessionOf(input.ticketId);
     if (session?.state === ChatState.WAITING) {
       const agent = await this.ctx.em.findOne(Agent, { id: agentId });
-      if (!agent) throw UserInputError.of(['input', 'agentId'], UserErrorCode.NOT_FOUND, `No agent "${agentId}".`);
+      if (!agent) throw DomainError.input(['input', 'agentId'], DomainErrorCode.NOT_FOUND, `No agent "${agentId}".`);
       const joined = await chat.join(session.ticket.id, agent.id, agent.displayName);
       if (joined) return joined.ticket;
     }
     return this.change(input.ticketId, 'ASSIGNMENT', async (ticket, _now, em) => {
       TicketWorkService.verified(ticket, 'assigning');
       const agent = await em.findOne(Agent, { id: agentId });
-      if (!agent) throw UserInputError.of(['input', 'agentId'], UserErrorCode.NOT_FOUND, `No agent "${agentId}".`);
+      if (!agent) throw DomainError.input(['input', 'agentId'], DomainErrorCode.NOT_FOUND, `No agent "${agentId}".`);
       ticket.assignee = em.getReference(Agent, agent.id) as never;
     });
   }
 
   /** An agent e-mail in the ticket's thread: same subject, thread recipients unless given; sanitized (FUP-2). */
-  async postReply(input: { ticketId: string; bodyHtml: string; recipients?: string[] | null }): Promise<{ ticket: Ticket; message: Message }> {
+  async postReply(input: { ticketId: number; bodyHtml: string; recipients?: string[] | null }): Promise<{ ticket: Ticket; message: Message }> {
     const bodyHtml = sanitizeMessageHtml(input.bodyHtml).trim();
-    if (!bodyHtml) throw UserInputError.of(['input', 'bodyHtml'], UserErrorCode.REQUIRED, 'The reply is empty.');
+    if (!bodyHtml) throw DomainError.input(['input', 'bodyHtml'], DomainErrorCode.REQUIRED, 'The reply is empty.');
     let message!: Message;
     const ticket = await this.change(input.ticketId, 'MESSAGE', async (ticket, now, em) => {
       TicketWorkService.verified(ticket, 'replying');
@@ -132,19 +130,19 @@ export class TicketWorkService {
    * sendChatMessage), recorded under the agent's own name, with the chat's length and rate limits;
    * both sides see them live. Recorded chats (no live session) take any lines, as before.
    */
-  async appendTranscript(input: { ticketId: string; lines: { authorKind: TranscriptAuthorKind; authorName: string; text: string }[] }): Promise<Ticket> {
+  async appendTranscript(input: { ticketId: number; lines: { authorKind: TranscriptAuthorKind; authorName: string; text: string }[] }): Promise<Ticket> {
     const chat = new ChatService(this.ctx);
-    const id = numericIdOf('Ticket', input.ticketId);
+    const id = input.ticketId;
     if (await chat.sessionOf(id)) {
       const other = input.lines.findIndex((line) => line.authorKind !== TranscriptAuthorKind.AGENT);
       if (other >= 0) {
-        throw UserInputError.of(['input', 'lines', String(other), 'authorKind'], UserErrorCode.INVALID, 'In a live chat the agent sends AGENT lines only; the customer writes with sendChatMessage.');
+        throw DomainError.input(['input', 'lines', String(other), 'authorKind'], DomainErrorCode.INVALID, 'In a live chat the agent sends AGENT lines only; the customer writes with sendChatMessage.');
       }
       return (await chat.send(id, input.lines.map((line) => line.text), ['input', 'lines'])).ticket;
     }
     return this.change(input.ticketId, 'TRANSCRIPT', (ticket, now, em) => {
-      if (ticket.kind !== TicketKind.CHAT) throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'Only chat tickets have a transcript.');
-      if (input.lines.length === 0) throw UserInputError.of(['input', 'lines'], UserErrorCode.REQUIRED, 'No lines to append.');
+      if (ticket.kind !== TicketKind.CHAT) throw DomainError.state(TICKET_FIELD, StateReason.NOT_A_CHAT_TICKET, 'Only chat tickets have a transcript.');
+      if (input.lines.length === 0) throw DomainError.input(['input', 'lines'], DomainErrorCode.REQUIRED, 'No lines to append.');
       input.lines.forEach((line, i) => {
         // keep the order of the lines even when they share the instant
         em.create(ChatTranscriptEntry, { ticket, ...line, sentAt: new Date(now.getTime() + i) });
@@ -153,10 +151,10 @@ export class TicketWorkService {
   }
 
   /** OPEN or CLOSED; ESCALATED is reached only through escalateTicket. */
-  setStatus(input: { ticketId: string; status: TicketStatus }): Promise<Ticket> {
+  setStatus(input: { ticketId: number; status: TicketStatus }): Promise<Ticket> {
     return this.change(input.ticketId, 'STATUS', async (ticket, now, em) => {
       if (input.status === TicketStatus.ESCALATED) {
-        throw UserInputError.of(['input', 'status'], UserErrorCode.INVALID, 'Use escalateTicket to escalate a ticket.');
+        throw DomainError.input(['input', 'status'], DomainErrorCode.INVALID, 'Use escalateTicket to escalate a ticket.');
       }
       TicketWorkService.verified(ticket, 'changing its status');
       const closing = input.status === TicketStatus.CLOSED && ticket.status !== TicketStatus.CLOSED;
@@ -169,13 +167,13 @@ export class TicketWorkService {
   }
 
   /** ESC-1: hands the ticket to engineering; the escalation starts SUBMITTED with its timeline entry. */
-  async escalate(input: { ticketId: string; reference: string; problemDescription: string; estimatedResolutionAt?: Date | null }): Promise<Ticket> {
+  async escalate(input: { ticketId: number; reference: string; problemDescription: string; estimatedResolutionAt?: Date | null }): Promise<Ticket> {
     try {
       return await this.change(input.ticketId, 'ESCALATION', async (ticket, now, em) => {
         TicketWorkService.verified(ticket, 'escalating');
         TicketWorkService.notClosed(ticket, 'escalating');
         if (await em.count(Escalation, { ticket: ticket.id })) {
-          throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'The ticket is already escalated.');
+          throw DomainError.state(TICKET_FIELD, StateReason.ALREADY_ESCALATED, 'The ticket is already escalated.');
         }
         const escalation = em.create(Escalation, {
           ticket,
@@ -192,22 +190,22 @@ export class TicketWorkService {
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
-        throw UserInputError.of(['input', 'reference'], UserErrorCode.TAKEN, 'That escalation reference is already used.');
+        throw DomainError.input(['input', 'reference'], DomainErrorCode.TAKEN, 'That escalation reference is already used.');
       }
       throw error;
     }
   }
 
   /** ESC-3: moves the escalation to exactly the next status, with its timeline entry; RESOLVED sets resolvedAt. */
-  advanceEscalation(input: { ticketId: string; status: EscalationStatus }): Promise<Ticket> {
+  advanceEscalation(input: { ticketId: number; status: EscalationStatus }): Promise<Ticket> {
     return this.change(input.ticketId, 'ESCALATION', async (ticket, now, em) => {
       const escalation = await em.findOne(Escalation, { ticket: ticket.id });
-      if (!escalation) throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'The ticket has no escalation.');
+      if (!escalation) throw DomainError.state(TICKET_FIELD, StateReason.NOT_ESCALATED, 'The ticket has no escalation.');
       const next = nextEscalationStatus(escalation.status);
       if (next !== input.status) {
-        throw UserInputError.of(
+        throw DomainError.state(
           ['input', 'status'],
-          UserErrorCode.INVALID_STATE,
+          StateReason.ESCALATION_OUT_OF_ORDER,
           next ? `The escalation is ${escalation.status}; the next status is ${next}.` : 'The escalation is already RESOLVED.',
         );
       }
@@ -218,13 +216,13 @@ export class TicketWorkService {
   }
 
   /** TKT-4: support accepts a scheduled conference call, optionally setting the meeting link and passcode. */
-  acceptConferenceCall(input: { ticketId: string; meetingUrl?: string | null; passcode?: string | null }): Promise<Ticket> {
+  acceptConferenceCall(input: { ticketId: number; meetingUrl?: string | null; passcode?: string | null }): Promise<Ticket> {
     return this.change(input.ticketId, 'CONFERENCE', (ticket) => {
       if (ticket.kind !== TicketKind.CONFERENCE || !ticket.conference) {
-        throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'Only conference tickets have a call to accept.');
+        throw DomainError.state(TICKET_FIELD, StateReason.NOT_A_CONFERENCE_TICKET, 'Only conference tickets have a call to accept.');
       }
       if (ticket.conference.callStatus === ConferenceCallStatus.ACCEPTED) {
-        throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, 'The call is already accepted.');
+        throw DomainError.state(TICKET_FIELD, StateReason.CALL_ALREADY_ACCEPTED, 'The call is already accepted.');
       }
       TicketWorkService.notClosed(ticket, 'accepting the call');
       ticket.conference = {
@@ -237,7 +235,7 @@ export class TicketWorkService {
   }
 
   /** TKT-1: links a support resource to the ticket. */
-  shareResource(input: { ticketId: string; title: string; url: string }): Promise<Ticket> {
+  shareResource(input: { ticketId: number; title: string; url: string }): Promise<Ticket> {
     return this.change(input.ticketId, 'RESOURCE', (ticket, now, em) => {
       em.create(SharedResource, { ticket, title: input.title, url: input.url, sharedBy: em.getReference(Agent, this.agentId()), sharedAt: now });
     });

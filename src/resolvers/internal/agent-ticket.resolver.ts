@@ -1,13 +1,10 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
 import { Ticket } from '../../entities';
-import { ticketUpdated } from '../../realtime/events';
 import { TicketRecordService } from '../../services/ticket-record.service';
 import { numericIdOf } from '../types/node';
 import { TicketInterface } from '../types/ticket.types';
-import { UserErrorCode, UserInputError, withUserErrors } from '../types/user-error';
 import { RecordTicketInput, RecordTicketPayload } from './agent-ticket.types';
 
 /** Ticket work for support agents (internal schema). */
@@ -21,19 +18,7 @@ export class AgentTicketResolver {
 
   @Authorized(Role.AGENT)
   @Mutation(() => RecordTicketPayload, { description: 'Record a ticket of any kind with its thread, transcript, details and escalation.' })
-  recordTicket(@Ctx() ctx: Context, @Arg('input', () => RecordTicketInput) input: RecordTicketInput) {
-    return withUserErrors(async () => {
-      try {
-        const ticket = await new TicketRecordService(ctx.em, ctx.now).record(input);
-        // RT-1: after commit, so ticketsUpdated subscribers see the recorded ticket
-        ctx.events?.publish(ticketUpdated(ticket, 'CREATED', ctx.now()));
-        return { ticket };
-      } catch (error) {
-        if (error instanceof UniqueConstraintViolationException) {
-          throw UserInputError.of(['input', 'escalation', 'reference'], UserErrorCode.TAKEN, 'That escalation reference is already used.');
-        }
-        throw error;
-      }
-    });
+  async recordTicket(@Ctx() ctx: Context, @Arg('input', () => RecordTicketInput) input: RecordTicketInput) {
+    return { ticket: await new TicketRecordService(ctx).record(input) };
   }
 }

@@ -2,12 +2,11 @@ import { Length } from 'class-validator';
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
-import { ProductArea, SupportLanguage, Ticket } from '../../entities';
-import { callbackQueueMoved, ticketUpdated } from '../../realtime/events';
+import { ProductArea, SupportLanguage } from '../../entities';
 import { CallbackQueueService } from '../../services/callback-queue.service';
 import { EnterpriseService } from '../../services/enterprise.service';
 import { TicketInterface } from '../types/ticket.types';
-import { UserError, withUserErrors } from '../types/user-error';
+import { UserError } from '../types/user-error';
 
 @InputType({ description: 'A callback queue: language and product area (PHN-2).' })
 export class TakeNextCallbackInput {
@@ -59,22 +58,13 @@ export class ForwardToEnterpriseSupportPayload {
 export class CallbackResolver {
   @Authorized(Role.AGENT)
   @Mutation(() => TakeNextCallbackPayload, { description: 'Start the call for the head of a callback queue: marks it IN_CALL, assigns the ticket to the calling agent and returns it.' })
-  takeNextCallback(@Ctx() ctx: Context, @Arg('input', () => TakeNextCallbackInput, { description: 'The request.' }) input: TakeNextCallbackInput) {
-    return withUserErrors(async () => {
-      if (ctx.viewer.kind !== 'agent') throw new Error('guarded by @Authorized');
-      const request = await new CallbackQueueService(ctx.em, ctx.settings, ctx.now).takeNext(input.language, input.productArea, ctx.now(), ctx.viewer.agentId);
-      // PHN-4: one event per queue move; each instance recomputes its own waiters' positions
-      if (request) {
-        ctx.events?.publish(callbackQueueMoved(input.language, input.productArea, request.ticket.id, ctx.now()));
-        ctx.events?.publish(ticketUpdated(request.ticket.getEntity(), 'ASSIGNMENT', ctx.now()));
-      }
-      return { ticket: request ? (request.ticket.getEntity() as Ticket) : null };
-    });
+  async takeNextCallback(@Ctx() ctx: Context, @Arg('input', () => TakeNextCallbackInput, { description: 'The request.' }) input: TakeNextCallbackInput) {
+    return { ticket: await new CallbackQueueService(ctx).takeNext(input.language, input.productArea) };
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => ForwardToEnterpriseSupportPayload, { description: 'Create a ticket for a question an account team forwards to Enterprise Support; it waits for the user to verify (ENT-5).' })
-  forwardToEnterpriseSupport(@Ctx() ctx: Context, @Arg('input', () => ForwardToEnterpriseSupportInput, { description: 'The request.' }) input: ForwardToEnterpriseSupportInput) {
-    return withUserErrors(async () => ({ ticket: await new EnterpriseService(ctx).forward(input) }));
+  async forwardToEnterpriseSupport(@Ctx() ctx: Context, @Arg('input', () => ForwardToEnterpriseSupportInput, { description: 'The request.' }) input: ForwardToEnterpriseSupportInput) {
+    return { ticket: await new EnterpriseService(ctx).forward(input) };
   }
 }

@@ -2,14 +2,13 @@ import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Resol
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
 import { CallOutcome, ProductArea, SupportLanguage } from '../../entities';
-import { ticketUpdated } from '../../realtime/events';
 import { CallbackQueueService } from '../../services/callback-queue.service';
 import { ChatService } from '../../services/chat.service';
 import { chatSessionView } from '../chat-support';
 import { ChatSessionType, EndChatInput, EndChatPayload, SetChatTypingInput, SetChatTypingPayload, type ChatSessionView } from '../types/chat.types';
-import { numericIdOf } from '../types/node';
+import { inputIdOf } from '../types/node';
 import { TicketInterface } from '../types/ticket.types';
-import { UserError, withUserErrors } from '../types/user-error';
+import { UserError } from '../types/user-error';
 
 @InputType({ description: 'A chat queue: language and product area (CHAT-1).' })
 export class TakeNextChatInput {
@@ -50,6 +49,8 @@ export class CompleteCallbackPayload {
   userErrors!: UserError[];
 }
 
+const chatIdOf = (input: { ticketId: string }) => inputIdOf('Ticket', input.ticketId, ['input', 'ticketId'], 'No live chat with this id.');
+
 /**
  * The agent's side of live chat (CHAT-1, CHAT-2) and of finishing a call (PHN-5). Agents send their
  * chat lines with `appendChatTranscript`; they follow a chat live with `chatUpdated` on
@@ -59,42 +60,29 @@ export class CompleteCallbackPayload {
 export class ChatWorkResolver {
   @Authorized(Role.AGENT)
   @Mutation(() => TakeNextChatPayload, { description: 'Join the chat at the head of a queue (CHAT-1): it becomes ACTIVE and the ticket is assigned to the calling agent.' })
-  takeNextChat(@Ctx() ctx: Context, @Arg('input', () => TakeNextChatInput, { description: 'The queue.' }) input: TakeNextChatInput) {
-    return withUserErrors(async () => {
-      const joined = await new ChatService(ctx).takeNext(input.language, input.productArea);
-      return joined ? { ticket: joined.ticket, chat: await chatSessionView(ctx, joined.session) } : { ticket: null, chat: null };
-    });
+  async takeNextChat(@Ctx() ctx: Context, @Arg('input', () => TakeNextChatInput, { description: 'The queue.' }) input: TakeNextChatInput) {
+    const joined = await new ChatService(ctx).takeNext(input.language, input.productArea);
+    return joined ? { ticket: joined.ticket, chat: await chatSessionView(ctx, joined.session) } : { ticket: null, chat: null };
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => EndChatPayload, { description: 'End a chat the agent is in (CHAT-2); its transcript stays on the ticket (TKT-5).' })
-  endChat(@Ctx() ctx: Context, @Arg('input', () => EndChatInput, { description: 'The chat.' }) input: EndChatInput) {
-    return withUserErrors(async () => {
-      const { ticket, session } = await new ChatService(ctx).end(numericIdOf('Ticket', input.ticketId));
-      return { ticket, chat: await chatSessionView(ctx, session) };
-    });
+  async endChat(@Ctx() ctx: Context, @Arg('input', () => EndChatInput, { description: 'The chat.' }) input: EndChatInput) {
+    const { ticket, session } = await new ChatService(ctx).end(chatIdOf(input));
+    return { ticket, chat: await chatSessionView(ctx, session) };
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => SetChatTypingPayload, { description: 'Tell the customer the agent is typing (or stopped); ephemeral, never stored.' })
-  setChatTyping(@Ctx() ctx: Context, @Arg('input', () => SetChatTypingInput, { description: 'The signal.' }) input: SetChatTypingInput) {
-    return withUserErrors(async () => {
-      await new ChatService(ctx).typing(numericIdOf('Ticket', input.ticketId), input.typing);
-      return { sent: true };
-    });
+  async setChatTyping(@Ctx() ctx: Context, @Arg('input', () => SetChatTypingInput, { description: 'The signal.' }) input: SetChatTypingInput) {
+    await new ChatService(ctx).typing(chatIdOf(input), input.typing);
+    return { sent: true };
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => CompleteCallbackPayload, { description: 'Complete a call the agent took (PHN-5); its handle time feeds the queue’s estimates (PHN-2).' })
-  completeCallback(@Ctx() ctx: Context, @Arg('input', () => CompleteCallbackInput, { description: 'The call.' }) input: CompleteCallbackInput) {
-    return withUserErrors(async () => {
-      if (ctx.viewer.kind !== 'agent') throw new Error('guarded by @Authorized');
-      const now = ctx.now();
-      const { request, events } = await new CallbackQueueService(ctx.em, ctx.settings, ctx.now).complete(numericIdOf('Ticket', input.ticketId), ctx.viewer.agentId, input.outcome, now);
-      const ticket = request.ticket.getEntity();
-      ctx.events?.publish(ticketUpdated(ticket, 'CALLBACK', now));
-      for (const event of events) ctx.events?.publish(event);
-      return { ticket };
-    });
+  async completeCallback(@Ctx() ctx: Context, @Arg('input', () => CompleteCallbackInput, { description: 'The call.' }) input: CompleteCallbackInput) {
+    const ticketId = inputIdOf('Ticket', input.ticketId, ['input', 'ticketId'], 'This ticket has no callback request.');
+    return { ticket: await new CallbackQueueService(ctx).complete(ticketId, input.outcome) };
   }
 }

@@ -1,13 +1,15 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { ContactRequest } from '../../domain/contact';
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
 import type { TicketView } from '../../read/tickets';
-import { ProductArea, SupportLanguage, Ticket } from '../../entities';
+import { ProductArea, SupportLanguage } from '../../entities';
 import { EnterpriseService } from '../../services/enterprise.service';
-import { ContactUnavailableError, TicketCreateService } from '../../services/ticket-create.service';
+import { TicketCreateService, unavailableReasonOf } from '../../services/ticket-create.service';
+import { UnavailableReason } from '../../services/support-hours';
 import type { QueueStatus } from '../../services/callback-queue.service';
+import { inputIdOf, ticketOrEscalationRef } from '../types/node';
 import { EmailTicketType, PhoneTicketType } from '../types/ticket.types';
-import { UserInputError, withUserErrors } from '../types/user-error';
 import {
   CallbackQueueStatusType,
   ChooseCallbackLanguageInput,
@@ -23,15 +25,9 @@ import {
   VerifyEnterpriseAccountPayload,
 } from './contact.types';
 
-/** Runs a create; refusals become userErrors, with the CON-4 reason when a method is unavailable. */
-async function createPayload(body: () => Promise<Ticket>): Promise<CreateTicketPayload> {
-  try {
-    return { ticket: await body(), unavailableReason: null, userErrors: [] };
-  } catch (error) {
-    if (error instanceof ContactUnavailableError) return { ticket: null, unavailableReason: error.reason, userErrors: error.errors };
-    if (error instanceof UserInputError) return { ticket: null, unavailableReason: null, userErrors: error.errors };
-    throw error;
-  }
+/** The request with its FUP-5 references decoded from global ids. */
+function withReferences<T extends { references?: string[] | null }>(input: T): Omit<T, 'references'> & ContactRequest {
+  return { ...input, references: input.references?.map(ticketOrEscalationRef) ?? null };
 }
 
 function verificationOf(ticket: TicketView): EnterpriseVerificationType {
@@ -58,41 +54,39 @@ export class ContactResolver {
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => CreateTicketPayload, { description: 'Open an e-mail ticket (CON-6); a confirmation e-mail is queued (CON-9).' })
-  createEmailTicket(@Ctx() ctx: Context, @Arg('input', () => CreateEmailTicketInput, { description: 'The request.' }) input: CreateEmailTicketInput) {
-    return createPayload(() => new TicketCreateService(ctx).createEmailTicket(input));
+  async createEmailTicket(@Ctx() ctx: Context, @Arg('input', () => CreateEmailTicketInput, { description: 'The request.' }) input: CreateEmailTicketInput) {
+    return { ticket: await new TicketCreateService(ctx).createEmailTicket(withReferences(input)) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => CreateTicketPayload, { description: 'Ask for a phone callback (CON-7); joins the callback queue (PHN-1).' })
-  requestPhoneCallback(@Ctx() ctx: Context, @Arg('input', () => RequestPhoneCallbackInput, { description: 'The request.' }) input: RequestPhoneCallbackInput) {
-    return createPayload(() => new TicketCreateService(ctx).requestPhoneCallback(input));
+  async requestPhoneCallback(@Ctx() ctx: Context, @Arg('input', () => RequestPhoneCallbackInput, { description: 'The request.' }) input: RequestPhoneCallbackInput) {
+    return { ticket: await new TicketCreateService(ctx).requestPhoneCallback(withReferences(input)) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => CreateTicketPayload, { description: 'Start a chat, while chat is available (CON-5).' })
-  startChat(@Ctx() ctx: Context, @Arg('input', () => StartChatInput, { description: 'The request.' }) input: StartChatInput) {
-    return createPayload(() => new TicketCreateService(ctx).startChat(input));
+  async startChat(@Ctx() ctx: Context, @Arg('input', () => StartChatInput, { description: 'The request.' }) input: StartChatInput) {
+    return { ticket: await new TicketCreateService(ctx).startChat(withReferences(input)) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => CreateTicketPayload, { description: 'Schedule a conference call with a support specialist (ENT-3).' })
-  scheduleConferenceCall(@Ctx() ctx: Context, @Arg('input', () => ScheduleConferenceCallInput, { description: 'The request.' }) input: ScheduleConferenceCallInput) {
-    return createPayload(() => new TicketCreateService(ctx).scheduleConferenceCall(input));
+  async scheduleConferenceCall(@Ctx() ctx: Context, @Arg('input', () => ScheduleConferenceCallInput, { description: 'The request.' }) input: ScheduleConferenceCallInput) {
+    return { ticket: await new TicketCreateService(ctx).scheduleConferenceCall(withReferences(input)) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => ChooseCallbackLanguagePayload, { description: 'Answer the English fallback offer of a waiting phone request (PHN-3).' })
-  chooseCallbackLanguage(@Ctx() ctx: Context, @Arg('input', () => ChooseCallbackLanguageInput, { description: 'The request.' }) input: ChooseCallbackLanguageInput) {
-    return withUserErrors(() => new TicketCreateService(ctx).chooseCallbackLanguage(input));
+  async chooseCallbackLanguage(@Ctx() ctx: Context, @Arg('input', () => ChooseCallbackLanguageInput, { description: 'The request.' }) input: ChooseCallbackLanguageInput) {
+    return new TicketCreateService(ctx).chooseCallbackLanguage({ ...input, ticketId: inputIdOf('Ticket', input.ticketId, ['input', 'ticketId'], 'No phone request of yours with this id.') });
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => VerifyEnterpriseAccountPayload, { description: 'Verify the account on a ticket forwarded to Enterprise Support, and say whether it may access the account (ENT-5).' })
-  verifyEnterpriseAccount(@Ctx() ctx: Context, @Arg('input', () => VerifyEnterpriseAccountInput, { description: 'The request.' }) input: VerifyEnterpriseAccountInput) {
-    return withUserErrors(async () => {
-      const ticket = await new EnterpriseService(ctx).verify(input.ticketId, input.allowEnterpriseAccess);
-      return { ticket, verification: verificationOf(ticket) };
-    });
+  async verifyEnterpriseAccount(@Ctx() ctx: Context, @Arg('input', () => VerifyEnterpriseAccountInput, { description: 'The request.' }) input: VerifyEnterpriseAccountInput) {
+    const ticket = await new EnterpriseService(ctx).verify(inputIdOf('Ticket', input.ticketId, ['input', 'ticketId']), input.allowEnterpriseAccess);
+    return { ticket, verification: verificationOf(ticket) };
   }
 }
 
@@ -111,5 +105,14 @@ export class EmailTicketEnterpriseResolver {
   @FieldResolver(() => EnterpriseVerificationType, { description: 'Enterprise Support handling and the ENT-5 verification state.' })
   enterpriseVerification(@Root() ticket: TicketView): EnterpriseVerificationType {
     return verificationOf(ticket);
+  }
+}
+
+/** CON-4: a create refused because the method is not available now says why, beside its userError. */
+@Resolver(() => CreateTicketPayload)
+export class CreateTicketPayloadResolver {
+  @FieldResolver(() => UnavailableReason, { nullable: true, description: 'When refused because the method is not available now, why.' })
+  unavailableReason(@Root() payload: CreateTicketPayload): UnavailableReason | null {
+    return payload.userErrors.map((e) => unavailableReasonOf(e.reason)).find((r) => r !== null) ?? null;
   }
 }

@@ -2,6 +2,7 @@ import { ArrayMaxSize, IsEmail, IsOptional, Length, Matches, MaxLength } from 'c
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CallbackState, ProductArea, SupportLanguage } from '../../entities/enums';
 import { ContactMethod, RedirectTarget, SupportTeam, SupportTopic, UnavailableReason } from '../../services/support-hours';
+import { CallbackLanguageChoice } from '../../domain/contact';
 import { TicketInterface } from '../types/ticket.types';
 import { UserError } from '../types/user-error';
 
@@ -31,10 +32,7 @@ registerEnumType(RedirectTarget, { name: 'SupportRedirectTarget', description: '
 registerEnumType(SupportTopic, { name: 'SupportTopic', description: 'Topics a user can pick before contacting support (CON-2).' });
 registerEnumType(CallbackState, { name: 'CallbackState', description: 'Where a phone callback request is.' });
 
-export enum CallbackLanguageChoice {
-  ENGLISH = 'ENGLISH',
-  KEEP = 'KEEP',
-}
+export { CallbackLanguageChoice };
 registerEnumType(CallbackLanguageChoice, {
   name: 'CallbackLanguageChoice',
   description: 'The answer to the English fallback offer (PHN-3).',

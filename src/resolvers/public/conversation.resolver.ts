@@ -1,15 +1,14 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
-import { ticketUpdated } from '../../realtime/events';
 import { CallbackQueueService } from '../../services/callback-queue.service';
 import { ChatService } from '../../services/chat.service';
 import { ConferenceService } from '../../services/conference.service';
 import { chatSessionView } from '../chat-support';
 import { EndChatInput, EndChatPayload, SendChatMessageInput, SendChatMessagePayload, SetChatTypingInput, SetChatTypingPayload } from '../types/chat.types';
-import { numericIdOf } from '../types/node';
+import { inputIdOf } from '../types/node';
 import { TicketInterface } from '../types/ticket.types';
-import { UserError, withUserErrors } from '../types/user-error';
+import { UserError } from '../types/user-error';
 import { CallbackQueueStatusType } from './contact.types';
 
 @InputType({ description: 'Leave the callback queue (PHN-5).' })
@@ -54,6 +53,9 @@ export class ConferenceCallChangePayload {
   userErrors!: UserError[];
 }
 
+const chatIdOf = (input: { ticketId: string }) => inputIdOf('Ticket', input.ticketId, ['input', 'ticketId'], 'No live chat with this id.');
+const conferenceIdOf = (input: { ticketId: string }) => inputIdOf('Ticket', input.ticketId, ['input', 'ticketId'], 'No conference call of yours with this id.');
+
 /**
  * The customer's side of conversations that finish (CHAT-1, CHAT-2, PHN-5, ENT-3): chat lines, ending
  * a chat, leaving the callback queue, rescheduling or cancelling a conference call. Thin: decode the
@@ -63,54 +65,40 @@ export class ConferenceCallChangePayload {
 export class ConversationResolver {
   @Authorized(Role.CUSTOMER)
   @Mutation(() => SendChatMessagePayload, { description: 'Send a line to your chat once an agent joined (CHAT-2); both sides see it live (chatUpdated).' })
-  sendChatMessage(@Ctx() ctx: Context, @Arg('input', () => SendChatMessageInput, { description: 'The line.' }) input: SendChatMessageInput) {
-    return withUserErrors(async () => {
-      const { session, lines } = await new ChatService(ctx).send(numericIdOf('Ticket', input.ticketId), [input.text]);
-      return { line: lines[0], chat: await chatSessionView(ctx, session) };
-    });
+  async sendChatMessage(@Ctx() ctx: Context, @Arg('input', () => SendChatMessageInput, { description: 'The line.' }) input: SendChatMessageInput) {
+    const { session, lines } = await new ChatService(ctx).send(chatIdOf(input), [input.text]);
+    return { line: lines[0], chat: await chatSessionView(ctx, session) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => EndChatPayload, { description: 'End your chat; while it still waits, this leaves the queue and cancels it (CHAT-1, CHAT-2).' })
-  endChat(@Ctx() ctx: Context, @Arg('input', () => EndChatInput, { description: 'The chat.' }) input: EndChatInput) {
-    return withUserErrors(async () => {
-      const { ticket, session } = await new ChatService(ctx).end(numericIdOf('Ticket', input.ticketId));
-      return { ticket, chat: await chatSessionView(ctx, session) };
-    });
+  async endChat(@Ctx() ctx: Context, @Arg('input', () => EndChatInput, { description: 'The chat.' }) input: EndChatInput) {
+    const { ticket, session } = await new ChatService(ctx).end(chatIdOf(input));
+    return { ticket, chat: await chatSessionView(ctx, session) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => SetChatTypingPayload, { description: 'Tell the agent you are typing (or stopped); ephemeral, never stored.' })
-  setChatTyping(@Ctx() ctx: Context, @Arg('input', () => SetChatTypingInput, { description: 'The signal.' }) input: SetChatTypingInput) {
-    return withUserErrors(async () => {
-      await new ChatService(ctx).typing(numericIdOf('Ticket', input.ticketId), input.typing);
-      return { sent: true };
-    });
+  async setChatTyping(@Ctx() ctx: Context, @Arg('input', () => SetChatTypingInput, { description: 'The signal.' }) input: SetChatTypingInput) {
+    await new ChatService(ctx).typing(chatIdOf(input), input.typing);
+    return { sent: true };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => CancelCallbackPayload, { description: 'Leave the callback queue (PHN-5): the request is cancelled and its ticket closed; the callers behind move up.' })
   cancelCallback(@Ctx() ctx: Context, @Arg('input', () => CancelCallbackInput, { description: 'The phone request.' }) input: CancelCallbackInput) {
-    return withUserErrors(async () => {
-      const queue = new CallbackQueueService(ctx.em, ctx.settings, ctx.now);
-      const { request, events } = await queue.cancel(numericIdOf('Ticket', input.ticketId), ctx.viewer, ctx.now());
-      // the queue moves (PHN-4), then the caller's own subscriptions learn it (callbackQueuePosition
-      // completes), in the order takeNextCallback publishes them
-      for (const event of events) ctx.events?.publish(event);
-      ctx.events?.publish(ticketUpdated(request.ticket.getEntity(), 'CALLBACK', ctx.now()));
-      return { ticket: request.ticket.getEntity(), callbackStatus: await queue.status(request) };
-    });
+    return new CallbackQueueService(ctx).cancel(inputIdOf('Ticket', input.ticketId, ['input', 'ticketId'], 'No phone request of yours with this id.'));
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => ConferenceCallChangePayload, { description: 'Move a conference call support has not accepted yet to another slot (ENT-3).' })
-  rescheduleConferenceCall(@Ctx() ctx: Context, @Arg('input', () => RescheduleConferenceCallInput, { description: 'The new slot.' }) input: RescheduleConferenceCallInput) {
-    return withUserErrors(async () => ({ ticket: await new ConferenceService(ctx).reschedule(numericIdOf('Ticket', input.ticketId), input.scheduledAt) }));
+  async rescheduleConferenceCall(@Ctx() ctx: Context, @Arg('input', () => RescheduleConferenceCallInput, { description: 'The new slot.' }) input: RescheduleConferenceCallInput) {
+    return { ticket: await new ConferenceService(ctx).reschedule(conferenceIdOf(input), input.scheduledAt) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => ConferenceCallChangePayload, { description: 'Cancel a conference call support has not accepted yet (ENT-3); its ticket is closed.' })
-  cancelConferenceCall(@Ctx() ctx: Context, @Arg('input', () => CancelConferenceCallInput, { description: 'The call.' }) input: CancelConferenceCallInput) {
-    return withUserErrors(async () => ({ ticket: await new ConferenceService(ctx).cancel(numericIdOf('Ticket', input.ticketId)) }));
+  async cancelConferenceCall(@Ctx() ctx: Context, @Arg('input', () => CancelConferenceCallInput, { description: 'The call.' }) input: CancelConferenceCallInput) {
+    return { ticket: await new ConferenceService(ctx).cancel(conferenceIdOf(input)) };
   }
 }

@@ -4,6 +4,7 @@ import { emailPreferencesEligibility, linkedAccountsAvailability } from '../../a
 import { Role } from '../../auth/roles';
 import type { CustomerViewer, ViewerAccount } from '../../auth/viewer';
 import type { Context } from '../../context';
+import type { ContractView } from '../../domain/profile';
 import { ApplicationStatusService } from '../../services/application-status.service';
 import { BillingService } from '../../services/billing.service';
 import { EmailPreferencesService, verifyManageLinkToken } from '../../services/email-preferences.service';
@@ -15,6 +16,7 @@ import {
   BillingType,
   ConfirmBillingContactsInput,
   ContractPayload,
+  ContractType,
   EmailPreferencesType,
   LinkedAccountsType,
   SectionAvailability,
@@ -25,8 +27,15 @@ import {
   UpdateEmailPreferencesInput,
   UpdateEmailPreferencesPayload,
 } from '../types/profile.types';
-import { withUserErrors } from '../types/user-error';
+import { inputIdOf, toGlobalId } from '../types/node';
 import { ViewerType } from '../types/viewer.types';
+
+/** A contract as the schema shows it: its global id. */
+function contractType(contract: ContractView): ContractType {
+  return { ...contract, id: toGlobalId('Contract', contract.id) };
+}
+
+const contractId = (globalId: string) => inputIdOf('Contract', globalId, ['input', 'contractId'], 'No such contract.');
 
 function customer(ctx: Context): CustomerViewer {
   if (ctx.viewer.kind !== 'customer') throw forbidden(ForbiddenReason.NOT_A_CUSTOMER, 'This operation is for customer accounts.');
@@ -38,7 +47,8 @@ function customer(ctx: Context): CustomerViewer {
 export class ProfileFieldsResolver {
   @FieldResolver(() => AccountTeamType, { description: 'Who the viewer can turn to (ACC-2); brand administrators\' contacts are hidden from FedRAMP users (FED-2).' })
   accountTeam(@Ctx() ctx: Context): Promise<AccountTeamType> {
-    return new ProfileService(ctx.em).accountTeam(customer(ctx));
+    customer(ctx);
+    return new ProfileService(ctx).accountTeam();
   }
 
   @FieldResolver(() => AccountDeletionInfo, { description: 'How this account can be deleted (ACC-3).' })
@@ -48,7 +58,8 @@ export class ProfileFieldsResolver {
 
   @FieldResolver(() => LinkedAccountsType, { nullable: true, description: 'Community account and certifications (LINK-1, LINK-2); null for FedRAMP users (FED-4), see `linkedAccountsAvailability`.' })
   linkedAccounts(@Ctx() ctx: Context): Promise<LinkedAccountsType | null> {
-    return new ProfileService(ctx.em).linkedAccounts(customer(ctx));
+    customer(ctx);
+    return new ProfileService(ctx).linkedAccounts();
   }
 
   @FieldResolver(() => SectionAvailability, { description: 'Whether linked accounts are shown and, if not, why (FED-4).' })
@@ -60,7 +71,7 @@ export class ProfileFieldsResolver {
   async emailPreferences(@Ctx() ctx: Context): Promise<EmailPreferencesType | null> {
     const viewer = customer(ctx);
     if (!emailPreferencesEligibility(profileFacts(viewer)).available) return null;
-    return new EmailPreferencesService(ctx.em).get(viewer.account.email, viewer.role);
+    return new EmailPreferencesService(ctx).get(viewer.account.email, viewer.role);
   }
 
   @FieldResolver(() => SectionAvailability, { description: 'Whether the viewer has e-mail preferences and, if not, why (PREF-3, FED-3).' })
@@ -73,8 +84,10 @@ export class ProfileFieldsResolver {
     description:
       'Billing details and contracts (BILL-1…7). Null with a FORBIDDEN error (reason NOT_BILLING_CONTACT) unless brand administrator or primary/billing contact of a contract with the account e-mail; the rest of the viewer still resolves.',
   })
-  billing(@Ctx() ctx: Context): Promise<BillingType> {
-    return new BillingService(ctx.em).billing(customer(ctx), ctx.now());
+  async billing(@Ctx() ctx: Context): Promise<BillingType> {
+    customer(ctx);
+    const billing = await new BillingService(ctx).billing();
+    return { ...billing, contracts: billing.contracts.map(contractType) };
   }
 }
 
@@ -83,48 +96,48 @@ export class ProfileFieldsResolver {
 export class ProfileResolver {
   @Query(() => [ApplicationComponentStatusType], { description: 'Current state of each product and service (STAT-1). Public: no sign-in needed, like any status page.' })
   applicationStatus(@Ctx() ctx: Context): Promise<ApplicationComponentStatusType[]> {
-    return new ApplicationStatusService(ctx.em).list();
+    return new ApplicationStatusService(ctx).list();
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => UpdateEmailPreferencesPayload, { description: 'Change e-mail preferences (PREF-2…5); saved as pending, effective within 24 hours. FORBIDDEN (EMAIL_PREFERENCES_NOT_ELIGIBLE) for free accounts and FedRAMP users.' })
-  updateEmailPreferences(@Ctx() ctx: Context, @Arg('input', () => UpdateEmailPreferencesInput, { description: 'The mutation input.' }) input: UpdateEmailPreferencesInput) {
+  async updateEmailPreferences(@Ctx() ctx: Context, @Arg('input', () => UpdateEmailPreferencesInput, { description: 'The mutation input.' }) input: UpdateEmailPreferencesInput) {
     const viewer = customer(ctx);
     const eligibility = emailPreferencesEligibility(profileFacts(viewer));
     if (!eligibility.available) throw forbidden(ForbiddenReason.EMAIL_PREFERENCES_NOT_ELIGIBLE, eligibility.message);
-    const service = new EmailPreferencesService(ctx.em);
-    return withUserErrors(async () => {
-      await service.save(viewer.account.email, viewer.role, input.changes, ctx.now(), 'HUB');
-      return { emailPreferences: await service.get(viewer.account.email, viewer.role) };
-    });
+    const service = new EmailPreferencesService(ctx);
+    await service.save(viewer.account.email, viewer.role, input.changes, 'HUB');
+    return { emailPreferences: await service.get(viewer.account.email, viewer.role) };
   }
 
   @Mutation(() => UpdateEmailPreferencesPayload, { description: 'Change e-mail preferences from the manage link of a success e-mail (PREF-6); no sign-in needed. An invalid or expired token is a userError on input.token.' })
-  updateEmailPreferencesByLink(@Ctx() ctx: Context, @Arg('input', () => UpdateEmailPreferencesByLinkInput, { description: 'The mutation input.' }) input: UpdateEmailPreferencesByLinkInput) {
-    const service = new EmailPreferencesService(ctx.em);
-    return withUserErrors(async () => {
-      const email = await verifyManageLinkToken(ctx.preferenceLinkKey, input.token, ctx.now());
-      const role = await service.roleForAddress(email);
-      await service.save(email, role, input.changes, ctx.now(), 'MANAGE_LINK');
-      return { emailPreferences: await service.get(email, role) };
-    });
+  async updateEmailPreferencesByLink(@Ctx() ctx: Context, @Arg('input', () => UpdateEmailPreferencesByLinkInput, { description: 'The mutation input.' }) input: UpdateEmailPreferencesByLinkInput) {
+    const service = new EmailPreferencesService(ctx);
+    const email = await verifyManageLinkToken(ctx.preferenceLinkKey, input.token, ctx.now());
+    const role = await service.roleForAddress(email);
+    await service.save(email, role, input.changes, 'MANAGE_LINK');
+    return { emailPreferences: await service.get(email, role) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => ContractPayload, { description: 'Edit the primary or billing contact of a contract (BILL-5); only when the organization has contact editing (BILL-7), else a userError.' })
-  updateBillingContact(@Ctx() ctx: Context, @Arg('input', () => UpdateBillingContactInput, { description: 'The mutation input.' }) input: UpdateBillingContactInput) {
-    return withUserErrors(async () => ({ contract: await new BillingService(ctx.em).updateContact(customer(ctx), input, ctx.now()) }));
+  async updateBillingContact(@Ctx() ctx: Context, @Arg('input', () => UpdateBillingContactInput, { description: 'The mutation input.' }) input: UpdateBillingContactInput) {
+    customer(ctx);
+    return { contract: contractType(await new BillingService(ctx).updateContact({ ...input, contractId: contractId(input.contractId) })) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => ContractPayload, { description: 'Confirm the contacts of a contract for this renewal cycle (BILL-6).' })
-  confirmBillingContacts(@Ctx() ctx: Context, @Arg('input', () => ConfirmBillingContactsInput, { description: 'The mutation input.' }) input: ConfirmBillingContactsInput) {
-    return withUserErrors(async () => ({ contract: await new BillingService(ctx.em).confirmContacts(customer(ctx), input.contractId, ctx.now()) }));
+  async confirmBillingContacts(@Ctx() ctx: Context, @Arg('input', () => ConfirmBillingContactsInput, { description: 'The mutation input.' }) input: ConfirmBillingContactsInput) {
+    customer(ctx);
+    return { contract: contractType(await new BillingService(ctx).confirmContacts(contractId(input.contractId))) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => SubmitBillingInquiryPayload, { description: 'Ask billing a question (BILL-2): quotes, invoices, payments, renewals. English only; stored as a billing inquiry, not a support ticket.' })
-  submitBillingInquiry(@Ctx() ctx: Context, @Arg('input', () => SubmitBillingInquiryInput, { description: 'The mutation input.' }) input: SubmitBillingInquiryInput) {
-    return withUserErrors(async () => ({ inquiry: await new BillingService(ctx.em).submitInquiry(customer(ctx), input, ctx.now()) }));
+  async submitBillingInquiry(@Ctx() ctx: Context, @Arg('input', () => SubmitBillingInquiryInput, { description: 'The mutation input.' }) input: SubmitBillingInquiryInput) {
+    customer(ctx);
+    const inquiry = await new BillingService(ctx).submitInquiry({ ...input, contractId: input.contractId ? contractId(input.contractId) : null });
+    return { inquiry: { ...inquiry, id: toGlobalId('BillingInquiry', inquiry.id) } };
   }
 }

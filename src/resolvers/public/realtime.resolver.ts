@@ -79,7 +79,7 @@ export class RealtimeResolver {
         accept: (event) => event.type === Topic.APPLICATION_STATUS_CHANGED,
         resolve: async (event, fresh) => {
           if (event.type !== Topic.APPLICATION_STATUS_CHANGED) return null;
-          const statuses = await sharedRead(fresh.em, 'ApplicationStatus:list', () => new ApplicationStatusService(fresh.em).list());
+          const statuses = await sharedRead(fresh.em, 'ApplicationStatus:list', () => new ApplicationStatusService(fresh).list());
           const status = statuses.find((s) => s.component === event.component);
           return status ? { value: status } : null;
         },
@@ -97,7 +97,7 @@ export class RealtimeResolver {
       const id = numericIdOf('Ticket', args.ticketId as string);
       const ticket = await new TicketQueryService(ctx).findReadable(id);
       if (!ticket) throw forbidden(ForbiddenReason.NOT_TICKET_PARTICIPANT, 'The ticket does not exist or you cannot read it.');
-      const request = ticket.kind === TicketKind.PHONE ? await new CallbackQueueService(ctx.em, ctx.settings, ctx.now).forTicket(id) : null;
+      const request = ticket.kind === TicketKind.PHONE ? await new CallbackQueueService(ctx).forTicket(id) : null;
       if (!request) throw badUserInput('This ticket has no callback request.', 'ticketId');
       // the queue the request waits in; it changes if the caller switches to English (PHN-3)
       const watcher: QueueWatcher = {
@@ -119,7 +119,7 @@ export class RealtimeResolver {
         shared: fanout ? (event) => (event.type === Topic.CALLBACK_QUEUE_MOVED ? fanout.statusFor(event, watcher) : undefined) : undefined,
         resolve: async (_event, fresh) => {
           if (!(await new TicketQueryService(fresh).findReadable(id))) return null;
-          const service = new CallbackQueueService(fresh.em, fresh.settings, fresh.now);
+          const service = new CallbackQueueService(fresh);
           const current = await service.forTicket(id);
           if (!current) return null;
           const queue = { language: current.language as string, productArea: current.productArea as string };

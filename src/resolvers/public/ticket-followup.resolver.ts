@@ -15,7 +15,7 @@ import type { TicketFeedback } from '../../entities';
 import { TicketFollowupService } from '../../services/ticket-followup.service';
 import { TicketQueryService } from '../../services/ticket-query.service';
 import { TicketInterface } from '../types/ticket.types';
-import { withUserErrors } from '../types/user-error';
+import { inputIdOf } from '../types/node';
 import {
   CloseTicketInput,
   CloseTicketPayload,
@@ -29,31 +29,34 @@ import {
   TicketProxyAccessType,
 } from './ticket-followup.types';
 
+/** The ticket of a mutation's input (a malformed id is a NOT_FOUND userError, like an unreadable one). */
+const ticketIdOf = (input: { ticketId: string }) => inputIdOf('Ticket', input.ticketId, ['input', 'ticketId']);
+
 /** Follow-up, closing, feedback and proxy access for customers (FUP, CLS, PRX). */
 @Resolver()
 export class TicketFollowupResolver {
   @Authorized(Role.CUSTOMER)
   @Mutation(() => ReplyToTicketPayload, { description: 'Reply on an open ticket with an e-mail thread, as its submitter or a brand admin (FUP-1…4).' })
-  replyToTicket(@Ctx() ctx: Context, @Arg('input', () => ReplyToTicketInput, { description: 'The mutation input.' }) input: ReplyToTicketInput) {
-    return withUserErrors(() => new TicketFollowupService(ctx).reply(input));
+  async replyToTicket(@Ctx() ctx: Context, @Arg('input', () => ReplyToTicketInput, { description: 'The mutation input.' }) input: ReplyToTicketInput) {
+    return new TicketFollowupService(ctx).reply({ ...input, ticketId: ticketIdOf(input) });
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => CloseTicketPayload, { description: 'Close a ticket you submitted (CLS-1).' })
-  closeTicket(@Ctx() ctx: Context, @Arg('input', () => CloseTicketInput, { description: 'The mutation input.' }) input: CloseTicketInput) {
-    return withUserErrors(async () => ({ ticket: await new TicketFollowupService(ctx).close(input.ticketId) }));
+  async closeTicket(@Ctx() ctx: Context, @Arg('input', () => CloseTicketInput, { description: 'The mutation input.' }) input: CloseTicketInput) {
+    return { ticket: await new TicketFollowupService(ctx).close(ticketIdOf(input)) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => LeaveTicketFeedbackPayload, { description: 'Rate the support interaction of a closed ticket you submitted, once (CLS-3).' })
-  leaveTicketFeedback(@Ctx() ctx: Context, @Arg('input', () => LeaveTicketFeedbackInput, { description: 'The mutation input.' }) input: LeaveTicketFeedbackInput) {
-    return withUserErrors(() => new TicketFollowupService(ctx).leaveFeedback(input));
+  async leaveTicketFeedback(@Ctx() ctx: Context, @Arg('input', () => LeaveTicketFeedbackInput, { description: 'The mutation input.' }) input: LeaveTicketFeedbackInput) {
+    return new TicketFollowupService(ctx).leaveFeedback({ ...input, ticketId: ticketIdOf(input) });
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => SetTicketProxyAccessPayload, { description: "Grant or revoke support's proxy access to your own account for one ticket (PRX-1…4)." })
-  setTicketProxyAccess(@Ctx() ctx: Context, @Arg('input', () => SetTicketProxyAccessInput, { description: 'The mutation input.' }) input: SetTicketProxyAccessInput) {
-    return withUserErrors(async () => ({ ticket: await new TicketFollowupService(ctx).setProxyAccess(input) }));
+  async setTicketProxyAccess(@Ctx() ctx: Context, @Arg('input', () => SetTicketProxyAccessInput, { description: 'The mutation input.' }) input: SetTicketProxyAccessInput) {
+    return { ticket: await new TicketFollowupService(ctx).setProxyAccess({ ...input, ticketId: ticketIdOf(input) }) };
   }
 }
 

@@ -1,5 +1,6 @@
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
 import { badUserInput } from '../../auth/errors';
+import type { PageRequest } from '../../domain/ticket-list';
 
 /** The largest page a connection serves; also the default cap for `first`/`last`. */
 export const MAX_PAGE_SIZE = 100;
@@ -35,12 +36,7 @@ export class ConnectionArgs {
   before?: string | null;
 }
 
-/** A validated page request: direction, size and the cursor to start from. */
-export interface PageRequest {
-  forward: boolean;
-  size: number;
-  cursor: string | null;
-}
+export type { PageRequest };
 
 /** Validates Relay paging arguments into one direction and size. */
 export function pageRequest(args: ConnectionArgs): PageRequest {

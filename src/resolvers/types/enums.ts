@@ -12,17 +12,10 @@ import {
   TicketStatus,
   TranscriptAuthorKind,
 } from '../../entities/enums';
+import { SortDirection, TicketScope } from '../../domain/ticket-list';
 
-/** HIST-3: whose tickets a list holds. */
-export enum TicketScope {
-  MINE = 'MINE',
-  ORGANIZATION = 'ORGANIZATION',
-}
-
-export enum SortDirection {
-  ASC = 'ASC',
-  DESC = 'DESC',
-}
+// the list's domain enums, registered here for the schema
+export { SortDirection, TicketScope };
 
 export enum TicketOrderField {
   CREATED_AT = 'CREATED_AT',

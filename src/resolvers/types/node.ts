@@ -3,6 +3,8 @@ import { badUserInput } from '../../auth/errors';
 import { TicketRow } from '../../read/tickets';
 import { Escalation, Ticket } from '../../entities';
 import { TicketKind } from '../../entities/enums';
+import { DomainError, DomainErrorCode } from '../../domain/errors';
+import type { TicketOrEscalationRef } from '../../domain/tickets';
 
 const TICKET_TYPE_NAMES: Record<TicketKind, string> = {
   [TicketKind.EMAIL]: 'EmailTicket',
@@ -52,4 +54,27 @@ export function numericIdOf(type: string, globalId: string): number {
     throw badUserInput(`"${globalId}" is not a ${type} id.`, 'id');
   }
   return n;
+}
+
+/**
+ * A global id given in a mutation's input, as its numeric local id. A malformed id or one of another
+ * type names nothing the caller can see: a NOT_FOUND userError at `field`, like an unknown id.
+ */
+export function inputIdOf(type: string, globalId: string, field: string[], message = 'No such ticket.'): number {
+  try {
+    return numericIdOf(type, globalId);
+  } catch {
+    throw DomainError.input(field, DomainErrorCode.NOT_FOUND, message);
+  }
+}
+
+/** FUP-5: a reference to an earlier ticket or escalation; null when the id is neither. */
+export function ticketOrEscalationRef(globalId: string): TicketOrEscalationRef {
+  try {
+    const { type } = fromGlobalId(globalId);
+    if (type === 'Ticket' || type === 'Escalation') return { type, id: numericIdOf(type, globalId) };
+  } catch {
+    // not one of our ids
+  }
+  return null;
 }

@@ -3,6 +3,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { SectionUnavailableReason } from '../../auth/profile-access';
 import { AccountType, ApplicationComponentKey, ComponentStatus, EmailPreferenceCategory, SupportLanguage } from '../../entities/enums';
 import { UserError } from './user-error';
+import { BillingInquiryTopic, ContractContactKind } from '../../domain/profile';
 
 registerEnumType(SectionUnavailableReason, {
   name: 'SectionUnavailableReason',
@@ -20,10 +21,7 @@ registerEnumType(EmailPreferenceCategory, {
 registerEnumType(ApplicationComponentKey, { name: 'ApplicationComponent', description: 'A product or service on the status page (STAT-1).' });
 registerEnumType(ComponentStatus, { name: 'ComponentStatus', description: 'Current state of a product or service.' });
 
-export enum ContractContactKind {
-  PRIMARY = 'PRIMARY',
-  BILLING = 'BILLING',
-}
+export { BillingInquiryTopic, ContractContactKind };
 registerEnumType(ContractContactKind, {
   name: 'ContractContactKind',
   description: 'Which contact of a contract (BILL-5).',
@@ -33,13 +31,6 @@ registerEnumType(ContractContactKind, {
   },
 });
 
-export enum BillingInquiryTopic {
-  QUOTE = 'QUOTE',
-  INVOICE = 'INVOICE',
-  PAYMENT = 'PAYMENT',
-  RENEWAL = 'RENEWAL',
-  OTHER = 'OTHER',
-}
 registerEnumType(BillingInquiryTopic, { name: 'BillingInquiryTopic', description: 'What a billing inquiry is about (BILL-2).' });
 
 @ObjectType('SectionAvailability', { description: 'Whether a profile section is shown and, when it is not, why.' })
