@@ -2,6 +2,19 @@ import type { ForbiddenReason } from '../auth/errors';
 import { ChatRefusal } from '../auth/chat-access';
 import { TicketActionRefusal } from '../auth/ticket-actions';
 
+/*
+ * Domain errors: what services throw when they refuse a request.
+ *
+ * Adding one:
+ * - a fixable problem of an existing kind: `throw DomainError.input(['input', 'field'], DomainErrorCode.X, 'message')`,
+ *   or `DomainError.state(['input', 'ticketId'], StateReason.Y, 'message')` when the object's state refuses;
+ *   several at once with `InputProblems`. Nothing else to do: mutations answer it as a userError.
+ * - a new state reason: add it to `StateReason` below and describe it in `registerEnumType(StateReason…)`
+ *   (src/resolvers/types/user-error.ts); run `npm run schema`; add its row to the README's reason table.
+ * - a new code: add it to `DomainErrorCode`; the build fails until both switches in
+ *   src/resolvers/domain-error.mapper.ts map it (and, if fixable, `UserErrorCode` has it); document it.
+ */
+
 /**
  * Why the domain refused a request. The first six are problems the caller can fix by changing the
  * input: in a mutation they come back as `userErrors` (field path, code, reason, message). FORBIDDEN is

@@ -82,6 +82,23 @@ const UNAVAILABLE_STATE: Record<UnavailableReason, StateReason> = {
   [UnavailableReason.SEPARATE_TEAM]: StateReason.SEPARATE_TEAM,
 };
 
+const METHOD_LABEL: Record<ContactMethod, string> = {
+  [ContactMethod.CHAT]: 'Chat',
+  [ContactMethod.EMAIL]: 'E-mail',
+  [ContactMethod.PHONE]: 'Phone',
+  [ContactMethod.CONFERENCE]: 'Conference call',
+};
+
+/** CON-4: what to tell the user, per reason (the reason itself travels as the enum). */
+const UNAVAILABLE_MESSAGE: Record<UnavailableReason, (method: string) => string> = {
+  [UnavailableReason.OUT_OF_HOURS]: (m) => `${m} support is closed at this time for this language; see the hours in supportOptions.`,
+  [UnavailableReason.LANGUAGE_NOT_OFFERED]: (m) => `${m} support is not offered in this language.`,
+  [UnavailableReason.PRODUCT_NOT_COVERED]: (m) => `${m} support is not offered for this product area.`,
+  [UnavailableReason.LICENSE]: (m) => `${m} support is not included in your license.`,
+  [UnavailableReason.NOT_SUCCESS_PACKAGE]: (m) => `${m} support needs an Enterprise Support seat of a success package.`,
+  [UnavailableReason.SEPARATE_TEAM]: () => 'This product area is handled by a separate support team; contact it from the XM Discover help site.',
+};
+
 const UNAVAILABLE_BY_STATE = new Map<StateReason, UnavailableReason>(Object.entries(UNAVAILABLE_STATE).map(([u, s]) => [s, u as UnavailableReason]));
 
 /** The CON-4 reason of a create refused because the method is not available now, if that is why. */
@@ -178,7 +195,7 @@ export class TicketCreateService {
   /** Refuses with the CON-4 reason when `method` is not available now. */
   private requireAvailable(method: ContactMethod, productArea: ProductArea, language: SupportLanguage): void {
     const reason = unavailableReason(method, facts(this.viewer), productArea, language, this.ctx.now());
-    if (reason) throw DomainError.state(['input', 'productArea'], UNAVAILABLE_STATE[reason], `${method} support is not available now: ${reason}.`);
+    if (reason) throw DomainError.state(['input', 'productArea'], UNAVAILABLE_STATE[reason], UNAVAILABLE_MESSAGE[reason](METHOD_LABEL[method]));
   }
 
   /** CON-6: an e-mail ticket; the description is the first e-mail of the thread (TKT-2). */
