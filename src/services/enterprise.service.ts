@@ -1,10 +1,9 @@
 import type { Context } from '../context';
-import { Account, Message, MessageAuthorKind, OutboxEmail, ParticipantRole, ProductArea, ProxyAccessChange, ProxyAccessOrigin, Ticket, TicketKind, TicketParticipant } from '../entities';
+import { Account, Message, MessageAuthorKind, ParticipantRole, ProductArea, ProxyAccessChange, ProxyAccessOrigin, Ticket, TicketKind, TicketParticipant } from '../entities';
 import { ForbiddenReason, forbidden } from '../auth/errors';
 import { ticketUpdated } from '../realtime/events';
 import { numericIdOf } from '../resolvers/types/node';
 import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
-import { OutboxTemplate } from './ticket-create.service';
 
 export interface ForwardToEnterpriseInput {
   accountId: string;
@@ -44,14 +43,7 @@ export class EnterpriseService {
       em.create(TicketParticipant, { ticket, account, role: ParticipantRole.SUBMITTER, addedAt: now });
       em.create(Message, { ticket, authorKind: MessageAuthorKind.AGENT, subject: input.subject, bodyHtml: `<p>Forwarded to Enterprise Support by your account team.</p>`, recipients: [account.email], createdAt: now });
       await em.flush();
-      em.create(OutboxEmail, {
-        to: account.email,
-        subject: `[Ticket #${ticket.id}] Verify & Confirm: ${input.subject}`.slice(0, 300),
-        body: `Your account team forwarded your question to Enterprise Support (ticket #${ticket.id}). Verify your account in the Customer Success Hub and choose whether Enterprise Support may access it; nobody works on the ticket until then.`,
-        template: OutboxTemplate.ENTERPRISE_VERIFY,
-        ticketId: ticket.id,
-        createdAt: now,
-      });
+      await this.ctx.mailer?.verification(em, ticket, account.email, now);
       return ticket;
     });
     // RT-1: after commit

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DEFAULT_SUPPORT_SETTINGS, type AppConfig, type DatabaseConfig } from '../../src/config';
+import { DEFAULT_SUPPORT_SETTINGS, defaultMailSettings, type AppConfig, type DatabaseConfig } from '../../src/config';
+import { derivePreferenceLinkKey } from '../../src/services/email-preferences.service';
 import { signLocalToken } from '../../src/auth/token';
 import { createOrm, type Orm } from '../../src/db/orm';
 import { startServer, type RunningServer } from '../../src/server';
@@ -94,6 +95,8 @@ export function testConfig(database: DatabaseConfig, overrides: Partial<AppConfi
     seedDemoData: false,
     dataDir: tmpdir(),
     support: DEFAULT_SUPPORT_SETTINGS,
+    // `.eml` files under the temporary directory; manage links keyed as test/profile.test.ts signs them
+    mail: { ...defaultMailSettings(tmpdir(), database), mailDir: join(tmpdir(), 'hub-test-mail'), manageLinkKey: derivePreferenceLinkKey(TEST_SECRET) },
     ...overrides,
   };
 }
