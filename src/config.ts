@@ -64,6 +64,8 @@ export interface MailSettings {
   domain: string;
   /** Base URL of the hub as customers reach it, for links in mails and attachment URLs. */
   publicUrl: string;
+  /** PUBLIC_URL was not set: the server uses `http://localhost:<the port it listens on>` (development). */
+  publicUrlFromPort?: boolean;
   /** INBOUND_SMTP_PORT: the port of the inbound SMTP listener; unset: no listener. */
   inboundSmtpPort?: number;
   /** INBOUND_MAIL_SECRET: bearer secret of `POST /inbound/mail`; unset: the webhook is off. */
@@ -141,6 +143,7 @@ export function readMail(env: NodeJS.ProcessEnv, opts: { production: boolean; da
     from,
     domain,
     publicUrl,
+    publicUrlFromPort: !env.PUBLIC_URL,
     inboundSmtpPort: inboundPort,
     inboundSecret,
     manageLinkKey: productionSecret(env, 'MANAGE_LINK_SECRET', production, dataDir, 'hub/email-preferences-link/v1'),

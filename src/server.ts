@@ -258,6 +258,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const inboundSmtp = mail.inboundSmtpPort !== undefined ? await startInboundSmtp(inbound, { port: mail.inboundSmtpPort, domain: mail.domain, onOutcome: countInbound }) : undefined;
   delivery.start();
   const port = (httpServer.address() as AddressInfo).port;
+  if (mail.publicUrlFromPort) mailer.identity.publicUrl = attachmentLinks.publicUrl = `http://localhost:${port}`;
 
   // PREF-5: apply due preference changes; safe with any number of instances (rows are claimed)
   const preferenceInterval = opts.preferenceJobIntervalMs ?? 60_000;

@@ -8,7 +8,7 @@ import { resolveViewer, type Viewer } from '../auth/viewer';
 import type { Context } from '../context';
 import { Account, Message, Ticket } from '../entities';
 import { toGlobalId } from '../resolvers/types/node';
-import { UserInputError } from '../resolvers/types/user-error';
+import { UserErrorCode, UserInputError } from '../resolvers/types/user-error';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, type StagedUpload, type StagedUploads } from '../services/attachment-storage';
 import { detectAttachmentType } from '../services/attachment-type';
 import { TicketFollowupService } from '../services/ticket-followup.service';
@@ -132,6 +132,8 @@ export class InboundMailService {
       if (error instanceof UniqueConstraintViolationException) return { outcome: 'IGNORED', reason: 'DUPLICATE' };
       const refusal =
         error instanceof Refused ? error
+        // a ticket the sender cannot read reads as no ticket at all: numbers cannot be probed by mail
+        : error instanceof UserInputError && error.errors.some((e) => e.code === UserErrorCode.NOT_FOUND && e.field.join('.') === 'input.ticketId') ? new Refused(InboundRefusal.NO_TICKET, InboundRefusalTexts.NO_TICKET)
         : error instanceof UserInputError || (error instanceof GraphQLError && error.extensions.code === 'FORBIDDEN') ? new Refused(InboundRefusal.REPLY_REFUSED, error.message)
         : null;
       if (!refusal) throw error;

@@ -21,7 +21,7 @@ export interface AttachmentLinkClaims {
  * ATTACHMENT_URL_SECRET, its own key.
  */
 export class AttachmentLinks {
-  constructor(private readonly key: Uint8Array, private readonly publicUrl: string, readonly ttlSeconds: number) {}
+  constructor(private readonly key: Uint8Array, public publicUrl: string, readonly ttlSeconds: number) {}
 
   /** The URL for `viewer` (a customer or an agent), valid for `ttlSeconds` from `now`. */
   async urlFor(attachmentId: number, viewer: Viewer, now: Date): Promise<string | null> {
