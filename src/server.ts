@@ -49,6 +49,8 @@ export interface RunningServer {
   inbound: InboundMailService;
   /** The port of the inbound SMTP listener, when INBOUND_SMTP_PORT is set. */
   inboundSmtpPort?: number;
+  /** FUP-6: the signer of this instance's attachment URLs. */
+  attachmentLinks: AttachmentLinks;
   /** Shutdown, first step: /readyz answers 503 from now on while requests are still served. */
   drain(): void;
   close(): Promise<void>;
@@ -283,6 +285,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     delivery,
     inbound,
     inboundSmtpPort: inboundSmtp?.port,
+    attachmentLinks,
     drain() {
       draining = true;
     },
