@@ -27,7 +27,8 @@ export class SmtpEmailSender implements Sender {
   private readonly transport: Transporter;
 
   constructor(smtpUrl: string, private readonly from: string) {
-    this.transport = nodemailer.createTransport(smtpUrl);
+    // an attempt must end well inside the worker's 60 s lease, or another instance could start the same one
+    this.transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   }
 
   async send(entry: ClaimedEntry): Promise<void> {
