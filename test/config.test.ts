@@ -76,7 +76,7 @@ describe('loadConfig in production', () => {
   });
 
   it('caps token lifetimes at 24 hours unless AUTH_MAX_TOKEN_LIFETIME_SECONDS says otherwise (60 s to 30 days)', () => {
-    const env = { NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: 'x'.repeat(40) };
+    const env = { NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: 'x'.repeat(40), ...PROD_MAIL };
     expect(loadConfig(env).auth.maxTokenLifetimeSeconds).toBe(86_400);
     expect(loadConfig({ ...env, AUTH_MAX_TOKEN_LIFETIME_SECONDS: '3600' }).auth.maxTokenLifetimeSeconds).toBe(3600);
     expect(() => loadConfig({ ...env, AUTH_MAX_TOKEN_LIFETIME_SECONDS: '10' })).toThrow(/AUTH_MAX_TOKEN_LIFETIME_SECONDS/);
