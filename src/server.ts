@@ -269,6 +269,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
         applyDuePreferenceChanges(orm.em, opts.now?.() ?? new Date()).catch((error) => logger.error({ err: error }, 'preference job failed'));
         // FUP-3: staged uploads never linked are removed after their expiry
         uploads.sweepExpired().catch((error) => logger.error({ err: error }, 'staged upload sweep failed'));
+        delivery.purgeDelivered().catch((error) => logger.error({ err: error }, 'outbox purge failed'));
       }, preferenceInterval)
     : undefined;
   preferenceTimer?.unref();

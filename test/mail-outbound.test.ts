@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxEntry } from '../src/entities';
+import { OutboxEntry, OutboxStatus } from '../src/entities';
 import { Fixtures } from './utils/fixtures';
 import { DATABASE_TARGETS, ok, startTestServer, type TestServer } from './utils/harness';
 import { MailCatcher, type CaughtMail } from './utils/mail';
@@ -205,5 +205,20 @@ describe.each(DATABASE_TARGETS)('outbound e-mail without SMTP_URL: .eml files ($
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe('e-std@example.com');
     expect(mail.messageId).toBe(`<ticket-${res.ticket.number}@hub.localhost>`);
     expect(mail.text).toContain('We received your request');
+  });
+
+  it('CON-10: delivered entries are kept for 7 days, then purged; waiting and failed ones stay', async () => {
+    const em = t.orm.em.fork();
+    const delivered = await em.count(OutboxEntry, { status: OutboxStatus.DELIVERED });
+    expect(delivered).toBeGreaterThan(0);
+    expect(await t.server.delivery.purgeDelivered()).toBe(0);
+    const saved = t.clock.now;
+    t.clock.now = new Date(saved.getTime() + 7 * 24 * 3600 * 1000 + 1000);
+    try {
+      expect(await t.server.delivery.purgeDelivered()).toBe(delivered);
+    } finally {
+      t.clock.now = saved;
+    }
+    expect(await em.count(OutboxEntry, {})).toBe(0);
   });
 });

@@ -86,6 +86,14 @@ export class OutboxStore {
     await this.rootEm.fork().nativeUpdate(OutboxEntry, { id, claimedBy: this.instanceId }, { status: OutboxStatus.FAILED, claimedBy: null, claimedUntil: null, lastError: error.slice(0, 2000) });
   }
 
+  /** Deletes delivered entries delivered before `before` (at most `limit` per call); failed ones stay for the operator. */
+  async purgeDelivered(before: Date, limit = 1000): Promise<number> {
+    const em = this.rootEm.fork();
+    const old = await em.find(OutboxEntry, { status: OutboxStatus.DELIVERED, deliveredAt: { $lt: before } }, { fields: ['id'], orderBy: { id: 'asc' }, limit });
+    if (!old.length) return 0;
+    return em.nativeDelete(OutboxEntry, { id: { $in: old.map((row) => row.id) } });
+  }
+
   /** When the oldest entry still waiting was written (null: none waits). */
   async oldestWaiting(): Promise<Date | null> {
     const row = await this.rootEm.fork().findOne(OutboxEntry, { status: OutboxStatus.PENDING }, { orderBy: { id: 'asc' }, fields: ['createdAt'] });

@@ -4,6 +4,9 @@ import type { DeliverySettings } from '../config';
 import { OutboxEntry, OutboxTransport } from '../entities';
 import { OutboxStore, type ClaimedEntry } from './outbox-store';
 
+/** Delivered entries are kept this long (their `delivery_key` also keeps a refused mail from being bounced twice). */
+export const DELIVERED_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** Delivers one claimed entry of its transport; throws to have it retried. */
 export interface Sender {
   send(entry: ClaimedEntry): Promise<void>;
@@ -122,6 +125,11 @@ export class DeliveryWorker {
   /** The counters of this instance. */
   counters(): DeliveryStats {
     return { ...this.stats };
+  }
+
+  /** Removes entries delivered more than DELIVERED_RETENTION_MS ago (run by the server's periodic job). */
+  purgeDelivered(): Promise<number> {
+    return this.store.purgeDelivered(new Date(this.now().getTime() - DELIVERED_RETENTION_MS));
   }
 
   /** Age in seconds of the oldest entry still waiting, on every instance (0: none). */
