@@ -174,11 +174,10 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const preferenceLinkKey = mail.manageLinkKey;
   const mailer = new TicketMailer({ from: mail.from, domain: mail.domain, publicUrl: mail.publicUrl, manageLinkKey: mail.manageLinkKey });
   const attachmentLinks = new AttachmentLinks(mail.attachmentUrlKey, mail.publicUrl, mail.attachmentUrlTtlSeconds);
-  let uploadsRef: ContextOptions['uploads'];
-  const contextOptions = (): ContextOptions => ({ now: opts.now, settings: config.support, events, uploads: uploadsRef, preferenceLinkKey, mailer, attachmentLinks });
+  // called per request, after `uploads` below exists
+  const contextOptions = (): ContextOptions => ({ now: opts.now, settings: config.support, events, uploads, preferenceLinkKey, mailer, attachmentLinks });
   const contextFor = (viewer: Viewer) => createContext(orm.em, viewer, contextOptions());
   const uploads = mountUploads(app, { viewerFrom, contextFor, rootEm: orm.em, dataDir: config.dataDir, now: opts.now, storage: mail.attachmentStorage, links: attachmentLinks });
-  uploadsRef = uploads;
   // CON-9: replies by e-mail, over HTTP (INBOUND_MAIL_SECRET) and SMTP (INBOUND_SMTP_PORT)
   const inbound = new InboundMailService({ rootEm: orm.em, mailer, uploads, contextFor, now });
   const countInbound = (outcome: { outcome: 'ACCEPTED' | 'REFUSED' | 'IGNORED' }) => metrics.inboundMail(outcome.outcome);

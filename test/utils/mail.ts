@@ -25,7 +25,6 @@ export class MailCatcher {
   private constructor(private readonly server: SMTPServer, readonly port: number) {}
 
   static async start(): Promise<MailCatcher> {
-    let catcher!: MailCatcher;
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],
@@ -53,7 +52,8 @@ export class MailCatcher {
       },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    catcher = new MailCatcher(server, (server.server.address() as AddressInfo).port);
+    // the server's callbacks run per delivery, after this
+    const catcher = new MailCatcher(server, (server.server.address() as AddressInfo).port);
     return catcher;
   }
 
