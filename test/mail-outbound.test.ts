@@ -96,6 +96,15 @@ describe.each(DATABASE_TARGETS)('outbound e-mail through a real SMTP server ($na
     expect(mail.text).toMatch(/email-preferences\?token=/);
   });
 
+  it('CON-10, TKT-3: an agent reply on a ticket without e-mails yet starts the thread with the submitter', async () => {
+    const phone = await f.ticket({ submitterId: 'a-cc', subject: 'Called earlier', createdAt: '2026-10-01T08:00:00.000Z' });
+    ok(await t.internal(AGENT_REPLY, { input: { ticketId: phone.id, bodyHtml: '<p>Summary of our call</p>' } }, agentToken));
+    const [mail] = await smtp.waitFor(to('a-cc@example.com', /Called earlier/));
+    expect(mail.mail.subject).toBe(`[Ticket #${phone.number}] Called earlier`);
+    const thread = ok(await t.gql(`query($id: ID!) { ticket(id: $id) { ... on EmailTicket { messages { recipients } } } }`, { id: phone.id }, tok['a-cc'])).ticket.messages;
+    expect(thread).toEqual([{ recipients: ['a-cc@example.com'] }]);
+  });
+
   it("CON-10: a customer's reply in the hub is copied to the thread's other recipients, never back to its author", async () => {
     const shared = await f.ticket({
       submitterId: 'a-std',

@@ -1,6 +1,7 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { Context } from '../context';
 import {
+  Account,
   Agent,
   ChatParty,
   ChatState,
@@ -114,7 +115,10 @@ export class TicketWorkService {
       const messages = await em.find(Message, { ticket: ticket.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
       const thread = threadOf(ticket, messages);
       const agent = await em.findOneOrFail(Agent, { id: this.agentId() });
-      const recipients = input.recipients?.length ? input.recipients : thread.recipients;
+      // a ticket without e-mails yet (a phone request, a recorded ticket) starts its thread with the submitter
+      const recipients = input.recipients?.length ? input.recipients
+        : thread.recipients.length ? thread.recipients
+        : [(await em.findOneOrFail(Account, { id: ticket.submitter.id })).email];
       message = em.create(Message, {
         ticket,
         authorKind: MessageAuthorKind.AGENT,
