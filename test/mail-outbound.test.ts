@@ -154,8 +154,9 @@ describe.each(DATABASE_TARGETS)('outbound e-mail through a real SMTP server ($na
     expect(waiting.lastError).toMatch(/451/);
     // not due yet: a round now claims nothing
     t.server.delivery.wake();
-    await t.server.delivery.until(() => true);
+    await t.server.delivery.settled();
     expect((await entry(key)).attempts).toBe(1);
+    expect(t.server.delivery.counters().retried).toBe(before.retried + 1);
     const saved = t.clock.now;
     t.clock.now = new Date(saved.getTime() + MINUTE);
     try {

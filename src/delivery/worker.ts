@@ -151,6 +151,11 @@ export class DeliveryWorker {
     });
   }
 
+  /** Resolves when no round is running (after `wake()`: once that round, and any it queued, finished). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /** Stops claiming; waits for the round in progress (its entries are recorded, never left half-sent). */
   async stop(): Promise<void> {
     this.stopped = true;
