@@ -204,7 +204,7 @@ describe('observability and HTTP settings (LOG_LEVEL, CORS_ORIGINS, METRICS_TOKE
   });
 
   it('the explorer is off in production unless HUB_EXPLORER turns it on', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: LONG_SECRET };
+    const production = { NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: LONG_SECRET, ...PROD_MAIL };
     expect(loadConfig(production).http?.explorer).toBe(false);
     expect(loadConfig({ ...production, HUB_EXPLORER: 'true' }).http?.explorer).toBe(true);
   });
