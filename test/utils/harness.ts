@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DEFAULT_SUPPORT_SETTINGS, defaultMailSettings, type AppConfig, type DatabaseConfig, type MailSettings } from '../../src/config';
+import { DEFAULT_DELIVERY, DEFAULT_SUPPORT_SETTINGS, defaultMailSettings, type AppConfig, type DatabaseConfig, type MailSettings } from '../../src/config';
 import { derivePreferenceLinkKey } from '../../src/services/email-preferences.service';
 import { signLocalToken } from '../../src/auth/token';
 import { createOrm, type Orm } from '../../src/db/orm';
@@ -96,7 +96,8 @@ export function testConfig(database: DatabaseConfig, overrides: Partial<AppConfi
     dataDir: tmpdir(),
     support: DEFAULT_SUPPORT_SETTINGS,
     // `.eml` files under the temporary directory; manage links keyed as test/profile.test.ts signs them
-    mail: { ...defaultMailSettings(tmpdir(), database), mailDir: join(tmpdir(), 'hub-test-mail'), manageLinkKey: derivePreferenceLinkKey(TEST_SECRET) },
+    // the outbox worker runs on commits only (a 10-minute poll): its polls would count in the statement-count tests
+    mail: { ...defaultMailSettings(tmpdir(), database), mailDir: join(tmpdir(), 'hub-test-mail'), manageLinkKey: derivePreferenceLinkKey(TEST_SECRET), delivery: { ...DEFAULT_DELIVERY, pollIntervalMs: 600_000 } },
     ...overrides,
   };
 }
