@@ -11,7 +11,7 @@
  */
 const ROOT = '^(test/fixtures/dependency-rules/)?';
 /** The layers below the GraphQL layer: none of them may import src/resolvers. */
-const BELOW_RESOLVERS = `${ROOT}src/(services|realtime|auth|loaders|db|read|domain)/`;
+const BELOW_RESOLVERS = `${ROOT}src/(services|realtime|auth|loaders|db|read|domain|delivery|mail)/`;
 /** The SQL driver and the query builder under MikroORM, and their type packages. */
 const DRIVER = '^node_modules/(@types/)?(better-sqlite3|pg|knex|@mikro-orm/knex)/';
 
@@ -21,7 +21,7 @@ module.exports = {
     {
       name: 'no-resolvers-below-graphql',
       comment:
-        'Services, real time, auth, loaders and the read side never import src/resolvers: domain errors and plain types live below it, global ids are decoded in resolvers.',
+        'Services, real time, auth, loaders, the read side and the outbox delivery never import src/resolvers: domain errors and plain types live below it, global ids are decoded in resolvers.',
       severity: 'error',
       from: { path: BELOW_RESOLVERS },
       to: { path: `${ROOT}src/resolvers/` },

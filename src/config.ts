@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from './observability/logger';
@@ -48,6 +48,118 @@ export interface AppConfig {
   http?: HttpSettings;
   /** Abuse limits (`docs/limits.md`); unset: per-operation limits only, no budgets or rate limits. */
   limits?: LimitsSettings;
+  /** E-mail out and in, attachment links (`docs/mail-and-attachments.md`); unset: `defaultMailSettings`. */
+  mail?: MailSettings;
+}
+
+/** `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`, the inbound mail and link secrets, storage of attachment bytes. */
+export interface MailSettings {
+  /** `smtp://` / `smtps://` URL of the outgoing relay; unset: each mail is written as an `.eml` file under `mailDir`. */
+  smtpUrl?: string;
+  /** Where `.eml` files go without SMTP_URL (`HUB_DATA_DIR/mail`). */
+  mailDir: string;
+  /** `From:` (and `Reply-To:`) of every mail: replies come back to this address. */
+  from: string;
+  /** Domain of the hub's `Message-ID`s, taken from `from`. */
+  domain: string;
+  /** Base URL of the hub as customers reach it, for links in mails and attachment URLs. */
+  publicUrl: string;
+  /** PUBLIC_URL was not set: the server uses `http://localhost:<the port it listens on>` (development). */
+  publicUrlFromPort?: boolean;
+  /** INBOUND_SMTP_PORT: the port of the inbound SMTP listener; unset: no listener. */
+  inboundSmtpPort?: number;
+  /** INBOUND_MAIL_SECRET: bearer secret of `POST /inbound/mail`; unset: the webhook is off. */
+  inboundSecret?: string;
+  /** PREF-6: key of the manage-preferences links (MANAGE_LINK_SECRET), independent of how logins are verified. */
+  manageLinkKey: Uint8Array;
+  /** FUP-6: key of the signed attachment links (ATTACHMENT_URL_SECRET). */
+  attachmentUrlKey: Uint8Array;
+  /** FUP-6: how long an attachment link works (ATTACHMENT_URL_TTL_SECONDS). */
+  attachmentUrlTtlSeconds: number;
+  /** Where attachment bytes live: the database (default on PostgreSQL) or files under HUB_DATA_DIR (default on SQLite). */
+  attachmentStorage: 'database' | 'filesystem';
+  /** The delivery worker: how often it looks for due entries, and the retry schedule. */
+  delivery: DeliverySettings;
+}
+
+export interface DeliverySettings {
+  /** Poll interval in ms (the worker is also woken after each commit that wrote outbox entries). */
+  pollIntervalMs: number;
+  /** Delays before attempts 2, 3, …; the entry fails after `retryDelaysMs.length + 1` attempts. */
+  retryDelaysMs: number[];
+  /** How long a claimed entry belongs to its instance before another may retry it. */
+  leaseMs: number;
+  /** Entries claimed per round. */
+  batchSize: number;
+}
+
+/** 30 s, 2 min, 10 min, 1 h, 6 h: six attempts over about 7 h 12 min, then FAILED. */
+export const DEFAULT_RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 3_600_000, 21_600_000];
+
+export const DEFAULT_DELIVERY: DeliverySettings = { pollIntervalMs: 2_000, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, leaseMs: 60_000, batchSize: 20 };
+
+const derive = (secret: Uint8Array, label: string) => new Uint8Array(createHmac('sha256', secret).update(label).digest());
+
+/** The development keys of links: derived from a generated local secret, one per purpose. */
+function developmentKey(dataDir: string, label: string): Uint8Array {
+  return derive(localSecret(dataDir, 'link-secret'), label);
+}
+
+function productionSecret(env: NodeJS.ProcessEnv, name: string, production: boolean, dataDir: string, label: string): Uint8Array {
+  const value = env[name];
+  if (value) {
+    if (production && value.length < 32) throw new ConfigError(`${name} must be at least 32 characters in production`);
+    return new TextEncoder().encode(value);
+  }
+  if (production) throw new ConfigError(`NODE_ENV=production needs ${name} (at least 32 random characters): the development default is generated on this machine`);
+  return developmentKey(dataDir, label);
+}
+
+function emailDomain(from: string): string | null {
+  const address = /<([^<>\s]+)>\s*$/.exec(from)?.[1] ?? from.trim();
+  const match = /^[^@\s<>]+@([A-Za-z0-9.-]+\.[A-Za-z0-9-]+|localhost)$/.exec(address);
+  return match ? match[1].toLowerCase() : null;
+}
+
+/** The mail settings (docs/mail-and-attachments.md); production refuses the generated link secrets. */
+export function readMail(env: NodeJS.ProcessEnv, opts: { production: boolean; dataDir: string; port: number; database: DatabaseConfig }): MailSettings {
+  const { production, dataDir } = opts;
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl)) throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${smtpUrl}"`);
+  const from = env.MAIL_FROM || 'Customer Success Hub <support@hub.localhost>';
+  const domain = emailDomain(from);
+  if (!domain) throw new ConfigError(`MAIL_FROM must be an address like support@hub.example.com or "Hub <support@hub.example.com>", got "${from}"`);
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${opts.port || 4000}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(publicUrl)) throw new ConfigError(`PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
+  if (production && !env.PUBLIC_URL) throw new ConfigError('NODE_ENV=production needs PUBLIC_URL (the address customers reach the hub at, used in e-mail links)');
+  const inboundSecret = env.INBOUND_MAIL_SECRET || undefined;
+  if (inboundSecret && production && inboundSecret.length < 32) throw new ConfigError('INBOUND_MAIL_SECRET must be at least 32 characters in production');
+  const inboundPort = env.INBOUND_SMTP_PORT ? parseInteger('INBOUND_SMTP_PORT', env.INBOUND_SMTP_PORT, 0, 0, 65535) : undefined;
+  const storage = env.ATTACHMENT_STORAGE || (opts.database.kind === 'postgresql' ? 'database' : 'filesystem');
+  if (storage !== 'database' && storage !== 'filesystem') throw new ConfigError(`ATTACHMENT_STORAGE must be database or filesystem, got "${storage}"`);
+  return {
+    smtpUrl,
+    mailDir: resolve(dataDir, 'mail'),
+    from,
+    domain,
+    publicUrl,
+    publicUrlFromPort: !env.PUBLIC_URL,
+    inboundSmtpPort: inboundPort,
+    inboundSecret,
+    manageLinkKey: productionSecret(env, 'MANAGE_LINK_SECRET', production, dataDir, 'hub/email-preferences-link/v1'),
+    attachmentUrlKey: productionSecret(env, 'ATTACHMENT_URL_SECRET', production, dataDir, 'hub/attachment-url/v1'),
+    attachmentUrlTtlSeconds: parseInteger('ATTACHMENT_URL_TTL_SECONDS', env.ATTACHMENT_URL_TTL_SECONDS, 300, 10, 86_400),
+    attachmentStorage: storage,
+    delivery: {
+      ...DEFAULT_DELIVERY,
+      pollIntervalMs: parseInteger('DELIVERY_POLL_MS', env.DELIVERY_POLL_MS, DEFAULT_DELIVERY.pollIntervalMs, 10, 600_000),
+    },
+  };
+}
+
+/** Mail settings for a server started without them (tests): `.eml` files, development keys. */
+export function defaultMailSettings(dataDir: string, database: DatabaseConfig, port = 4000): MailSettings {
+  return readMail({}, { production: false, dataDir, port, database });
 }
 
 /** `LOG_LEVEL`, `CORS_ORIGINS`, `METRICS_TOKEN`, `SHUTDOWN_DELAY_MS`, `HUB_EXPLORER`, `STATUS_CACHE_MAX_AGE`. */
@@ -170,9 +282,9 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
   throw new ConfigError(`DATABASE_URL must start with postgres://, postgresql:// or sqlite:, got "${url}"`);
 }
 
-/** Reads the generated local secret, creating it on first start (development only). */
-function localSecret(dataDir: string): Uint8Array {
-  const file = resolve(dataDir, 'jwt-secret');
+/** Reads a generated local secret, creating it on first start (development only). */
+function localSecret(dataDir: string, name = 'jwt-secret'): Uint8Array {
+  const file = resolve(dataDir, name);
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
@@ -225,11 +337,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const database = parseDatabaseUrl(env.DATABASE_URL || `sqlite:${resolve(dataDir, 'hub.sqlite')}`);
   const redisUrl = env.REDIS_URL || undefined;
+  const port = parsePort(env.PORT);
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
     throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl}"`);
   }
   return {
-    port: parsePort(env.PORT),
+    port,
     production,
     database,
     redisUrl,
@@ -240,5 +353,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     support: readSupport(env),
     http: readHttp(env, production),
     limits: readLimits(env),
+    mail: readMail(env, { production, dataDir, port, database }),
   };
 }

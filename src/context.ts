@@ -5,7 +5,9 @@ import { DEFAULT_SUPPORT_SETTINGS, type SupportSettings } from './config';
 import { createLoaders, type Loaders } from './loaders';
 import type { EventBus } from './realtime/events';
 import type { RealtimeRuntime } from './realtime/runtime';
+import type { TicketMailer } from './mail/ticket-mailer';
 import type { StagedUploads } from './services/attachment-storage';
+import type { AttachmentLinks } from './services/attachment-links';
 
 /** What every resolver receives: a fresh entity-manager fork, the viewer and fresh loaders. */
 export interface Context {
@@ -23,6 +25,10 @@ export interface Context {
   uploads?: StagedUploads;
   /** PREF-6: key of the e-mail preference manage links; undefined when links are not enabled. */
   preferenceLinkKey?: Uint8Array;
+  /** CON-9/CON-10: writes the ticket mails into the outbox, inside the service's transaction. */
+  mailer?: TicketMailer;
+  /** FUP-6: signs the short-lived attachment URLs. */
+  attachmentLinks?: AttachmentLinks;
   /**
    * Subscriptions only (RT-3): a brand-new context, viewer re-read from the database, for one event
    * (contexts for the same `eventId` share their fork and loaders on this instance).
@@ -32,11 +38,23 @@ export interface Context {
   realtime?: RealtimeRuntime;
 }
 
+/** What the server passes to every context besides the viewer. */
+export interface ContextOptions {
+  requestId?: string;
+  now?: () => Date;
+  settings?: SupportSettings;
+  events?: EventBus;
+  uploads?: StagedUploads;
+  preferenceLinkKey?: Uint8Array;
+  mailer?: TicketMailer;
+  attachmentLinks?: AttachmentLinks;
+}
+
 /**
  * One context per request and per subscription event. Never reuses a fork: a subscription outlives its
  * events, and cached entities or loaders would serve stale data.
  */
-export function createContext(rootEm: EntityManager, viewer: Viewer, opts: { requestId?: string; now?: () => Date; settings?: SupportSettings; events?: EventBus; uploads?: StagedUploads; preferenceLinkKey?: Uint8Array } = {}): Context {
+export function createContext(rootEm: EntityManager, viewer: Viewer, opts: ContextOptions = {}): Context {
   const em = rootEm.fork({ clear: true });
   return {
     em,
@@ -48,5 +66,7 @@ export function createContext(rootEm: EntityManager, viewer: Viewer, opts: { req
     preferenceLinkKey: opts.preferenceLinkKey,
     events: opts.events,
     uploads: opts.uploads,
+    mailer: opts.mailer,
+    attachmentLinks: opts.attachmentLinks,
   };
 }

@@ -19,6 +19,11 @@ async function main(): Promise<void> {
   }
   const server = await startServer(config, { orm, logger });
   logger.info({ url: server.url, internalUrl: `http://localhost:${server.port}/internal/graphql` }, 'Customer Success Hub API ready');
+  // docs/mail-and-attachments.md: where the mails go, and where replies come in
+  logger.info(
+    { outgoing: config.mail?.smtpUrl ? 'SMTP_URL' : config.mail?.mailDir, inboundSmtpPort: server.inboundSmtpPort ?? null, inboundWebhook: Boolean(config.mail?.inboundSecret) },
+    config.mail?.smtpUrl ? 'mail is sent through SMTP_URL' : 'mail is written as .eml files (set SMTP_URL to send it)',
+  );
   if (config.auth.kind === 'secret' && config.seedDemoData && !config.production) {
     // for people, not log collectors: plain lines, written at once so log lines cannot interleave
     const lines = [`GraphQL: ${server.url} (HTTP and WebSocket)`, `Demo bearer tokens (valid ${demoTokenValidity(config.auth)}):`];

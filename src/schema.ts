@@ -16,6 +16,7 @@ import { ConversationResolver } from './resolvers/public/conversation.resolver';
 import { TicketCapabilitiesResolver, TicketFollowupResolver } from './resolvers/public/ticket-followup.resolver';
 import { ProfileFieldsResolver, ProfileResolver } from './resolvers/public/profile.resolver';
 import {
+  AttachmentFieldsResolver,
   ChatTicketResolver,
   ConferenceTicketResolver,
   EscalationFieldsResolver,
@@ -37,6 +38,7 @@ import { nodeTypeName } from './resolvers/types/node';
 const SHARED_TYPE_RESOLVERS = [
   TicketFieldsResolver,
   MessageFieldsResolver,
+  AttachmentFieldsResolver,
   PhoneTicketResolver,
   ChatTicketResolver,
   ConferenceTicketResolver,

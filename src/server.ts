@@ -7,14 +7,21 @@ import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AppConfig } from './config';
-import { createContext, type Context } from './context';
+import { defaultMailSettings, type AppConfig } from './config';
+import { createContext, type Context, type ContextOptions } from './context';
+import { EmlFileEmailSender, SmtpEmailSender } from './delivery/email-sender';
+import { DeliveryWorker } from './delivery/worker';
+import { OutboxTransport } from './entities';
+import { InboundMailService } from './mail/inbound.service';
+import { mountInboundWebhook, startInboundSmtp } from './mail/inbound-transports';
+import { TicketMailer } from './mail/ticket-mailer';
+import { AttachmentLinks } from './services/attachment-links';
 import { databaseUnavailable, forbidden, ForbiddenReason, unauthenticated } from './auth/errors';
 import { bearerToken, createTokenVerifier, TokenError } from './auth/token';
 import { ANONYMOUS, resolveViewer, type Viewer } from './auth/viewer';
 import { createOrm, type Orm } from './db/orm';
 import { buildInternalSchema, buildPublicSchema } from './schema';
-import { applyDuePreferenceChanges, derivePreferenceLinkKey } from './services/email-preferences.service';
+import { applyDuePreferenceChanges } from './services/email-preferences.service';
 import { EventBus } from './realtime/events';
 import { startSubscriptionServer, type SubscriptionServer, type SubscriptionServerImplementation } from './realtime/ws-server';
 import { bridgeToRedis } from './realtime/redis-bridge';
@@ -36,6 +43,14 @@ export interface RunningServer {
   events: EventBus;
   /** The graphql-ws server: `stats()` gives open connections and active subscriptions (metrics). */
   subscriptions: SubscriptionServer;
+  /** The outbox delivery worker of this instance (counters, `until`). */
+  delivery: DeliveryWorker;
+  /** Inbound mail processing (also reached over SMTP and `POST /inbound/mail`). */
+  inbound: InboundMailService;
+  /** The port of the inbound SMTP listener, when INBOUND_SMTP_PORT is set. */
+  inboundSmtpPort?: number;
+  /** FUP-6: the signer of this instance's attachment URLs. */
+  attachmentLinks: AttachmentLinks;
   /** Shutdown, first step: /readyz answers 503 from now on while requests are still served. */
   drain(): void;
   close(): Promise<void>;
@@ -98,7 +113,23 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   app.set('etag', false);
   // request ids, one log line per request, metrics, security headers, CORS, /metrics (docs/observability.md)
   const logger = opts.logger ?? createLogger(config.http?.logLevel);
-  const metrics = createMetrics({ pool: () => poolStats(orm), realtime: () => subscriptions.stats() });
+  const mail = config.mail ?? defaultMailSettings(config.dataDir, config.database, config.port);
+  const now = () => opts.now?.() ?? new Date();
+  // CON-10: the outbox is drained after each commit that wrote to it (ORM subscriber) and on a timer
+  const emailSender = mail.smtpUrl ? new SmtpEmailSender(mail.smtpUrl, mail.from) : new EmlFileEmailSender(mail.mailDir, mail.from);
+  const delivery = new DeliveryWorker(orm.em, {
+    settings: mail.delivery,
+    senders: { [OutboxTransport.EMAIL]: emailSender },
+    now: opts.now,
+    log: (entry, message) => (entry.error && message.includes('good') ? logger.error({ component: 'outbox', ...entry }, message) : logger.warn({ component: 'outbox', ...entry }, message)),
+  });
+  orm.em.getEventManager().registerSubscriber(delivery.subscriber());
+  const metrics = createMetrics({
+    pool: () => poolStats(orm),
+    realtime: () => subscriptions.stats(),
+    delivery: () => delivery.counters(),
+    outboxOldestWaitingSeconds: () => delivery.oldestWaitingSeconds(),
+  });
   mountObservability(app, { config, logger, metrics });
   // large answers compressed (a 50-ticket page is ≈ 58 KB of JSON); event streams never (they would be buffered)
   app.use(compression({ threshold: COMPRESSION_THRESHOLD_BYTES, filter: (req, res) => !String(res.getHeader('content-type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }));
@@ -139,9 +170,18 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   await Promise.all([publicApollo.start(), internalApollo.start()]);
 
   const events = new EventBus();
-  // PREF-6: manage links are signed with a key derived from the local auth secret (none with JWKS auth)
-  const preferenceLinkKey = config.auth.kind === 'secret' ? derivePreferenceLinkKey(config.auth.secret) : undefined;
-  const uploads = mountUploads(app, { viewerFrom, dataDir: config.dataDir, now: opts.now });
+  // PREF-6: manage links have their own key (MANAGE_LINK_SECRET), so they work whatever verifies logins
+  const preferenceLinkKey = mail.manageLinkKey;
+  const mailer = new TicketMailer({ from: mail.from, domain: mail.domain, publicUrl: mail.publicUrl, manageLinkKey: mail.manageLinkKey });
+  const attachmentLinks = new AttachmentLinks(mail.attachmentUrlKey, mail.publicUrl, mail.attachmentUrlTtlSeconds);
+  // called per request, after `uploads` below exists
+  const contextOptions = (): ContextOptions => ({ now: opts.now, settings: config.support, events, uploads, preferenceLinkKey, mailer, attachmentLinks });
+  const contextFor = (viewer: Viewer) => createContext(orm.em, viewer, contextOptions());
+  const uploads = mountUploads(app, { viewerFrom, contextFor, rootEm: orm.em, dataDir: config.dataDir, now: opts.now, storage: mail.attachmentStorage, links: attachmentLinks });
+  // CON-9: replies by e-mail, over HTTP (INBOUND_MAIL_SECRET) and SMTP (INBOUND_SMTP_PORT)
+  const inbound = new InboundMailService({ rootEm: orm.em, mailer, uploads, contextFor, now });
+  const countInbound = (outcome: { outcome: 'ACCEPTED' | 'REFUSED' | 'IGNORED' }) => metrics.inboundMail(outcome.outcome);
+  mountInboundWebhook(app, inbound, mail.inboundSecret, countInbound);
   // the live status page (always) and the GraphQL explorer (development, or HUB_EXPLORER=true)
   mountWebPages(app, { explorer: config.http?.explorer ?? !config.production, demoTokens: demoTokensOf(config) });
   app.get('/healthz', (_req, res) => {
@@ -173,7 +213,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     allowOrigin: corsOrigins && !corsOrigins.includes('*') ? (origin) => corsOrigins.includes(origin) : undefined,
     rootEm: orm.em,
     verify,
-    contextOptions: { now: opts.now, settings: config.support, events },
+    contextOptions: { now: opts.now, settings: config.support, events, mailer, attachmentLinks },
     operationLimits: limits.subscriptions,
     implementation: opts.subscriptionServer,
     rateLimit: (req, build) => limits.admit(req, build),
@@ -185,7 +225,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(publicApollo, {
-      context: async ({ req }) => limits.admit(req, async () => createContext(orm.em, await viewerFrom(req.headers.authorization), { now: opts.now, settings: config.support, events, uploads, preferenceLinkKey })),
+      context: async ({ req }) => limits.admit(req, async () => createContext(orm.em, await viewerFrom(req.headers.authorization), contextOptions())),
     }),
   );
   app.use(
@@ -199,7 +239,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
           const error = forbidden(ForbiddenReason.NOT_STAFF, 'The internal API is for support agents and integrations.');
           throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 403 } } });
         }
-        return createContext(orm.em, viewer, { now: opts.now, settings: config.support, events, uploads });
+        return createContext(orm.em, viewer, contextOptions());
       }),
     }),
   );
@@ -216,13 +256,19 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   await limits.ready;
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
+  const inboundSmtp = mail.inboundSmtpPort !== undefined ? await startInboundSmtp(inbound, { port: mail.inboundSmtpPort, domain: mail.domain, onOutcome: countInbound }) : undefined;
+  delivery.start();
   const port = (httpServer.address() as AddressInfo).port;
+  if (mail.publicUrlFromPort) mailer.identity.publicUrl = attachmentLinks.publicUrl = `http://localhost:${port}`;
 
   // PREF-5: apply due preference changes; safe with any number of instances (rows are claimed)
   const preferenceInterval = opts.preferenceJobIntervalMs ?? 60_000;
   const preferenceTimer = preferenceInterval > 0
     ? setInterval(() => {
         applyDuePreferenceChanges(orm.em, opts.now?.() ?? new Date()).catch((error) => logger.error({ err: error }, 'preference job failed'));
+        // FUP-3: staged uploads never linked are removed after their expiry
+        uploads.sweepExpired().catch((error) => logger.error({ err: error }, 'staged upload sweep failed'));
+        delivery.purgeDelivered().catch((error) => logger.error({ err: error }, 'outbox purge failed'));
       }, preferenceInterval)
     : undefined;
   preferenceTimer?.unref();
@@ -236,6 +282,10 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     httpServer,
     events,
     subscriptions,
+    delivery,
+    inbound,
+    inboundSmtpPort: inboundSmtp?.port,
+    attachmentLinks,
     drain() {
       draining = true;
     },
@@ -243,10 +293,13 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       closing ??= (async () => {
         draining = true;
         if (preferenceTimer) clearInterval(preferenceTimer);
+        await inboundSmtp?.close();
         await subscriptions.close();
         await redisBridge?.close();
         await Promise.all([publicApollo.stop(), internalApollo.stop()]);
         await limits.close();
+        await delivery.stop();
+        emailSender.close();
         if (!opts.orm) await orm.close(true);
       })();
       return closing;

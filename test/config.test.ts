@@ -17,6 +17,8 @@ function tempDir(): string {
 
 const LONG_SECRET = 'x'.repeat(32);
 const PG_URL = 'postgres://hub:hub@db.example:5432/hub';
+/** The mail and link settings production requires (docs/mail-and-attachments.md). */
+const PROD_MAIL = { PUBLIC_URL: 'https://hub.example.com', MANAGE_LINK_SECRET: 'm'.repeat(32), ATTACHMENT_URL_SECRET: 'a'.repeat(32) };
 
 function expectConfigError(env: NodeJS.ProcessEnv, message: RegExp): void {
   let error: unknown;
@@ -50,7 +52,7 @@ describe('loadConfig in production', () => {
   });
 
   it('starts with DATABASE_URL and a 32-character secret, without demo data', () => {
-    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: LONG_SECRET });
+    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: LONG_SECRET, ...PROD_MAIL });
     expect(config.production).toBe(true);
     expect(config.seedDemoData).toBe(false);
     expect(config.database).toEqual({ kind: 'postgresql', url: PG_URL });
@@ -68,16 +70,53 @@ describe('loadConfig in production', () => {
       AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
       AUTH_ISSUER: 'https://idp.example/',
       AUTH_AUDIENCE: 'hub',
+      ...PROD_MAIL,
     });
     expect(config.auth).toEqual({ kind: 'jwks', jwksUrl: 'https://idp.example/.well-known/jwks.json', issuer: 'https://idp.example/', audience: 'hub', maxTokenLifetimeSeconds: 86_400 });
   });
 
   it('caps token lifetimes at 24 hours unless AUTH_MAX_TOKEN_LIFETIME_SECONDS says otherwise (60 s to 30 days)', () => {
-    const env = { NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: 'x'.repeat(40) };
+    const env = { NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: 'x'.repeat(40), ...PROD_MAIL };
     expect(loadConfig(env).auth.maxTokenLifetimeSeconds).toBe(86_400);
     expect(loadConfig({ ...env, AUTH_MAX_TOKEN_LIFETIME_SECONDS: '3600' }).auth.maxTokenLifetimeSeconds).toBe(3600);
     expect(() => loadConfig({ ...env, AUTH_MAX_TOKEN_LIFETIME_SECONDS: '10' })).toThrow(/AUTH_MAX_TOKEN_LIFETIME_SECONDS/);
     expect(() => loadConfig({ ...env, AUTH_MAX_TOKEN_LIFETIME_SECONDS: String(31 * 24 * 3600) })).toThrow(/AUTH_MAX_TOKEN_LIFETIME_SECONDS/);
+  });
+});
+
+describe('loadConfig: mail and link secrets', () => {
+  const prod = { NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: LONG_SECRET, ...PROD_MAIL };
+
+  it('PREF-6, FUP-6: production refuses to start without its own manage-link and attachment-link secrets, or with short ones', () => {
+    expectConfigError({ ...prod, MANAGE_LINK_SECRET: undefined }, /MANAGE_LINK_SECRET/);
+    expectConfigError({ ...prod, ATTACHMENT_URL_SECRET: undefined }, /ATTACHMENT_URL_SECRET/);
+    expectConfigError({ ...prod, MANAGE_LINK_SECRET: 'short' }, /MANAGE_LINK_SECRET.*32/);
+    expectConfigError({ ...prod, INBOUND_MAIL_SECRET: 'short' }, /INBOUND_MAIL_SECRET.*32/);
+    expectConfigError({ ...prod, PUBLIC_URL: undefined }, /PUBLIC_URL/);
+  });
+
+  it('PREF-6: the manage-link key is the configured secret, independent of how logins are verified (JWKS)', () => {
+    const config = loadConfig({ ...prod, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_ISSUER: 'https://idp.example/', AUTH_AUDIENCE: 'hub' });
+    expect(new TextDecoder().decode(config.mail!.manageLinkKey)).toBe(PROD_MAIL.MANAGE_LINK_SECRET);
+    expect(new TextDecoder().decode(config.mail!.attachmentUrlKey)).toBe(PROD_MAIL.ATTACHMENT_URL_SECRET);
+    expect(config.mail!.attachmentStorage).toBe('database');
+    expect(config.mail!.smtpUrl).toBeUndefined();
+  });
+
+  it('CON-10: development defaults: .eml files under HUB_DATA_DIR/mail, generated link keys that differ per purpose, files on SQLite', () => {
+    const dataDir = tempDir();
+    const config = loadConfig({ HUB_DATA_DIR: dataDir });
+    expect(config.mail!.mailDir).toBe(join(dataDir, 'mail'));
+    expect(config.mail!.attachmentStorage).toBe('filesystem');
+    expect(Buffer.from(config.mail!.manageLinkKey).equals(Buffer.from(config.mail!.attachmentUrlKey))).toBe(false);
+    expect(Buffer.from(loadConfig({ HUB_DATA_DIR: dataDir }).mail!.manageLinkKey).equals(Buffer.from(config.mail!.manageLinkKey))).toBe(true);
+  });
+
+  it('refuses malformed mail settings with the variable named', () => {
+    expectConfigError({ HUB_DATA_DIR: tempDir(), SMTP_URL: 'http://relay' }, /SMTP_URL/);
+    expectConfigError({ HUB_DATA_DIR: tempDir(), MAIL_FROM: 'not an address' }, /MAIL_FROM/);
+    expectConfigError({ HUB_DATA_DIR: tempDir(), INBOUND_SMTP_PORT: '70000' }, /INBOUND_SMTP_PORT/);
+    expectConfigError({ HUB_DATA_DIR: tempDir(), ATTACHMENT_STORAGE: 's3' }, /ATTACHMENT_STORAGE/);
   });
 });
 
@@ -165,7 +204,7 @@ describe('observability and HTTP settings (LOG_LEVEL, CORS_ORIGINS, METRICS_TOKE
   });
 
   it('the explorer is off in production unless HUB_EXPLORER turns it on', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: LONG_SECRET };
+    const production = { NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: LONG_SECRET, ...PROD_MAIL };
     expect(loadConfig(production).http?.explorer).toBe(false);
     expect(loadConfig({ ...production, HUB_EXPLORER: 'true' }).http?.explorer).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { onQuery } from '../src/db/orm';
-import { CallbackRequest, Message, OutboxEmail, Ticket, TicketParticipant } from '../src/entities';
+import { CallbackRequest, Message, OutboxEntry, Ticket, TicketParticipant } from '../src/entities';
 import { Fixtures } from './utils/fixtures';
 import { DATABASE_TARGETS, ok, startTestServer, type TestServer } from './utils/harness';
 
@@ -27,7 +27,7 @@ describe.each(DATABASE_TARGETS)('contacting support through the real server ($na
     return {
       tickets: await em.count(Ticket, {}),
       participants: await em.count(TicketParticipant, {}),
-      outbox: await em.count(OutboxEmail, {}),
+      outbox: await em.count(OutboxEntry, {}),
       callbacks: await em.count(CallbackRequest, {}),
       messages: await em.count(Message, {}),
     };
@@ -112,9 +112,9 @@ describe.each(DATABASE_TARGETS)('contacting support through the real server ($na
     expect(res.userErrors).toEqual([]);
     expect(res.ticket).toMatchObject({ subject: 'Widget is empty', type: 'EMAIL' });
     expect(await counts()).toEqual({ ...before, tickets: before.tickets + 1, participants: before.participants + 1, outbox: before.outbox + 1, messages: before.messages + 1 });
-    const mail = await t.orm.em.fork().findOneOrFail(OutboxEmail, { ticketId: res.ticket.number });
-    expect(mail).toMatchObject({ to: 'p-std@example.com', template: 'TICKET_CONFIRMATION' });
-    expect(mail.subject).toBe(`[Ticket #${res.ticket.number}] Widget is empty`);
+    const mail = await t.orm.em.fork().findOneOrFail(OutboxEntry, { ticketId: res.ticket.number });
+    expect(mail).toMatchObject({ destination: 'p-std@example.com', topic: 'TICKET_CONFIRMATION' });
+    expect(mail.payload.subject).toBe(`[Ticket #${res.ticket.number}] Widget is empty`);
     const ticket = await entity(res.ticket.number);
     expect(ticket.createdAt.toISOString()).toBe(t.clock.now.toISOString());
   });
@@ -154,7 +154,7 @@ describe.each(DATABASE_TARGETS)('contacting support through the real server ($na
     const custom = ok(await t.gql(PHONE, { input: { productArea: 'SURVEY_PLATFORM', subject: 'Export fails', confirmationEmail: 'ops@example.com', recordingConsent: false, phone: ITALIAN_PHONE } }, tok['p-std'])).requestPhoneCallback;
     expect(custom.ticket).toMatchObject({ subject: 'Export fails', phoneCall: { confirmationEmail: 'ops@example.com', recordingConsent: false } });
     expect((await entity(custom.ticket.number)).description).toBe('Export fails');
-    expect(await t.orm.em.fork().count(OutboxEmail, { ticketId: custom.ticket.number, to: 'ops@example.com' })).toBe(1);
+    expect(await t.orm.em.fork().count(OutboxEntry, { ticketId: custom.ticket.number, destination: 'ops@example.com' })).toBe(1);
   });
 
   it('CON-7: an invalid phone number is refused with a userError and writes nothing', async () => {
@@ -204,11 +204,11 @@ describe.each(DATABASE_TARGETS)('contacting support through the real server ($na
   it('ENT-2, ENT-4: a seat holder reaches Enterprise Support in its window; outside it general support takes over with a recorded hand-over', async () => {
     const inWindow = ok(await t.gql(EMAIL, { input: { productArea: 'SURVEY_PLATFORM', subject: 'Urgent', description: 'x' } }, tok['s-seat'])).createEmailTicket;
     expect((await entity(inWindow.ticket.number)).enterprise).toBe(true);
-    expect(await t.orm.em.fork().count(OutboxEmail, { ticketId: inWindow.ticket.number, template: 'ENTERPRISE_HANDOVER' })).toBe(0);
+    expect(await t.orm.em.fork().count(OutboxEntry, { ticketId: inWindow.ticket.number, topic: 'ENTERPRISE_HANDOVER' })).toBe(0);
     t.clock.now = SATURDAY;
     const weekend = ok(await t.gql(EMAIL, { input: { productArea: 'SURVEY_PLATFORM', subject: 'Weekend', description: 'x' } }, tok['s-seat'])).createEmailTicket;
     expect((await entity(weekend.ticket.number)).enterprise).toBe(false);
-    expect(await t.orm.em.fork().count(OutboxEmail, { ticketId: weekend.ticket.number, template: 'ENTERPRISE_HANDOVER' })).toBe(1);
+    expect(await t.orm.em.fork().count(OutboxEntry, { ticketId: weekend.ticket.number, topic: 'ENTERPRISE_HANDOVER' })).toBe(1);
     t.clock.now = MONDAY_0800_DENVER;
   });
 
@@ -273,7 +273,7 @@ describe.each(DATABASE_TARGETS)('contacting support through the real server ($na
     const { ticket } = ok(await t.internal(forward, { input: { accountId: 's-seat', productArea: 'SURVEY_PLATFORM', subject: 'From your account team', description: 'Q' } }, agentToken)).forwardToEnterpriseSupport;
     const view = `query($id: ID!) { ticket(id: $id) { ... on EmailTicket { enterpriseVerification { enterprise awaitingVerification enterpriseAccessAllowed verifiedAt } } } }`;
     expect(ok(await t.gql(view, { id: ticket.id }, tok['s-seat'])).ticket.enterpriseVerification).toEqual({ enterprise: true, awaitingVerification: true, enterpriseAccessAllowed: null, verifiedAt: null });
-    expect(await t.orm.em.fork().count(OutboxEmail, { ticketId: ticket.number, template: 'ENTERPRISE_VERIFY' })).toBe(1);
+    expect(await t.orm.em.fork().count(OutboxEntry, { ticketId: ticket.number, topic: 'ENTERPRISE_VERIFY' })).toBe(1);
 
     const verify = `mutation($input: VerifyEnterpriseAccountInput!) { verifyEnterpriseAccount(input: $input) { verification { awaitingVerification enterpriseAccessAllowed verifiedAt } userErrors { code } } }`;
     const other = await t.gql(verify, { input: { ticketId: ticket.id, allowEnterpriseAccess: true } }, tok['s-other']);

@@ -10,10 +10,11 @@ let rowsOnce: RuleRow[] | undefined;
 /** The rule rows, computed once for the file (parsing src/ and test/ takes about a second). */
 const rows = () => (rowsOnce ??= ruleRows(ROOT));
 
-/** The environment variables a file reads as `env.NAME` or `const { NAME } = env`. */
+/** The environment variables a file reads as `env.NAME`, `const { NAME } = env` or a helper's `(env, 'NAME'`. */
 function envVariablesReadBy(file: string): string[] {
   const source = readFileSync(join(ROOT, file), 'utf8');
   const names = new Set([...source.matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]));
+  for (const passed of source.matchAll(/\(env, '([A-Z][A-Z0-9_]*)'/g)) names.add(passed[1]);
   for (const destructured of source.matchAll(/const \{([^}]+)\} = env\b/g)) {
     for (const name of destructured[1].split(',')) names.add(name.trim());
   }

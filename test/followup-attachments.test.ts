@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Attachment, Message } from '../src/entities';
+import { Attachment, Message, StagedUploadRecord, StoredFile } from '../src/entities';
 import { Fixtures } from './utils/fixtures';
 import { DATABASE_TARGETS, ok, startTestServer, type TestServer } from './utils/harness';
 import { SAMPLES } from './utils/attachment-samples';
@@ -18,14 +18,9 @@ describe.each(DATABASE_TARGETS)('FUP-3 attachments through the staged upload end
   const tok: Record<string, string> = {};
   // a data directory of this suite's own, so parallel runs never see each other's uploads
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-uploads-'));
-  const stagedDir = join(dataDir, 'attachments', 'staged');
-  const stagedCount = () => {
-    try {
-      return readdirSync(stagedDir).length;
-    } catch {
-      return 0;
-    }
-  };
+  // staged uploads are rows (every instance sees them); bytes are files on SQLite, rows on PostgreSQL
+  const stagedCount = () => t.orm.em.fork().count(StagedUploadRecord, {});
+  const bytesExist = async (key: string) => (target.name === 'sqlite' ? existsSync(join(dataDir, 'attachments', key)) : (await t.orm.em.fork().count(StoredFile, { key })) === 1);
 
   const upload = async (fileName: string, body: Buffer | ReadableStream, token: string | null = tok['a-std1']) => {
     const res = await fetch(`${t.publicUrl.replace(/\/graphql$/, '')}/uploads?fileName=${encodeURIComponent(fileName)}`, {
@@ -93,7 +88,7 @@ describe.each(DATABASE_TARGETS)('FUP-3 attachments through the staged upload end
   });
 
   it('FUP-3: a 501 KB file is refused with 413 while streaming, and nothing is kept', async () => {
-    const before = { ...(await counts()), staged: stagedCount() };
+    const before = { ...(await counts()), staged: await stagedCount() };
     const declared = await upload('big.csv', Buffer.alloc(501 * 1024, 'a'));
     expect(declared.status).toBe(413);
     expect(declared.body.error.code).toBe('TOO_LARGE');
@@ -110,17 +105,17 @@ describe.each(DATABASE_TARGETS)('FUP-3 attachments through the staged upload end
     });
     const streamed = await upload('big.csv', stream as never);
     expect(streamed.status).toBe(413);
-    expect({ ...(await counts()), staged: stagedCount() }).toEqual(before);
+    expect({ ...(await counts()), staged: await stagedCount() }).toEqual(before);
   });
 
   it('FUP-3: an .exe renamed .pdf is refused by its content', async () => {
-    const before = { ...(await counts()), staged: stagedCount() };
+    const before = { ...(await counts()), staged: await stagedCount() };
     const res = await upload('invoice.pdf', SAMPLES.exe);
     expect(res.status).toBe(415);
     expect(res.body.error.code).toBe('UNSUPPORTED_TYPE');
     const textAsPdf = await upload('fake.pdf', SAMPLES.csv);
     expect(textAsPdf.status).toBe(415);
-    expect({ ...(await counts()), staged: stagedCount() }).toEqual(before);
+    expect({ ...(await counts()), staged: await stagedCount() }).toEqual(before);
   });
 
   it("FUP-3: staged uploads are single-use and bound to the uploader's account", async () => {
@@ -150,9 +145,8 @@ describe.each(DATABASE_TARGETS)('FUP-3 attachments through the staged upload end
 
   it('FUP-3: expired uploads are swept with their bytes when the next upload arrives', async () => {
     const id = await uploadId('stale.txt', Buffer.from('stale\n'));
-    const meta = join(stagedDir, `${id}.staged.json`);
-    const { storageKey } = JSON.parse(readFileSync(meta, 'utf8')) as { storageKey: string };
-    expect(existsSync(join(dataDir, 'attachments', storageKey))).toBe(true);
+    const { storageKey } = await t.orm.em.fork().findOneOrFail(StagedUploadRecord, { id });
+    expect(await bytesExist(storageKey)).toBe(true);
     const saved = t.clock.now;
     t.clock.now = new Date(saved.getTime() + 2 * 60 * 60 * 1000);
     try {
@@ -160,8 +154,8 @@ describe.each(DATABASE_TARGETS)('FUP-3 attachments through the staged upload end
     } finally {
       t.clock.now = saved;
     }
-    expect(existsSync(meta)).toBe(false);
-    expect(existsSync(join(dataDir, 'attachments', storageKey))).toBe(false);
+    expect(await t.orm.em.fork().count(StagedUploadRecord, { id })).toBe(0);
+    expect(await bytesExist(storageKey)).toBe(false);
   });
 
   it('FUP-3: uploading needs the bearer token and a file name', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ChatTranscriptEntry, Escalation, Message, OutboxEmail, SharedResource, Ticket, TicketParticipant } from '../src/entities';
+import { ChatTranscriptEntry, Escalation, Message, OutboxEntry, SharedResource, Ticket, TicketParticipant } from '../src/entities';
 import { Fixtures } from './utils/fixtures';
 import { DATABASE_TARGETS, ok, startTestServer, type TestServer } from './utils/harness';
 
@@ -33,7 +33,7 @@ describe.each(DATABASE_TARGETS)('one shape for fixable input ($name)', (target) 
       tickets: await em.count(Ticket, {}),
       participants: await em.count(TicketParticipant, {}),
       messages: await em.count(Message, {}),
-      outbox: await em.count(OutboxEmail, {}),
+      outbox: await em.count(OutboxEntry, {}),
       resources: await em.count(SharedResource, {}),
       transcript: await em.count(ChatTranscriptEntry, {}),
       escalations: await em.count(Escalation, {}),

@@ -69,6 +69,10 @@ export function apiEnv(extra: Record<string, string | undefined>): NodeJS.Proces
     ...env,
     NODE_ENV: 'production',
     AUTH_JWT_SECRET: BENCH_JWT_SECRET,
+    // production refuses development link keys (docs/mail-and-attachments.md)
+    PUBLIC_URL: 'http://localhost',
+    MANAGE_LINK_SECRET: `${BENCH_JWT_SECRET}-manage-links`,
+    ATTACHMENT_URL_SECRET: `${BENCH_JWT_SECRET}-attachment-links`,
     SEED_DEMO_DATA: 'false',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     // per-account cost budgets and rate limits would throttle a load generator that uses one token

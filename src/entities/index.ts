@@ -13,7 +13,9 @@ export { EmailPreference, PendingPreferenceChange } from './email-preference.ent
 export { Escalation, EscalationTimelineEntry } from './escalation.entity';
 export { Certification, CommunityAccount } from './linked-account.entity';
 export { Message } from './message.entity';
-export { OutboxEmail } from './outbox-email.entity';
+export { OutboxEntry, OutboxStatus, OutboxTransport } from './outbox-entry.entity';
+export { StagedUploadRecord } from './staged-upload.entity';
+export { StoredFile } from './stored-file.entity';
 export { ProxyAccessChange } from './proxy-access-change.entity';
 export { SharedResource } from './shared-resource.entity';
 export { ConferenceDetails, PhoneDetails, Ticket } from './ticket.entity';
@@ -35,7 +37,9 @@ import { EmailPreference, PendingPreferenceChange } from './email-preference.ent
 import { Escalation, EscalationTimelineEntry } from './escalation.entity';
 import { Certification, CommunityAccount } from './linked-account.entity';
 import { Message } from './message.entity';
-import { OutboxEmail } from './outbox-email.entity';
+import { OutboxEntry } from './outbox-entry.entity';
+import { StagedUploadRecord } from './staged-upload.entity';
+import { StoredFile } from './stored-file.entity';
 import { ProxyAccessChange } from './proxy-access-change.entity';
 import { SharedResource } from './shared-resource.entity';
 import { ConferenceDetails, PhoneDetails, Ticket } from './ticket.entity';
@@ -48,6 +52,6 @@ export const ALL_ENTITIES = [
   Account, AccountTeam, Agent, ApplicationComponent, Attachment, Brand, CallbackRequest,
   ChatSession, ChatTranscriptEntry, BillingInquiry, Contract, ContractContact, License, EmailPreference,
   PendingPreferenceChange, Escalation, EscalationTimelineEntry, Certification, CommunityAccount,
-  Message, OutboxEmail, ProxyAccessChange, SharedResource, ConferenceDetails, PhoneDetails, Ticket,
-  TicketFeedback, TicketParticipant, TicketReference,
+  Message, OutboxEntry, ProxyAccessChange, SharedResource, ConferenceDetails, PhoneDetails, Ticket,
+  TicketFeedback, TicketParticipant, TicketReference, StagedUploadRecord, StoredFile,
 ];

@@ -8,7 +8,7 @@ import { Ticket } from './ticket.entity';
 @Entity({ tableName: 'message' })
 @Index({ properties: ['ticket', 'createdAt'] })
 export class Message {
-  [OptionalProps]?: 'recipients' | 'createdAt';
+  [OptionalProps]?: 'recipients' | 'createdAt' | 'emailMessageId';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -34,6 +34,13 @@ export class Message {
 
   @Property({ type: 'json' })
   recipients: string[] = [];
+
+  /**
+   * CON-10: the RFC 5322 `Message-ID` of this e-mail (ours when sent by the hub, the sender's when it
+   * arrived by mail), so replies thread (`In-Reply-To`/`References`) and a mail delivered twice is stored once.
+   */
+  @Property({ type: 'string', length: 255, nullable: true, unique: true })
+  emailMessageId?: string | null;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

@@ -11,6 +11,10 @@ const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,39}$/;
 export interface MetricsSources {
   pool?: () => PoolStats | undefined;
   realtime?: () => { connections: number; subscriptions: number; sseStreams?: number; sseSubscriptions?: number } | undefined;
+  /** The delivery worker's counters of this instance (src/delivery/worker.ts). */
+  delivery?: () => { delivered: number; retried: number; failed: number } | undefined;
+  /** Age of the oldest outbox entry still waiting, over all instances (one indexed query per scrape). */
+  outboxOldestWaitingSeconds?: () => Promise<number>;
 }
 
 /**
@@ -88,6 +92,40 @@ export function createMetrics(sources: MetricsSources = {}) {
     },
   });
 
+  new Counter({
+    name: 'hub_outbox_deliveries_total',
+    help: 'Outbox deliveries attempted by this instance, by outcome: delivered, retried (failed, another attempt scheduled), failed (last attempt failed: given up).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      const stats = sources.delivery?.();
+      if (!stats) return;
+      this.reset();
+      this.inc({ outcome: 'delivered' }, stats.delivered);
+      this.inc({ outcome: 'retried' }, stats.retried);
+      this.inc({ outcome: 'failed' }, stats.failed);
+    },
+  });
+  new Gauge({
+    name: 'hub_outbox_oldest_waiting_seconds',
+    help: 'Age of the oldest outbox entry not yet delivered (0 when none waits), over all instances.',
+    registers: [registry],
+    async collect() {
+      if (!sources.outboxOldestWaitingSeconds) return;
+      try {
+        this.set(await sources.outboxOldestWaitingSeconds());
+      } catch {
+        // the database is down: /readyz and the pool figures say so
+      }
+    },
+  });
+  const inbound = new Counter({
+    name: 'hub_inbound_mail_total',
+    help: 'Inbound mails (SMTP and webhook) by outcome: ACCEPTED, REFUSED (bounced), IGNORED (automated, duplicate, no sender).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+
   const knownOperations = new Set<string>();
   /** A label value for an operation: its name when well-formed and within the cap, else a fixed bucket. */
   function operationLabel(name: string | null | undefined, resolved: boolean): string {
@@ -102,6 +140,10 @@ export function createMetrics(sources: MetricsSources = {}) {
 
   return {
     registry,
+    /** Counts one inbound mail by what became of it. */
+    inboundMail(outcome: 'ACCEPTED' | 'REFUSED' | 'IGNORED') {
+      inbound.inc({ outcome });
+    },
     /** Records one finished operation. */
     observe(sample: { schema: string; operationName?: string | null; resolved: boolean; seconds: number; outcome: 'success' | 'error' | 'partial'; errorCodes: string[] }) {
       const operation = operationLabel(sample.operationName, sample.resolved);

@@ -1,9 +1,11 @@
+import type { EntityManager } from '@mikro-orm/core';
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { StagedUploadRecord, StoredFile } from '../entities';
 
 /** FUP-3 limits. "500 KB" is read as 500 KiB (512,000 bytes). */
 export const MAX_ATTACHMENT_BYTES = 500 * 1024;
@@ -31,7 +33,51 @@ export interface StoredObject {
  */
 export interface AttachmentStorage {
   put(key: string, source: Readable, maxBytes: number): Promise<StoredObject>;
+  /** The bytes under `key`, or null when there are none. */
+  get(key: string): Promise<Buffer | null>;
   delete(key: string): Promise<void>;
+}
+
+/** Reads `source` into memory, refusing past `maxBytes` (attachments are small: FUP-3). */
+async function readLimited(source: Readable, maxBytes: number): Promise<StoredObject> {
+  const hash = createHash('sha256');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    size += buffer.length;
+    if (size > maxBytes) {
+      source.destroy();
+      throw new AttachmentTooLargeError(maxBytes);
+    }
+    hash.update(buffer);
+    chunks.push(buffer);
+  }
+  return { sizeBytes: size, sha256: hash.digest('hex'), content: Buffer.concat(chunks) };
+}
+
+/**
+ * Bytes in the database (`stored_file`), the default on PostgreSQL: every instance behind a load
+ * balancer serves every file, and backups hold them with the tickets they belong to.
+ */
+export class DatabaseAttachmentStorage implements AttachmentStorage {
+  constructor(private readonly rootEm: EntityManager, private readonly now: () => Date = () => new Date()) {}
+
+  async put(key: string, source: Readable, maxBytes: number): Promise<StoredObject> {
+    const stored = await readLimited(source, maxBytes);
+    await this.rootEm.fork().insert(StoredFile, { key, content: stored.content, sizeBytes: stored.sizeBytes, createdAt: this.now() });
+    return stored;
+  }
+
+  async get(key: string): Promise<Buffer | null> {
+    const row = await this.rootEm.fork().findOne(StoredFile, { key }, { populate: ['content'] });
+    if (!row) return null;
+    return Buffer.isBuffer(row.content) ? row.content : Buffer.from(row.content as unknown as Uint8Array);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.rootEm.fork().nativeDelete(StoredFile, { key });
+  }
 }
 
 /** Files under a root directory (`<dataDir>/attachments` by default). Keys are generated, never user input. */
@@ -67,6 +113,14 @@ export class DiskAttachmentStorage implements AttachmentStorage {
     return { sizeBytes: size, sha256: hash.digest('hex'), content: Buffer.concat(chunks) };
   }
 
+  async get(key: string): Promise<Buffer | null> {
+    try {
+      return await readFile(this.pathOf(key));
+    } catch {
+      return null;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
   }
@@ -91,43 +145,54 @@ export class StagedUploadUnavailableError extends Error {
   }
 }
 
+const toUpload = (r: StagedUploadRecord): StagedUpload => ({
+  id: r.id,
+  accountId: r.accountId,
+  fileName: r.fileName,
+  contentType: r.contentType,
+  sizeBytes: r.sizeBytes,
+  sha256: r.sha256,
+  storageKey: r.storageKey,
+  expiresAt: r.expiresAt.toISOString(),
+});
+
 /**
- * Staged uploads: bound to the uploading account, single-use, expiring. The record is a small JSON
- * file beside the bytes (no table: the data model has none for staging); claiming renames it, which
- * is atomic, so two replies can never link the same upload.
+ * Staged uploads: bound to the uploading account, single-use, expiring. The records are rows of
+ * `staged_upload`, so an upload through one instance can be linked by a reply through another;
+ * claiming is one conditional update (`claimed_at` still empty), so two replies can never link the
+ * same upload. Expired, never-claimed uploads are swept (record and bytes) on each new upload and by
+ * the server's periodic job.
  */
 export class StagedUploads {
-  constructor(readonly storage: AttachmentStorage, private readonly metaDir: string, private readonly now: () => Date = () => new Date()) {}
-
-  private metaPath(id: string, state: 'staged' | 'claimed'): string {
-    return join(this.metaDir, `${id}.${state}.json`);
-  }
+  constructor(readonly storage: AttachmentStorage, private readonly rootEm: EntityManager, private readonly now: () => Date = () => new Date()) {}
 
   /** Records an upload whose bytes are already stored under `storageKey`. */
   async record(upload: Omit<StagedUpload, 'id' | 'expiresAt'>): Promise<StagedUpload> {
-    await mkdir(this.metaDir, { recursive: true });
     await this.sweepExpired();
-    const staged: StagedUpload = { ...upload, id: randomUUID(), expiresAt: new Date(this.now().getTime() + STAGED_UPLOAD_TTL_MS).toISOString() };
-    await writeFile(this.metaPath(staged.id, 'staged'), JSON.stringify(staged), { flag: 'wx' });
-    return staged;
+    const em = this.rootEm.fork();
+    const row = em.create(StagedUploadRecord, {
+      ...upload,
+      id: randomUUID(),
+      expiresAt: new Date(this.now().getTime() + STAGED_UPLOAD_TTL_MS),
+      createdAt: this.now(),
+    });
+    await em.flush();
+    return toUpload(row);
   }
 
-  /** Deletes expired, never-linked uploads (record and bytes); run opportunistically on each new upload. */
+  /** Deletes expired, never-linked uploads (record and bytes); returns how many. */
   async sweepExpired(): Promise<number> {
+    const em = this.rootEm.fork();
+    const now = this.now();
+    const expired = await em.find(StagedUploadRecord, { claimedAt: null, expiresAt: { $lte: now } }, { limit: 200 });
     let swept = 0;
-    const names = await readdir(this.metaDir).catch(() => [] as string[]);
-    for (const name of names.filter((n) => n.endsWith('.staged.json'))) {
-      try {
-        const upload = JSON.parse(await readFile(join(this.metaDir, name), 'utf8')) as StagedUpload;
-        if (new Date(upload.expiresAt).getTime() > this.now().getTime()) continue;
-        // claim it first so a reply racing with the sweep cannot link half-deleted bytes
-        await rename(join(this.metaDir, name), this.metaPath(upload.id, 'claimed'));
-        await this.storage.delete(upload.storageKey);
-        await rm(this.metaPath(upload.id, 'claimed'), { force: true });
-        swept++;
-      } catch {
-        // claimed or swept by someone else meanwhile: nothing to do
-      }
+    for (const upload of expired) {
+      // claim it first so a reply racing with the sweep cannot link half-deleted bytes
+      const taken = await em.nativeUpdate(StagedUploadRecord, { id: upload.id, claimedAt: null }, { claimedAt: now });
+      if (taken !== 1) continue;
+      await this.storage.delete(upload.storageKey);
+      await em.nativeDelete(StagedUploadRecord, { id: upload.id });
+      swept++;
     }
     return swept;
   }
@@ -143,25 +208,15 @@ export class StagedUploads {
    * is not saved after all, `finish` once it is.
    */
   async claim(ids: readonly string[], accountId: string): Promise<StagedUpload[]> {
+    const em = this.rootEm.fork();
+    const now = this.now();
     const claimed: StagedUpload[] = [];
     try {
       for (const [index, id] of ids.entries()) {
         if (!/^[0-9a-f-]{36}$/i.test(id)) throw new StagedUploadUnavailableError(index);
-        let upload: StagedUpload;
-        try {
-          upload = JSON.parse(await readFile(this.metaPath(id, 'staged'), 'utf8')) as StagedUpload;
-        } catch {
-          throw new StagedUploadUnavailableError(index);
-        }
-        if (upload.accountId !== accountId || new Date(upload.expiresAt).getTime() <= this.now().getTime()) {
-          throw new StagedUploadUnavailableError(index);
-        }
-        try {
-          await rename(this.metaPath(id, 'staged'), this.metaPath(id, 'claimed'));
-        } catch {
-          throw new StagedUploadUnavailableError(index);
-        }
-        claimed.push(upload);
+        const taken = await em.nativeUpdate(StagedUploadRecord, { id, accountId, claimedAt: null, expiresAt: { $gt: now } }, { claimedAt: now });
+        if (taken !== 1) throw new StagedUploadUnavailableError(index);
+        claimed.push(toUpload(await em.findOneOrFail(StagedUploadRecord, { id })));
       }
       return claimed;
     } catch (error) {
@@ -172,11 +227,19 @@ export class StagedUploads {
 
   /** Puts claimed uploads back (the message was not saved). */
   async release(uploads: readonly StagedUpload[]): Promise<void> {
-    for (const u of uploads) await rename(this.metaPath(u.id, 'claimed'), this.metaPath(u.id, 'staged')).catch(() => undefined);
+    if (!uploads.length) return;
+    await this.rootEm.fork().nativeUpdate(StagedUploadRecord, { id: { $in: uploads.map((u) => u.id) } }, { claimedAt: null });
+  }
+
+  /** Deletes uploads that will never be linked (records and bytes), e.g. those of a refused inbound mail. */
+  async discard(uploads: readonly StagedUpload[]): Promise<void> {
+    for (const u of uploads) await this.storage.delete(u.storageKey);
+    if (uploads.length) await this.rootEm.fork().nativeDelete(StagedUploadRecord, { id: { $in: uploads.map((u) => u.id) } });
   }
 
   /** Forgets claimed uploads for good; their bytes now belong to attachments. */
   async finish(uploads: readonly StagedUpload[]): Promise<void> {
-    for (const u of uploads) await rm(this.metaPath(u.id, 'claimed'), { force: true });
+    if (!uploads.length) return;
+    await this.rootEm.fork().nativeDelete(StagedUploadRecord, { id: { $in: uploads.map((u) => u.id) } });
   }
 }

@@ -1,9 +1,8 @@
 import { ForbiddenReason } from '../auth/errors';
 import type { Context } from '../context';
 import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
-import { Account, Message, MessageAuthorKind, OutboxEmail, ParticipantRole, ProductArea, ProxyAccessChange, ProxyAccessOrigin, Ticket, TicketKind, TicketParticipant } from '../entities';
+import { Account, Message, MessageAuthorKind, ParticipantRole, ProductArea, ProxyAccessChange, ProxyAccessOrigin, Ticket, TicketKind, TicketParticipant } from '../entities';
 import { ticketUpdated } from '../realtime/events';
-import { OutboxTemplate } from './ticket-create.service';
 import { checkDescription } from './ticket-rules';
 
 export interface ForwardToEnterpriseInput {
@@ -45,14 +44,7 @@ export class EnterpriseService {
       em.create(TicketParticipant, { ticket, account, role: ParticipantRole.SUBMITTER, addedAt: now });
       em.create(Message, { ticket, authorKind: MessageAuthorKind.AGENT, subject: input.subject, bodyHtml: `<p>Forwarded to Enterprise Support by your account team.</p>`, recipients: [account.email], createdAt: now });
       await em.flush();
-      em.create(OutboxEmail, {
-        to: account.email,
-        subject: `[Ticket #${ticket.id}] Verify & Confirm: ${input.subject}`.slice(0, 300),
-        body: `Your account team forwarded your question to Enterprise Support (ticket #${ticket.id}). Verify your account in the Customer Success Hub and choose whether Enterprise Support may access it; nobody works on the ticket until then.`,
-        template: OutboxTemplate.ENTERPRISE_VERIFY,
-        ticketId: ticket.id,
-        createdAt: now,
-      });
+      await this.ctx.mailer?.verification(em, ticket, account.email, now);
       return ticket;
     });
     // RT-1: after commit

@@ -17,7 +17,6 @@ import {
   ConferenceCallStatus,
   Message,
   MessageAuthorKind,
-  OutboxEmail,
   ParticipantRole,
   ProductArea,
   SupportLanguage,
@@ -53,13 +52,6 @@ import { checkDescription, ticketSubject } from './ticket-rules';
 
 /** ENT-3: how far ahead a conference call can be scheduled. */
 export const CONFERENCE_MAX_DAYS_AHEAD = 180;
-/** ENT-4: where hand-overs to Enterprise Support are queued. */
-
-export const OutboxTemplate = {
-  TICKET_CONFIRMATION: 'TICKET_CONFIRMATION',
-  ENTERPRISE_HANDOVER: 'ENTERPRISE_HANDOVER',
-  ENTERPRISE_VERIFY: 'ENTERPRISE_VERIFY',
-} as const;
 
 const DESCRIPTION_LANGUAGE: Record<SupportLanguage, string> = {
   [SupportLanguage.ENGLISH]: 'en',
@@ -221,7 +213,8 @@ export class TicketCreateService {
             authorAccount: em.getReference(Account, this.viewer.accountId),
             subject: ticket.subject,
             bodyHtml: `<p>${escapeHtml(input.description)}</p>`,
-            recipients: [],
+            // CON-10: the thread's recipients are set by its first message: the submitter
+            recipients: [this.viewer.account.email],
             createdAt: ticket.createdAt,
           });
         },
@@ -361,24 +354,8 @@ export class TicketCreateService {
         spec.extra?.(em, ticket);
         await em.flush();
         // CON-9: the confirmation; replies to it reach the ticket through its number in the subject
-        em.create(OutboxEmail, {
-          to: spec.confirmationTo,
-          subject: `[Ticket #${ticket.id}] ${ticket.subject}`.slice(0, 300),
-          body: confirmationBody(ticket),
-          template: OutboxTemplate.TICKET_CONFIRMATION,
-          ticketId: ticket.id,
-          createdAt: now,
-        });
-        if (handover) {
-          em.create(OutboxEmail, {
-            to: this.ctx.settings.enterpriseMailbox,
-            subject: `[Ticket #${ticket.id}] Hand-over from general support`,
-            body: `Ticket #${ticket.id} was raised by Enterprise Support seat holder ${viewer.account.username} outside Enterprise hours (ENT-4). General support handles it until Enterprise Support is back online (Sunday 17:00 America/Denver).`,
-            template: OutboxTemplate.ENTERPRISE_HANDOVER,
-            ticketId: ticket.id,
-            createdAt: now,
-          });
-        }
+        await this.ctx.mailer?.confirmation(em, ticket, spec.confirmationTo, now);
+        if (handover) this.ctx.mailer?.handover(em, ticket, this.ctx.settings.enterpriseMailbox, viewer.account.username, now);
         return ticket;
       });
       // RT-1: after commit, so subscribers (ticketsUpdated) see the new ticket
@@ -489,17 +466,6 @@ export function checkConferenceSlot(scheduledAt: Date, now: Date): void {
       StateReason.OUTSIDE_SPECIALIST_HOURS,
     );
   }
-}
-
-function confirmationBody(ticket: Ticket): string {
-  return [
-    `We received your request #${ticket.id}: ${ticket.subject}.`,
-    ticket.kind === TicketKind.PHONE ? 'Support will call you back when you are next in the queue.' : '',
-    ticket.kind === TicketKind.CONFERENCE ? `Requested call time (UTC): ${ticket.conference?.scheduledAt.toISOString()}. Support will confirm it.` : '',
-    'Reply to this e-mail to add context to your ticket.',
-  ]
-    .filter(Boolean)
-    .join('\n\n');
 }
 
 /** CON-7: a callable number for the picked country, in E.164, through libphonenumber-js. */

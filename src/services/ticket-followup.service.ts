@@ -56,6 +56,8 @@ export interface ReplyInput {
   ticketId: number;
   bodyHtml: string;
   attachmentIds?: string[] | null;
+  /** Set when the reply arrived by e-mail (CON-10): the sender's `Message-ID`, so a mail delivered twice is stored once. */
+  emailMessageId?: string | null;
 }
 
 /**
@@ -138,7 +140,8 @@ export class TicketFollowupService {
         const fresh = await em.findOneOrFail(Ticket, { id: ticket.id });
         // re-check inside the transaction: the ticket may have been closed meanwhile
         if (fresh.status === TicketStatus.CLOSED) enforceDecision(canReply(this.ctx.viewer, { ...(await this.facts(fresh)), status: fresh.status }));
-        const thread = threadOf(fresh, await em.find(Message, { ticket: fresh.id }, { orderBy: { createdAt: 'asc', id: 'asc' } }));
+        const messages = await em.find(Message, { ticket: fresh.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+        const thread = threadOf(fresh, messages);
         const created = em.create(Message, {
           ticket: fresh,
           authorKind: MessageAuthorKind.CUSTOMER,
@@ -147,8 +150,23 @@ export class TicketFollowupService {
           subject: thread.subject,
           bodyHtml,
           recipients: thread.recipients,
+          emailMessageId: input.emailMessageId ?? this.ctx.mailer?.newMessageId(fresh.id) ?? null,
           createdAt: now,
         });
+        // CON-10: a customer's reply is copied to the thread's other recipients
+        const viewer = this.ctx.viewer;
+        const others = viewer.kind === 'customer' ? thread.recipients.filter((r) => r.toLowerCase() !== viewer.account.email.toLowerCase()) : [];
+        if (this.ctx.mailer && created.emailMessageId && others.length) {
+          const name = viewer.kind === 'customer' ? `${viewer.account.firstName} ${viewer.account.lastName}`.trim() || viewer.account.username : '';
+          await this.ctx.mailer.threadMessage(em, {
+            ticket: fresh,
+            subject: thread.subject,
+            bodyHtml,
+            author: name,
+            messageId: created.emailMessageId,
+            earlier: messages.map((m) => m.emailMessageId).filter((id): id is string => Boolean(id)),
+          }, others, now);
+        }
         for (const u of uploads) {
           em.create(Attachment, {
             message: created,

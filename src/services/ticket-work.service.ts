@@ -1,6 +1,7 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { Context } from '../context';
 import {
+  Account,
   Agent,
   ChatParty,
   ChatState,
@@ -109,17 +110,35 @@ export class TicketWorkService {
     const ticket = await this.change(input.ticketId, 'MESSAGE', async (ticket, now, em) => {
       TicketWorkService.verified(ticket, 'replying');
       TicketWorkService.notClosed(ticket, 'replying');
-      const thread = threadOf(ticket, await em.find(Message, { ticket: ticket.id }, { orderBy: { createdAt: 'asc', id: 'asc' } }));
+      const messages = await em.find(Message, { ticket: ticket.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      const thread = threadOf(ticket, messages);
+      const agent = await em.findOneOrFail(Agent, { id: this.agentId() });
+      // a ticket without e-mails yet (a phone request, a recorded ticket) starts its thread with the submitter
+      const recipients = input.recipients?.length ? input.recipients
+        : thread.recipients.length ? thread.recipients
+        : [(await em.findOneOrFail(Account, { id: ticket.submitter.id })).email];
       message = em.create(Message, {
         ticket,
         authorKind: MessageAuthorKind.AGENT,
         authorAccount: null,
-        authorAgent: em.getReference(Agent, this.agentId()),
+        authorAgent: agent,
         subject: thread.subject,
         bodyHtml,
-        recipients: input.recipients?.length ? input.recipients : thread.recipients,
+        recipients,
+        emailMessageId: this.ctx.mailer?.newMessageId(ticket.id) ?? null,
         createdAt: now,
       });
+      // CON-10: every support reply is mailed to the thread's recipients
+      if (this.ctx.mailer && message.emailMessageId) {
+        await this.ctx.mailer.threadMessage(em, {
+          ticket,
+          subject: thread.subject,
+          bodyHtml,
+          author: agent.displayName,
+          messageId: message.emailMessageId,
+          earlier: messages.map((m) => m.emailMessageId).filter((id): id is string => Boolean(id)),
+        }, recipients, now);
+      }
     });
     return { ticket, message };
   }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DEFAULT_SUPPORT_SETTINGS, type AppConfig, type DatabaseConfig } from '../../src/config';
+import { DEFAULT_DELIVERY, DEFAULT_SUPPORT_SETTINGS, defaultMailSettings, type AppConfig, type DatabaseConfig, type MailSettings } from '../../src/config';
+import { derivePreferenceLinkKey } from '../../src/services/email-preferences.service';
 import { signLocalToken } from '../../src/auth/token';
 import { createOrm, type Orm } from '../../src/db/orm';
 import { startServer, type RunningServer } from '../../src/server';
@@ -94,6 +95,9 @@ export function testConfig(database: DatabaseConfig, overrides: Partial<AppConfi
     seedDemoData: false,
     dataDir: tmpdir(),
     support: DEFAULT_SUPPORT_SETTINGS,
+    // `.eml` files under the temporary directory; manage links keyed as test/profile.test.ts signs them
+    // the outbox worker runs on commits only (a 10-minute poll): its polls would count in the statement-count tests
+    mail: { ...defaultMailSettings(tmpdir(), database), mailDir: join(tmpdir(), 'hub-test-mail'), manageLinkKey: derivePreferenceLinkKey(TEST_SECRET), delivery: { ...DEFAULT_DELIVERY, pollIntervalMs: 600_000 } },
     ...overrides,
   };
 }
@@ -109,11 +113,14 @@ async function post(url: string, query: string, variables: Record<string, unknow
 }
 
 /** Starts the real HTTP server on a fresh database built by running the migrations. */
-export async function startTestServer(target: DatabaseTarget, overrides: Partial<AppConfig> = {}, opts: { logger?: Logger } = {}): Promise<TestServer> {
+export async function startTestServer(target: DatabaseTarget, overrides: Partial<AppConfig> & { mailPatch?: Partial<MailSettings> } = {}, opts: { logger?: Logger } = {}): Promise<TestServer> {
   const { database, drop } = await target.create();
   const orm = await createOrm(database);
   const clock = { now: new Date('2026-11-02T15:00:00.000Z') };
-  const server = await startServer(testConfig(database, overrides), { orm, now: () => clock.now, logger: opts.logger });
+  const { mailPatch, ...rest } = overrides;
+  const config = testConfig(database, rest);
+  if (mailPatch) config.mail = { ...config.mail!, ...mailPatch };
+  const server = await startServer(config, { orm, now: () => clock.now, logger: opts.logger });
   const base = `http://127.0.0.1:${server.port}`;
   const token = (subject: string, scopes: string[] = []) => signLocalToken(TEST_SECRET, subject, { scopes, expiresIn: '1h' });
   const integrationToken = await token('integration-test', ['hub:integration']);

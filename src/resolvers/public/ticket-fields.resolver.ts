@@ -29,6 +29,7 @@ import {
   TimelineEntryType,
   TranscriptEntryType,
 } from '../types/ticket.types';
+import type { Attachment } from '../../entities';
 
 const ESTIMATE_DISCLAIMER = 'Estimated date, not guaranteed.';
 const OVERDUE_DISCLAIMER = 'The estimated date has passed and the escalation is still open; not guaranteed.';
@@ -136,6 +137,18 @@ export class MessageFieldsResolver {
   @FieldResolver(() => [AttachmentType], { description: 'Attached files.' })
   attachments(@Root() message: MessageRow, @Ctx() ctx: Context) {
     return ctx.loaders.attachmentsByMessage.load(message.id);
+  }
+}
+
+@Resolver(() => AttachmentType)
+export class AttachmentFieldsResolver {
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'FUP-6: a short-lived signed link (see ATTACHMENT_URL_TTL_SECONDS, 5 minutes by default) that downloads the file for the viewer it was issued to, as long as they may still read the ticket. Served as a download (`Content-Disposition: attachment`), never as a page. Fetch the ticket again for a fresh link.',
+  })
+  url(@Root() attachment: Attachment, @Ctx() ctx: Context): Promise<string | null> | null {
+    return ctx.attachmentLinks?.urlFor(attachment.id, ctx.viewer, ctx.now()) ?? null;
   }
 }
 

@@ -1,0 +1,19 @@
+/**
+ * The payload of each transport, as stored in `outbox.payload`. Rendered completely when the entry
+ * is written, so every attempt sends the same message.
+ */
+export interface EmailPayload {
+  to: string[];
+  cc?: string[];
+  subject: string;
+  /** The plain-text part (always present). */
+  text: string;
+  /** The HTML part, already sanitized. */
+  html?: string;
+  /** RFC 5322 ids, with angle brackets. `messageId` equals the entry's `deliveryKey`. */
+  messageId: string;
+  inReplyTo?: string;
+  references?: string[];
+  /** Extra headers, e.g. `Auto-Submitted: auto-replied` on bounces (loop protection). */
+  headers?: Record<string, string>;
+}
