@@ -14,7 +14,7 @@ import { TicketWorkResolver } from './resolvers/internal/ticket-work.resolver';
 import { ChatWorkResolver } from './resolvers/internal/chat-work.resolver';
 import { ConversationResolver } from './resolvers/public/conversation.resolver';
 import { TicketCapabilitiesResolver, TicketFollowupResolver } from './resolvers/public/ticket-followup.resolver';
-import { ProfileFieldsResolver, ProfileResolver } from './resolvers/public/profile.resolver';
+import { ApplicationComponentStatusFieldsResolver, ProfileFieldsResolver, ProfileResolver } from './resolvers/public/profile.resolver';
 import {
   ChatTicketResolver,
   ConferenceTicketResolver,
@@ -30,11 +30,14 @@ import { subscriptionPubSub } from './realtime/pubsub';
 import { ViewerResolver } from './resolvers/public/viewer.resolver';
 import { ChatTicketType, ConferenceTicketType, EmailTicketType, EscalationType, PhoneTicketType } from './resolvers/types/ticket.types';
 import { nodeTypeName } from './resolvers/types/node';
+import { UserErrorFieldsResolver } from './resolvers/types/user-error';
 
 /** Field resolvers of the types both schemas share. */
 const SHARED_TYPE_RESOLVERS = [
   TicketFieldsResolver,
   MessageFieldsResolver,
+  ApplicationComponentStatusFieldsResolver,
+  UserErrorFieldsResolver,
   PhoneTicketResolver,
   ChatTicketResolver,
   ConferenceTicketResolver,

@@ -33,8 +33,19 @@ export function localeFromAcceptLanguage(header: string | undefined | null): Loc
  * `it` or `it-IT`), else English. Resolved once per request and per subscription event.
  */
 export function resolveLocale(acceptLanguage: string | undefined | null, accountLanguage?: string | null): Locale {
-  return localeFromAcceptLanguage(acceptLanguage) ?? localeFromAcceptLanguage(accountLanguage) ?? DEFAULT_LOCALE;
+  // a subscription event resolves it for every subscriber: the few distinct pairs are remembered
+  const id = `${acceptLanguage ?? ''}\u0000${accountLanguage ?? ''}`;
+  let locale = resolved.get(id);
+  if (!locale) {
+    locale = localeFromAcceptLanguage(acceptLanguage) ?? localeFromAcceptLanguage(accountLanguage) ?? DEFAULT_LOCALE;
+    if (resolved.size >= MAX_REMEMBERED) resolved.clear();
+    resolved.set(id, locale);
+  }
+  return locale;
 }
+
+const MAX_REMEMBERED = 1000;
+const resolved = new Map<string, Locale>();
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);

@@ -13,7 +13,7 @@ import {
   type UpdateBillingContactInput,
 } from '../resolvers/types/profile.types';
 import { numericIdOf, toGlobalId } from '../resolvers/types/node';
-import { UserErrorCode, UserInputError, type UserError } from '../resolvers/types/user-error';
+import { localizedUserError, UserErrorCode, UserInputError, type UserError } from '../resolvers/types/user-error';
 
 /** BILL-4: listed with the billing details. */
 export const SECURITY_DOCUMENTS = [
@@ -86,17 +86,17 @@ export class BillingService {
     const contract = await this.contractFor(viewer, input.contractId);
     const brand = await this.em.findOneOrFail(Brand, { id: viewer.brandId });
     if (!brand.billingContactEditing) {
-      throw UserInputError.of(['input'], UserErrorCode.INVALID_STATE, 'Contract contacts are read-only for your organization; contact your account team to change them.');
+      throw UserInputError.localized(['input'], UserErrorCode.INVALID_STATE, 'userError.contactsReadOnly');
     }
     const errors: UserError[] = [];
     const firstName = input.firstName.trim();
     const lastName = input.lastName.trim();
     const email = input.email.trim().toLowerCase();
     for (const [field, value, max] of [['firstName', firstName, 100], ['lastName', lastName, 100], ['email', email, 320]] as const) {
-      if (value === '') errors.push({ field: ['input', field], code: UserErrorCode.REQUIRED, message: `${field} is required.` });
-      else if (value.length > max) errors.push({ field: ['input', field], code: UserErrorCode.INVALID, message: `${field} is at most ${max} characters.` });
+      if (value === '') errors.push({ field: ['input', field], code: UserErrorCode.REQUIRED, message: `${field} is required.`, messageKey: 'userError.required' });
+      else if (value.length > max) errors.push({ field: ['input', field], code: UserErrorCode.INVALID, message: `${field} is at most ${max} characters.`, messageKey: 'userError.tooLong', messageParams: { max } });
     }
-    if (email !== '' && !EMAIL.test(email)) errors.push({ field: ['input', 'email'], code: UserErrorCode.INVALID, message: 'Enter a valid e-mail address.' });
+    if (email !== '' && !EMAIL.test(email)) errors.push(localizedUserError(['input', 'email'], UserErrorCode.INVALID, 'userError.invalidEmail'));
     if (errors.length) throw new UserInputError(errors);
     const target = input.kind === ContractContactKind.PRIMARY ? contract.primaryContact : contract.billingContact;
     target.firstName = firstName;
@@ -124,14 +124,14 @@ export class BillingService {
     const contract = input.contractId ? await this.contractFor(viewer, input.contractId) : (await this.visibleContracts(viewer), null);
     const errors: UserError[] = [];
     if (input.language && input.language !== SupportLanguage.ENGLISH) {
-      errors.push({ field: ['input', 'language'], code: UserErrorCode.INVALID, message: 'Billing inquiries are supported in English only.' });
+      errors.push(localizedUserError(['input', 'language'], UserErrorCode.INVALID, 'userError.billingEnglishOnly'));
     }
     const subject = input.subject.trim();
     const message = input.message.trim();
-    if (subject === '') errors.push({ field: ['input', 'subject'], code: UserErrorCode.REQUIRED, message: 'A subject is required.' });
-    else if (subject.length > 300) errors.push({ field: ['input', 'subject'], code: UserErrorCode.INVALID, message: 'The subject is at most 300 characters.' });
-    if (message === '') errors.push({ field: ['input', 'message'], code: UserErrorCode.REQUIRED, message: 'A message is required.' });
-    else if (message.length > 10_000) errors.push({ field: ['input', 'message'], code: UserErrorCode.INVALID, message: 'The message is at most 10000 characters.' });
+    if (subject === '') errors.push({ field: ['input', 'subject'], code: UserErrorCode.REQUIRED, message: 'A subject is required.', messageKey: 'userError.required' });
+    else if (subject.length > 300) errors.push({ field: ['input', 'subject'], code: UserErrorCode.INVALID, message: 'The subject is at most 300 characters.', messageKey: 'userError.tooLong', messageParams: { max: 300 } });
+    if (message === '') errors.push({ field: ['input', 'message'], code: UserErrorCode.REQUIRED, message: 'A message is required.', messageKey: 'userError.required' });
+    else if (message.length > 10_000) errors.push({ field: ['input', 'message'], code: UserErrorCode.INVALID, message: 'The message is at most 10000 characters.', messageKey: 'userError.tooLong', messageParams: { max: 10_000 } });
     if (errors.length) throw new UserInputError(errors);
     const inquiry = this.em.create(BillingInquiry, {
       brand: viewer.brandId,

@@ -4,6 +4,7 @@ import { ConferenceCallStatus, Ticket, TicketKind, TicketStatus } from '../entit
 import { ticketUpdated, type EventBus } from '../realtime/events';
 import { Refusal } from './refusal';
 import { checkConferenceSlot } from './ticket-create.service';
+import type { Locale, Translate } from '../i18n';
 
 const TICKET_FIELD = ['input', 'ticketId'];
 
@@ -12,6 +13,9 @@ export interface ConferenceServiceDeps {
   viewer: Viewer;
   now: () => Date;
   events?: EventBus;
+  /** LANG-1: the request's language, for the texts of refusals. */
+  t?: Translate;
+  locale?: Locale;
 }
 
 /**
@@ -42,7 +46,7 @@ export class ConferenceService {
     const now = this.deps.now();
     const ticket = await this.deps.em.transactional(async (em) => {
       const ticket = await this.pending(ticketId, em);
-      checkConferenceSlot(scheduledAt, now);
+      checkConferenceSlot(scheduledAt, now, this.deps.t, this.deps.locale);
       ticket.conference = { ...ticket.conference!, scheduledAt };
       ticket.lastActivityAt = now;
       return ticket;

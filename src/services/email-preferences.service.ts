@@ -5,7 +5,7 @@ import { canUnsubscribe, emailPreferencesEligibility, preferenceCategoriesFor } 
 import { Account, EmailPreference, PendingPreferenceChange } from '../entities';
 import { BrandRole, EmailPreferenceCategory } from '../entities/enums';
 import type { EmailPreferenceChangeInput, EmailPreferencesType } from '../resolvers/types/profile.types';
-import { UserErrorCode, UserInputError, type UserError } from '../resolvers/types/user-error';
+import { localizedUserError, UserErrorCode, UserInputError, type UserError } from '../resolvers/types/user-error';
 
 /** PREF-5: a saved change takes effect this long after it was saved. */
 export const PREFERENCE_DELAY_MS = 24 * 60 * 60 * 1000;
@@ -89,7 +89,7 @@ export class EmailPreferencesService {
       if (!allowed.has(change.category)) {
         errors.push({ field, code: UserErrorCode.INVALID, message: `${change.category} e-mails are not available to this address.` });
       } else if (!canUnsubscribe(change.category) && !change.subscribed) {
-        errors.push({ field: ['input', 'changes', String(i), 'subscribed'], code: UserErrorCode.INVALID, message: 'Operational updates cannot be unsubscribed.' });
+        errors.push(localizedUserError(['input', 'changes', String(i), 'subscribed'], UserErrorCode.INVALID, 'userError.operationalUpdatesRequired'));
       } else if (seen.has(change.category)) {
         errors.push({ field, code: UserErrorCode.INVALID, message: `${change.category} is listed twice.` });
       }

@@ -202,6 +202,9 @@ export interface ContactFacts {
   successPackage: boolean;
 }
 
+/** The hours a method follows: a weekly window, around the clock, not at all, or booked slots. */
+export type MethodWindow = WeeklyWindow | 'ALWAYS' | 'NOT_OFFERED' | 'BY_APPOINTMENT';
+
 export interface MethodAvailability {
   method: ContactMethod;
   available: boolean;
@@ -212,8 +215,15 @@ export interface MethodAvailability {
   enterpriseSupport: string | null;
   /** ENT-2: phone is the recommended method for urgent problems. */
   recommendedForUrgent: boolean;
-  /** The window the method follows for this language, for display. */
-  hours: string;
+  /** The hours the method follows in this language (CON-5, CON-6, CON-8). */
+  window: MethodWindow;
+  /** ENT-2: seat holders' e-mail and phone are also served by Enterprise Support in this window. */
+  enterpriseWindow: WeeklyWindow | null;
+  /**
+   * CON-8, e-mail only: accepted now although support in this language is outside its hours; it is
+   * picked up when the window next opens.
+   */
+  acceptedOutsideHours: boolean;
 }
 
 /** A seat holder of a success-package brand (ENT-1, ENT-3). */
@@ -240,17 +250,44 @@ export function enterpriseHandoverAt(facts: ContactFacts, now: Date, area: Produ
   return nextOpening(ENTERPRISE_WINDOW, now);
 }
 
-function languageHours(language: SupportLanguage): string {
-  const w = LANGUAGE_WINDOWS[language];
-  return w === 'ALWAYS' ? '24×7' : w === 'NOT_OFFERED' ? 'not offered' : w.name;
-}
-
-/** CON-8: why e-mail/phone in `language` is not available now, or null. */
+/** CON-8: why phone in `language` is not available now, or null. */
 function languageRefusal(language: SupportLanguage, now: Date): UnavailableReason | null {
   const w = LANGUAGE_WINDOWS[language];
   if (w === 'ALWAYS') return null;
   if (w === 'NOT_OFFERED') return UnavailableReason.LANGUAGE_NOT_OFFERED;
   return isOpen(w, now) ? null : UnavailableReason.OUT_OF_HOURS;
+}
+
+/**
+ * CON-6, CON-8: e-mail is asynchronous. A language support does not speak at all refuses it; outside
+ * the language's hours it is accepted and waits for the window to open.
+ */
+function emailRefusal(language: SupportLanguage): UnavailableReason | null {
+  return LANGUAGE_WINDOWS[language] === 'NOT_OFFERED' ? UnavailableReason.LANGUAGE_NOT_OFFERED : null;
+}
+
+/** CON-8: e-mail in `language` accepted now but outside that language's hours. */
+export function emailOutsideHours(language: SupportLanguage, now: Date): WeeklyWindow | null {
+  const w = LANGUAGE_WINDOWS[language];
+  return typeof w === 'object' && !isOpen(w, now) ? w : null;
+}
+
+/** The hours `method` follows in `language`. */
+export function methodWindow(method: ContactMethod, language: SupportLanguage): MethodWindow {
+  switch (method) {
+    case ContactMethod.CHAT:
+      // CON-5: English, and Spanish for Survey Platform; every other language has no chat
+      return language === SupportLanguage.ENGLISH || language === SupportLanguage.SPANISH ? CHAT_WINDOW : 'NOT_OFFERED';
+    case ContactMethod.EMAIL:
+    case ContactMethod.PHONE:
+      return LANGUAGE_WINDOWS[language];
+    case ContactMethod.CONFERENCE:
+      return 'BY_APPOINTMENT';
+    default: {
+      const never: never = method;
+      throw new Error(`unknown contact method ${String(never)}`);
+    }
+  }
 }
 
 /** CON-5 chat rules. */
@@ -278,8 +315,8 @@ export function unavailableReason(method: ContactMethod, facts: ContactFacts, ar
     case ContactMethod.CHAT:
       return chatRefusal(facts, area, language, now);
     case ContactMethod.EMAIL:
-      // CON-6: e-mail for every product and license, in the languages of CON-8
-      return languageRefusal(language, now);
+      // CON-6: e-mail for every product and license, in the languages of CON-8, at any hour
+      return emailRefusal(language);
     case ContactMethod.PHONE:
       if (facts.accountType === AccountType.FREE) return UnavailableReason.LICENSE;
       return languageRefusal(language, now);
@@ -304,8 +341,6 @@ export function contactMethods(facts: ContactFacts, area: ProductArea, language:
     if (separate) handledBy = SupportTeam.XM_DISCOVER_SUPPORT;
     else if (method === ContactMethod.CONFERENCE && seat && enterpriseServesArea(area)) handledBy = SupportTeam.ENTERPRISE_SUPPORT;
     else if (enterpriseChannel && entNow) handledBy = SupportTeam.ENTERPRISE_SUPPORT;
-    const hours =
-      method === ContactMethod.CHAT ? CHAT_WINDOW.name : method === ContactMethod.CONFERENCE ? 'scheduled' : seat ? `${languageHours(language)}; Enterprise Support ${ENTERPRISE_WINDOW.name}` : languageHours(language);
     return {
       method,
       available: reason === null,
@@ -315,7 +350,9 @@ export function contactMethods(facts: ContactFacts, area: ProductArea, language:
       // not for areas it does not serve)
       enterpriseSupport: handledBy === SupportTeam.ENTERPRISE_SUPPORT ? ENTERPRISE_SUPPORT_LABEL : null,
       recommendedForUrgent: method === ContactMethod.PHONE && handledBy === SupportTeam.ENTERPRISE_SUPPORT && reason === null,
-      hours,
+      window: methodWindow(method, language),
+      enterpriseWindow: seat && enterpriseChannel && method !== ContactMethod.CONFERENCE && !separate && enterpriseServesArea(area) ? ENTERPRISE_WINDOW : null,
+      acceptedOutsideHours: method === ContactMethod.EMAIL && reason === null && emailOutsideHours(language, now) !== null,
     };
   });
 }
@@ -361,26 +398,28 @@ export enum SupportTopic {
   OTHER_REQUEST = 'OTHER_REQUEST',
 }
 
+/** CON-2: typical requests that belong with the brand admin or the account team (texts in the catalog). */
+export enum RedirectExample {
+  LICENSE_FEATURES = 'LICENSE_FEATURES',
+  ACCOUNT_DELETION = 'ACCOUNT_DELETION',
+  SURVEY_OWNERSHIP = 'SURVEY_OWNERSHIP',
+  PURCHASES = 'PURCHASES',
+  BILLING = 'BILLING',
+  RENEWALS = 'RENEWALS',
+  BETAS = 'BETAS',
+}
+
 export interface RedirectAdvice {
   checkWith: RedirectTarget;
-  message: string;
-  examples: string[];
+  examples: RedirectExample[];
 }
 
 /** CON-2: standard users check with their brand admin; brand admins with their account team. */
 export function redirectAdvice(role: BrandRole): RedirectAdvice {
   if (role === BrandRole.BRAND_ADMIN) {
-    return {
-      checkWith: RedirectTarget.ACCOUNT_TEAM,
-      message: 'Before contacting support, check whether your request belongs to your account team.',
-      examples: ['Purchases and new features', 'Billing', 'Renewals', 'Beta programs'],
-    };
+    return { checkWith: RedirectTarget.ACCOUNT_TEAM, examples: [RedirectExample.PURCHASES, RedirectExample.BILLING, RedirectExample.RENEWALS, RedirectExample.BETAS] };
   }
-  return {
-    checkWith: RedirectTarget.BRAND_ADMIN,
-    message: 'Before contacting support, check whether your request belongs to your brand administrator.',
-    examples: ['License features', 'Account deletion', 'Survey ownership transfers'],
-  };
+  return { checkWith: RedirectTarget.BRAND_ADMIN, examples: [RedirectExample.LICENSE_FEATURES, RedirectExample.ACCOUNT_DELETION, RedirectExample.SURVEY_OWNERSHIP] };
 }
 
 /** CON-2: topics differ by role; brand admins can also file a theme request. */

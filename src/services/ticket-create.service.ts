@@ -40,9 +40,12 @@ import {
   ContactMethod,
   contactMethods,
   CONFERENCE_CALL_MINUTES,
+  emailOutsideHours,
   enterpriseHandlesNow,
   enterpriseHandoverAt,
   enterpriseServesArea,
+  methodWindow,
+  RedirectTarget,
   isEnterpriseSeatHolder,
   slotFits,
   SPECIALIST_WINDOW,
@@ -53,10 +56,16 @@ import {
   unavailableReason,
   type ContactFacts,
   type MethodAvailability,
-  type RedirectAdvice,
   type SupportTopic,
+  type WeeklyWindow,
 } from './support-hours';
 import { ticketSubject } from './ticket-rules';
+import { CONTACT_METHODS, pickUp, presentHours, unavailableMessage } from './support-texts';
+import { translator, type Locale, type Translate } from '../i18n';
+
+function productAreaInfo(t: Translate, area: ProductArea): ProductAreaInfo {
+  return { code: area, name: t(`productArea.${area}.name`), description: t(`productArea.${area}.description`), routedToSeparateTeam: SEPARATE_TEAM_PRODUCT_AREAS.has(area) };
+}
 
 /** ENT-3: how far ahead a conference call can be scheduled. */
 export const CONFERENCE_MAX_DAYS_AHEAD = 180;
@@ -81,20 +90,52 @@ const DESCRIPTION_LANGUAGE: Record<SupportLanguage, string> = {
 
 /** A create refused because the method is not available now; carries the CON-4 reason. */
 export class ContactUnavailableError extends UserInputError {
-  constructor(readonly reason: UnavailableReason, method: ContactMethod) {
-    super([{ field: ['input', 'productArea'], code: UserErrorCode.INVALID_STATE, message: `${method} support is not available now: ${reason}.` }]);
+  constructor(
+    readonly reason: UnavailableReason,
+    method: ContactMethod,
+    /** The explanation in the request's language (why, and when it opens). */
+    explanation: string,
+  ) {
+    super([{ field: ['input', 'productArea'], code: UserErrorCode.INVALID_STATE, message: explanation }]);
   }
 }
 
+/** A contact method as the contact page shows it: availability, hours as data and texts (LANG-1). */
+export interface MethodOption extends MethodAvailability {
+  estimatedWaitMinutes: number | null;
+  label: string;
+  hours: string;
+  schedule: PresentedHours;
+  enterpriseSchedule: PresentedHours | null;
+  unavailableMessage: string | null;
+  /** Now when usable now; the next opening when only the hours stand in the way; else null. */
+  nextAvailableAt: Date | null;
+  /** CON-8: e-mail accepted outside its language's hours: when it is picked up, and the sentence. */
+  pickUpAt: Date | null;
+  pickUpNotice: string | null;
+}
+
+export type PresentedHours = ReturnType<typeof presentHours>;
+
 export interface SupportOptionsResult {
   productArea: ProductArea;
+  productAreaInfo: ProductAreaInfo;
   language: SupportLanguage;
-  methods: (MethodAvailability & { estimatedWaitMinutes: number | null })[];
+  methods: MethodOption[];
   enterpriseSeat: boolean;
   routedToSeparateTeam: string | null;
-  advice: RedirectAdvice;
+  advice: { checkWith: RedirectTarget; message: string; examples: string[] };
   topics: SupportTopic[];
+  topicOptions: { topic: SupportTopic; label: string; description: string }[];
   phoneCountries: { code: string; callingCode: string }[];
+}
+
+/** A product area with its name and description in the request's language (CON-3). */
+export interface ProductAreaInfo {
+  code: ProductArea;
+  name: string;
+  description: string;
+  routedToSeparateTeam: boolean;
 }
 
 /** What a new ticket is made of, after the kind's own validation. */
@@ -140,11 +181,13 @@ export class TicketCreateService {
     return viewer;
   }
 
-  /** CON-2…8, ENT-1: what the viewer can use now, with waits and advice. */
+  /** CON-2…8, ENT-1: what the viewer can use now, with waits, hours and advice, texts in the request's language. */
   async supportOptions(productArea: ProductArea, language: SupportLanguage): Promise<SupportOptionsResult> {
     const viewer = this.viewer;
     const f = facts(viewer);
-    const methods = contactMethods(f, productArea, language, this.ctx.now());
+    const { t } = this.ctx;
+    const now = this.ctx.now();
+    const methods = contactMethods(f, productArea, language, now);
     const queue = new CallbackQueueService(this.ctx.em, this.ctx.settings, this.ctx.now);
     const chat = new ChatService(this.ctx);
     const withWaits = await Promise.all(
@@ -155,27 +198,76 @@ export class TicketCreateService {
           const [waiting, handle] = await Promise.all([queue.waitingAhead(language, productArea), queue.averageHandleMinutes(language, productArea)]);
           estimatedWaitMinutes = Math.round(waiting * handle);
         }
-        return { ...m, estimatedWaitMinutes };
+        return this.present(m, productArea, language, now, estimatedWaitMinutes);
       }),
     );
+    const advice = redirectAdvice(viewer.role);
+    const topics = supportTopics(viewer.role);
     return {
       productArea,
+      productAreaInfo: productAreaInfo(t, productArea),
       language,
       methods: withWaits,
       enterpriseSeat: isEnterpriseSeatHolder(f),
-      routedToSeparateTeam: SEPARATE_TEAM_PRODUCT_AREAS.has(productArea)
-        ? 'XM Discover / Social Connect requests are handled by a separate support team; contact it from the XM Discover help site.'
-        : null,
-      advice: redirectAdvice(viewer.role),
-      topics: supportTopics(viewer.role),
+      routedToSeparateTeam: SEPARATE_TEAM_PRODUCT_AREAS.has(productArea) ? t('contact.separateTeam') : null,
+      advice: { checkWith: advice.checkWith, message: t(`advice.${advice.checkWith}.message`), examples: advice.examples.map((e) => t(`advice.example.${e}`)) },
+      topics,
+      topicOptions: topics.map((topic) => ({ topic, label: t(`topic.${topic}.label`), description: t(`topic.${topic}.description`) })),
       phoneCountries: getCountries().map((code) => ({ code, callingCode: getCountryCallingCode(code) })),
     };
   }
 
-  /** Refuses with the CON-4 reason when `method` is not available now. */
+  /** One method with its hours as data and its texts (LANG-1, point 2 of issue 17). */
+  private present(m: MethodAvailability, area: ProductArea, language: SupportLanguage, now: Date, estimatedWaitMinutes: number | null): MethodOption {
+    const { t, locale } = this.ctx;
+    const schedule = presentHours(t, locale, m.window, now);
+    const enterpriseSchedule = m.enterpriseWindow ? presentHours(t, locale, m.enterpriseWindow, now) : null;
+    const hours = enterpriseSchedule ? t('hours.withEnterprise', { general: schedule.summary, enterprise: enterpriseSchedule.summary }) : schedule.summary;
+    const pickUpAt = m.acceptedOutsideHours ? pickUp(t, locale, m.window as WeeklyWindow, language, now) : null;
+    return {
+      ...m,
+      estimatedWaitMinutes,
+      label: t(`method.${m.method}`),
+      hours,
+      schedule,
+      enterpriseSchedule,
+      unavailableMessage: unavailableMessage(t, locale, m, area, language, now),
+      nextAvailableAt: m.available ? now : m.unavailableReason === UnavailableReason.OUT_OF_HOURS ? schedule.opensAt : null,
+      pickUpAt: pickUpAt?.pickUpAt ?? null,
+      pickUpNotice: pickUpAt?.pickUpNotice ?? null,
+    };
+  }
+
+  /** Refuses with the CON-4 reason, explained in the request's language, when `method` is not available now. */
   private requireAvailable(method: ContactMethod, productArea: ProductArea, language: SupportLanguage): void {
-    const reason = unavailableReason(method, facts(this.viewer), productArea, language, this.ctx.now());
-    if (reason) throw new ContactUnavailableError(reason, method);
+    const now = this.ctx.now();
+    const reason = unavailableReason(method, facts(this.viewer), productArea, language, now);
+    if (!reason) return;
+    const m = contactMethods(facts(this.viewer), productArea, language, now).find((x) => x.method === method)!;
+    const { t, locale } = this.ctx;
+    throw new ContactUnavailableError(reason, method, unavailableMessage(t, locale, m, productArea, language, now) ?? t('userError.contactUnavailable', { method }));
+  }
+
+  /** CON-8: an e-mail written now in `language` outside that language's hours: when it is picked up. */
+  emailPickUp(language: SupportLanguage): { pickUpAt: Date; pickUpNotice: string } | null {
+    const now = this.ctx.now();
+    const window = emailOutsideHours(language, now);
+    return window ? pickUp(this.ctx.t, this.ctx.locale, window, language, now) : null;
+  }
+
+  /** CON-3: every product area with its name and description in the request's language. */
+  productAreas(): ProductAreaInfo[] {
+    return Object.values(ProductArea).map((area) => productAreaInfo(this.ctx.t, area));
+  }
+
+  /** Issue 17 point 2: for each support language, the hours of chat, e-mail, phone and conference calls now. */
+  supportHours(): { language: SupportLanguage; methods: { method: ContactMethod; label: string; schedule: PresentedHours }[] }[] {
+    const { t, locale } = this.ctx;
+    const now = this.ctx.now();
+    return Object.values(SupportLanguage).map((language) => ({
+      language,
+      methods: CONTACT_METHODS.map((method) => ({ method, label: t(`method.${method}`), schedule: presentHours(t, locale, methodWindow(method, language), now) })),
+    }));
   }
 
   /** CON-6: an e-mail ticket; the description is the first e-mail of the thread (TKT-2). */
@@ -261,9 +353,9 @@ export class TicketCreateService {
       this.requireAvailable(ContactMethod.CONFERENCE, input.productArea, SupportLanguage.ENGLISH);
       const now = this.ctx.now();
       if (input.scheduledAt.getTime() <= now.getTime()) {
-        throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, 'Pick a time in the future.');
+        throw UserInputError.localized(['input', 'scheduledAt'], UserErrorCode.INVALID, 'userError.pickFutureTime');
       }
-      checkConferenceSlot(input.scheduledAt, now);
+      checkConferenceSlot(input.scheduledAt, now, this.ctx.t, this.ctx.locale);
       return {
         kind: TicketKind.CONFERENCE,
         productArea: input.productArea,
@@ -450,15 +542,23 @@ export class TicketCreateService {
  * ENT-3: a conference slot is in the future, at most CONFERENCE_MAX_DAYS_AHEAD days ahead, and the
  * whole call (CONFERENCE_CALL_MINUTES) fits inside the specialists' hours.
  */
-export function checkConferenceSlot(scheduledAt: Date, now: Date): void {
+export function checkConferenceSlot(scheduledAt: Date, now: Date, t: Translate = translator('en'), locale: Locale = 'en'): void {
   if (scheduledAt.getTime() <= now.getTime()) {
-    throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, 'Pick a time in the future.');
+    throw UserInputError.localized(['input', 'scheduledAt'], UserErrorCode.INVALID, 'userError.pickFutureTime');
   }
   if (scheduledAt.getTime() > now.getTime() + CONFERENCE_MAX_DAYS_AHEAD * 86_400_000) {
-    throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, `Calls can be scheduled at most ${CONFERENCE_MAX_DAYS_AHEAD} days ahead.`);
+    throw UserInputError.localized(['input', 'scheduledAt'], UserErrorCode.INVALID, 'userError.conferenceTooFarAhead', { days: CONFERENCE_MAX_DAYS_AHEAD });
   }
   if (!slotFits(SPECIALIST_WINDOW, scheduledAt, CONFERENCE_CALL_MINUTES)) {
-    throw UserInputError.of(['input', 'scheduledAt'], UserErrorCode.INVALID, `Pick a slot inside the specialists' hours (${SPECIALIST_WINDOW.name}); a call lasts ${CONFERENCE_CALL_MINUTES} minutes. (OUTSIDE_SPECIALIST_HOURS)`);
+    throw new UserInputError([
+      {
+        field: ['input', 'scheduledAt'],
+        code: UserErrorCode.INVALID,
+        message: `Pick a slot inside the specialists' hours (${SPECIALIST_WINDOW.name}); a call lasts ${CONFERENCE_CALL_MINUTES} minutes. (OUTSIDE_SPECIALIST_HOURS)`,
+        messageKey: 'userError.outsideSpecialistHours',
+        messageParams: { hours: presentHours(t, locale, SPECIALIST_WINDOW, now).summary, minutes: CONFERENCE_CALL_MINUTES },
+      },
+    ]);
   }
 }
 

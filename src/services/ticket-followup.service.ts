@@ -37,7 +37,7 @@ export function enforceDecision(decision: ActionDecision): void {
   if (isAuthorizationRefusal(decision.reason)) {
     throw new GraphQLError(decision.message, { extensions: { code: ErrorCode.FORBIDDEN, reason: decision.reason } });
   }
-  throw UserInputError.of(TICKET_FIELD, UserErrorCode.INVALID_STATE, `${decision.message} (${decision.reason})`);
+  throw new UserInputError([{ field: TICKET_FIELD, code: UserErrorCode.INVALID_STATE, message: `${decision.message} (${decision.reason})`, messageKey: `userError.ticketState.${decision.reason}` }]);
 }
 
 /** The thread's subject (its first e-mail's) and recipients (every address seen in it, first-seen order). */

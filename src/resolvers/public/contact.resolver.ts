@@ -18,6 +18,8 @@ import {
   RequestPhoneCallbackInput,
   ScheduleConferenceCallInput,
   StartChatInput,
+  ProductAreaInfoType,
+  SupportLanguageHoursType,
   SupportOptionsType,
   VerifyEnterpriseAccountInput,
   VerifyEnterpriseAccountPayload,
@@ -26,7 +28,7 @@ import {
 /** Runs a create; refusals become userErrors, with the CON-4 reason when a method is unavailable. */
 async function createPayload(body: () => Promise<Ticket>): Promise<CreateTicketPayload> {
   try {
-    return { ticket: await body(), unavailableReason: null, userErrors: [] };
+    return { ticket: await body(), unavailableReason: null, pickUpAt: null, pickUpNotice: null, userErrors: [] };
   } catch (error) {
     if (error instanceof ContactUnavailableError) return { ticket: null, unavailableReason: error.reason, userErrors: error.errors };
     if (error instanceof UserInputError) return { ticket: null, unavailableReason: null, userErrors: error.errors };
@@ -57,9 +59,24 @@ export class ContactResolver {
   }
 
   @Authorized(Role.CUSTOMER)
+  @Query(() => [ProductAreaInfoType], { description: 'Every product area with its name and description in the answer language (CON-3, LANG-1).' })
+  productAreas(@Ctx() ctx: Context) {
+    return new TicketCreateService(ctx).productAreas();
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Query(() => [SupportLanguageHoursType], { description: 'For each support language, the hours of every contact method as data, and whether each is open now (CON-5, CON-6, CON-8).' })
+  supportHours(@Ctx() ctx: Context) {
+    return new TicketCreateService(ctx).supportHours();
+  }
+
+  @Authorized(Role.CUSTOMER)
   @Mutation(() => CreateTicketPayload, { description: 'Open an e-mail ticket (CON-6); a confirmation e-mail is queued (CON-9).' })
-  createEmailTicket(@Ctx() ctx: Context, @Arg('input', () => CreateEmailTicketInput, { description: 'The request.' }) input: CreateEmailTicketInput) {
-    return createPayload(() => new TicketCreateService(ctx).createEmailTicket(input));
+  async createEmailTicket(@Ctx() ctx: Context, @Arg('input', () => CreateEmailTicketInput, { description: 'The request.' }) input: CreateEmailTicketInput) {
+    const service = new TicketCreateService(ctx);
+    const payload = await createPayload(() => service.createEmailTicket(input));
+    // CON-8: accepted outside the language's hours, it says when it is picked up
+    return payload.ticket ? { ...payload, ...service.emailPickUp(input.language) } : payload;
   }
 
   @Authorized(Role.CUSTOMER)

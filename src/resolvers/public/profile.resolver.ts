@@ -7,7 +7,7 @@ import type { Context } from '../../context';
 import { ApplicationStatusService } from '../../services/application-status.service';
 import { BillingService } from '../../services/billing.service';
 import { EmailPreferencesService, verifyManageLinkToken } from '../../services/email-preferences.service';
-import { ACCOUNT_DELETION, ProfileService, profileFacts, toSectionAvailability } from '../../services/profile.service';
+import { accountDeletion, ProfileService, profileFacts, toSectionAvailability } from '../../services/profile.service';
 import {
   AccountDeletionInfo,
   AccountTeamType,
@@ -38,22 +38,22 @@ function customer(ctx: Context): CustomerViewer {
 export class ProfileFieldsResolver {
   @FieldResolver(() => AccountTeamType, { description: 'Who the viewer can turn to (ACC-2); brand administrators\' contacts are hidden from FedRAMP users (FED-2).' })
   accountTeam(@Ctx() ctx: Context): Promise<AccountTeamType> {
-    return new ProfileService(ctx.em).accountTeam(customer(ctx));
+    return new ProfileService(ctx.em, ctx.t).accountTeam(customer(ctx));
   }
 
   @FieldResolver(() => AccountDeletionInfo, { description: 'How this account can be deleted (ACC-3).' })
-  accountDeletion(@Root() account: ViewerAccount): AccountDeletionInfo {
-    return ACCOUNT_DELETION[account.accountType];
+  accountDeletion(@Root() account: ViewerAccount, @Ctx() ctx: Context): AccountDeletionInfo {
+    return accountDeletion(account.accountType, ctx.t);
   }
 
   @FieldResolver(() => LinkedAccountsType, { nullable: true, description: 'Community account and certifications (LINK-1, LINK-2); null for FedRAMP users (FED-4), see `linkedAccountsAvailability`.' })
   linkedAccounts(@Ctx() ctx: Context): Promise<LinkedAccountsType | null> {
-    return new ProfileService(ctx.em).linkedAccounts(customer(ctx));
+    return new ProfileService(ctx.em, ctx.t).linkedAccounts(customer(ctx));
   }
 
   @FieldResolver(() => SectionAvailability, { description: 'Whether linked accounts are shown and, if not, why (FED-4).' })
   linkedAccountsAvailability(@Ctx() ctx: Context): SectionAvailability {
-    return toSectionAvailability(linkedAccountsAvailability(profileFacts(customer(ctx))));
+    return toSectionAvailability(linkedAccountsAvailability(profileFacts(customer(ctx))), ctx.t);
   }
 
   @FieldResolver(() => EmailPreferencesType, { nullable: true, description: 'Success e-mail preferences of the account\'s address (PREF-1…5); null when not eligible (PREF-3, FED-3), see `emailPreferencesEligibility`.' })
@@ -65,7 +65,7 @@ export class ProfileFieldsResolver {
 
   @FieldResolver(() => SectionAvailability, { description: 'Whether the viewer has e-mail preferences and, if not, why (PREF-3, FED-3).' })
   emailPreferencesEligibility(@Ctx() ctx: Context): SectionAvailability {
-    return toSectionAvailability(emailPreferencesEligibility(profileFacts(customer(ctx))));
+    return toSectionAvailability(emailPreferencesEligibility(profileFacts(customer(ctx))), ctx.t);
   }
 
   @FieldResolver(() => BillingType, {
@@ -91,7 +91,7 @@ export class ProfileResolver {
   updateEmailPreferences(@Ctx() ctx: Context, @Arg('input', () => UpdateEmailPreferencesInput, { description: 'The mutation input.' }) input: UpdateEmailPreferencesInput) {
     const viewer = customer(ctx);
     const eligibility = emailPreferencesEligibility(profileFacts(viewer));
-    if (!eligibility.available) throw forbidden(ForbiddenReason.EMAIL_PREFERENCES_NOT_ELIGIBLE, eligibility.message);
+    if (!eligibility.available) throw forbidden(ForbiddenReason.EMAIL_PREFERENCES_NOT_ELIGIBLE, ctx.t(eligibility.messageKey));
     const service = new EmailPreferencesService(ctx.em);
     return withUserErrors(async () => {
       await service.save(viewer.account.email, viewer.role, input.changes, ctx.now(), 'HUB');
@@ -126,5 +126,19 @@ export class ProfileResolver {
   @Mutation(() => SubmitBillingInquiryPayload, { description: 'Ask billing a question (BILL-2): quotes, invoices, payments, renewals. English only; stored as a billing inquiry, not a support ticket.' })
   submitBillingInquiry(@Ctx() ctx: Context, @Arg('input', () => SubmitBillingInquiryInput, { description: 'The mutation input.' }) input: SubmitBillingInquiryInput) {
     return withUserErrors(async () => ({ inquiry: await new BillingService(ctx.em).submitInquiry(customer(ctx), input, ctx.now()) }));
+  }
+}
+
+/** STAT-1, LANG-1: a component's name and what it covers, in the answer language (query, subscription and internal payloads alike). */
+@Resolver(() => ApplicationComponentStatusType)
+export class ApplicationComponentStatusFieldsResolver {
+  @FieldResolver(() => String, { description: 'Display name, in the answer language (extensions.language).' })
+  name(@Root() status: ApplicationComponentStatusType, @Ctx() ctx: Context): string {
+    return ctx.t(`component.${status.component}.name`);
+  }
+
+  @FieldResolver(() => String, { description: 'What the component covers, in the answer language (STAT-1).' })
+  description(@Root() status: ApplicationComponentStatusType, @Ctx() ctx: Context): string {
+    return ctx.t(`component.${status.component}.description`);
   }
 }

@@ -1,5 +1,7 @@
 import { GraphQLError } from 'graphql';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Ctx, Field, FieldResolver, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { translate, type MessageKey, type MessageParams } from '../../i18n';
 import { Refusal } from '../../services/refusal';
 
 /** Codes of problems the user can fix; returned in `userErrors`, never thrown. */
@@ -33,8 +35,29 @@ export class UserError {
   @Field(() => UserErrorCode, { description: 'Machine-readable reason.' })
   code!: UserErrorCode;
 
-  @Field({ description: 'Human-readable explanation.' })
+  @Field({ description: 'Human-readable explanation, in the answer language (extensions.language) where the catalog has it.' })
   message!: string;
+
+  /** LANG-1: the catalog text of `message` (not in the schema); without it the message is shown as raised. */
+  messageKey?: MessageKey;
+  messageParams?: MessageParams;
+}
+
+/** A userError whose text comes from the catalog: English in `message`, translated when answered. */
+export function localizedUserError(field: string[], code: UserErrorCode, messageKey: MessageKey, messageParams?: MessageParams): UserError {
+  return { field, code, message: translate('en', messageKey, messageParams), messageKey, messageParams };
+}
+
+/**
+ * LANG-1: a userError's message in the answer language. English keeps the message as raised (it may
+ * name a field or a code); other languages get the catalog text of its key, when it has one.
+ */
+@Resolver(() => UserError)
+export class UserErrorFieldsResolver {
+  @FieldResolver(() => String, { description: 'Human-readable explanation, in the answer language (extensions.language) where the catalog has it.' })
+  message(@Root() error: UserError, @Ctx() ctx: Context): string {
+    return error.messageKey && ctx.locale !== 'en' ? ctx.t(error.messageKey, error.messageParams) : error.message;
+  }
 }
 
 /** Raised by services for fixable input; resolvers turn it into `userErrors` in the payload. */
@@ -45,6 +68,11 @@ export class UserInputError extends Error {
 
   static of(field: string[], code: UserErrorCode, message: string): UserInputError {
     return new UserInputError([{ field, code, message }]);
+  }
+
+  /** One userError with a catalog text (LANG-1). */
+  static localized(field: string[], code: UserErrorCode, messageKey: MessageKey, messageParams?: MessageParams): UserInputError {
+    return new UserInputError([localizedUserError(field, code, messageKey, messageParams)]);
   }
 }
 
