@@ -28,6 +28,9 @@ export function localeFromAcceptLanguage(header: string | undefined | null): Loc
   return best ? (best.toLowerCase() as Locale) : undefined;
 }
 
+const MAX_REMEMBERED = 1000;
+const resolved = new Map<string, Locale>();
+
 /**
  * LANG-1: the request's `Accept-Language`, else the account's preferred language (a BCP-47 tag such as
  * `it` or `it-IT`), else English. Resolved once per request and per subscription event.
@@ -44,9 +47,3 @@ export function resolveLocale(acceptLanguage: string | undefined | null, account
   return locale;
 }
 
-const MAX_REMEMBERED = 1000;
-const resolved = new Map<string, Locale>();
-
-export function isLocale(value: unknown): value is Locale {
-  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
-}

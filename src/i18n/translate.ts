@@ -15,12 +15,6 @@ export type MessageKey = keyof typeof en;
 /** Values of a message's ICU placeholders: text, numbers (plurals) and instants (dates). */
 export type MessageParams = Record<string, string | number | Date>;
 
-/** A text to show, not yet in a language: what services and access rules hand up. */
-export interface Message {
-  key: MessageKey;
-  params?: MessageParams;
-}
-
 /** The catalogs, one per display language (src/i18n/catalogs/<locale>.json). */
 export const CATALOGS: Readonly<Record<Locale, Readonly<Record<string, string>>>> = { en, de, fr, it, es, pt, nl, ja };
 
@@ -65,11 +59,6 @@ export type Translate = (key: MessageKey, params?: MessageParams, opts?: Transla
 
 export function translator(locale: Locale = DEFAULT_LOCALE): Translate {
   return (key, params, opts) => translate(locale, key, params, opts);
-}
-
-/** A `Message` in `locale`. */
-export function render(t: Translate, message: Message): string {
-  return t(message.key, message.params);
 }
 
 /** The language's name in `locale` ("Deutsch", "allemand", "ドイツ語"), from CLDR through `Intl`. */
