@@ -1,4 +1,3 @@
-import { localWeekMinute, type WeeklyWindow } from './support-hours';
 
 /**
  * Opening hours as data (issue 17 point 2): the weekly windows of a contact method in its own IANA
@@ -22,6 +21,34 @@ export const WEEKDAYS: readonly Weekday[] = [Weekday.SUNDAY, Weekday.MONDAY, Wee
 
 const DAY = 24 * 60;
 const WEEK = 7 * DAY;
+
+/** A recurring weekly window: half-open intervals of minutes since Sunday 00:00 local time. */
+export interface WeeklyWindow {
+  /** A label for logs and code (not for display: texts come from the catalogs). */
+  name: string;
+  timeZone: string;
+  intervals: readonly (readonly [number, number])[];
+}
+
+const WEEKDAY_INDEX: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+const weekFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Minutes since Sunday 00:00 of `now` as a wall clock in `timeZone` shows it. */
+export function localWeekMinute(now: Date, timeZone: string): number {
+  let fmt = weekFormats.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    weekFormats.set(timeZone, fmt);
+  }
+  const parts = Object.fromEntries(fmt.formatToParts(now).map((p) => [p.type, p.value]));
+  return WEEKDAY_INDEX[parts.weekday] * DAY + Number(parts.hour) * 60 + Number(parts.minute);
+}
+
+/** Whether `now` falls inside the window (start inclusive, end exclusive). */
+export function isOpen(window: WeeklyWindow, now: Date): boolean {
+  const minute = localWeekMinute(now, window.timeZone);
+  return window.intervals.some(([start, end]) => minute >= start && minute < end);
+}
 
 /**
  * One recurring opening: on each of `days` it opens at `opens` (local "HH:mm") and closes at `closes`
@@ -125,6 +152,21 @@ export function openingState(window: WeeklyWindow, now: Date): { openNow: boolea
   if (current) return { openNow: true, opensAt: null, closesAt: at(current[1]) };
   const starts = window.intervals.map(([start]) => (start > minute ? start : start + WEEK));
   return { openNow: false, opensAt: at(Math.min(...starts)), closesAt: null };
+}
+
+/** The instant the window next opens (now while it is open), daylight saving included. */
+export function nextOpening(window: WeeklyWindow, now: Date): Date {
+  return openingState(window, now).opensAt ?? now;
+}
+
+/**
+ * Minutes from `now` (to the minute) until the window next opens: 0 while it is open. Measured
+ * between instants, so a daylight-saving switch in between counts.
+ */
+export function minutesUntilOpen(window: WeeklyWindow, now: Date): number {
+  const { opensAt } = openingState(window, now);
+  if (!opensAt) return 0;
+  return Math.round((opensAt.getTime() - Math.floor(now.getTime() / 60_000) * 60_000) / 60_000);
 }
 
 /** The hours of a window (or 24×7, not offered, by appointment) and where they stand at `now`. */

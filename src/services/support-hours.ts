@@ -1,4 +1,8 @@
 import { AccountType, BrandRole, ProductArea, SupportLanguage } from '../entities/enums';
+import { isOpen, localWeekMinute, minutesUntilOpen, nextOpening, type WeeklyWindow } from './opening-hours';
+
+// the hours model (windows, instants) lives in opening-hours.ts; these are its users' names for it
+export { isOpen, localWeekMinute, minutesUntilOpen, nextOpening, type WeeklyWindow };
 
 /**
  * Contact rules (CON-2…8, ENT-1…4) as pure functions of facts and an instant. No clock, no database:
@@ -29,13 +33,6 @@ export enum SupportTeam {
   GENERAL_SUPPORT = 'GENERAL_SUPPORT',
   ENTERPRISE_SUPPORT = 'ENTERPRISE_SUPPORT',
   XM_DISCOVER_SUPPORT = 'XM_DISCOVER_SUPPORT',
-}
-
-/** A recurring weekly window: half-open intervals of minutes since Sunday 00:00 local time. */
-export interface WeeklyWindow {
-  name: string;
-  timeZone: string;
-  intervals: readonly (readonly [number, number])[];
 }
 
 const DAY = 24 * 60;
@@ -138,48 +135,6 @@ export const CONFERENCE_CALL_MINUTES = 60;
 export const SEPARATE_TEAM_PRODUCT_AREAS: ReadonlySet<ProductArea> = new Set([ProductArea.XM_DISCOVER_SOCIAL_CONNECT]);
 
 export const ENTERPRISE_SUPPORT_LABEL = 'Enterprise Support';
-
-const WEEKDAY_INDEX: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Minutes since Sunday 00:00 of `now` as a wall clock in `timeZone` shows it. */
-export function localWeekMinute(now: Date, timeZone: string): number {
-  let fmt = formatters.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, fmt);
-  }
-  const parts = Object.fromEntries(fmt.formatToParts(now).map((p) => [p.type, p.value]));
-  return WEEKDAY_INDEX[parts.weekday] * DAY + Number(parts.hour) * 60 + Number(parts.minute);
-}
-
-/** Whether `now` falls inside the window (start inclusive, end exclusive). */
-export function isOpen(window: WeeklyWindow, now: Date): boolean {
-  const minute = localWeekMinute(now, window.timeZone);
-  return window.intervals.some(([start, end]) => minute >= start && minute < end);
-}
-
-/**
- * Minutes from `now` until the window next opens: 0 while it is open. Computed on the window's own
- * wall clock (a daylight-saving change inside the gap can shift the answer by that hour).
- */
-export function minutesUntilOpen(window: WeeklyWindow, now: Date): number {
-  const minute = localWeekMinute(now, window.timeZone);
-  let best = Infinity;
-  for (const [start, end] of window.intervals) {
-    if (minute >= start && minute < end) return 0;
-    best = Math.min(best, (start - minute + 7 * DAY) % (7 * DAY));
-  }
-  return best;
-}
-
-/** The instant the window next opens (now while it is open), to the minute. */
-export function nextOpening(window: WeeklyWindow, now: Date): Date {
-  const wait = minutesUntilOpen(window, now);
-  if (wait === 0) return now;
-  const floored = Math.floor(now.getTime() / 60_000) * 60_000;
-  return new Date(floored + wait * 60_000);
-}
 
 /** Whether the whole slot [start, start + minutes) lies inside one interval of the window (ENT-3). */
 export function slotFits(window: WeeklyWindow, start: Date, minutes: number): boolean {
