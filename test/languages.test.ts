@@ -2,6 +2,8 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LOCALES, translate, type Locale } from '../src/i18n';
+import { fromRefusal, UserInputError } from '../src/resolvers/types/user-error';
+import { Refusal } from '../src/services/refusal';
 import { Fixtures } from './utils/fixtures';
 import { DATABASE_TARGETS, ok, startTestServer, type GraphQLResponse, type TestServer } from './utils/harness';
 import { Live } from './utils/ws';
@@ -175,6 +177,13 @@ describe.each(DATABASE_TARGETS)('LANG-1: texts in the request language through t
     const it_ = await gqlIn(undefined, inquiry, { input }, tok['it-admin']);
     expect(it_.errors, JSON.stringify(it_.errors)).toBeUndefined();
     expect(it_.data.submitBillingInquiry.userErrors).toEqual([{ field: ['input', 'language'], code: 'INVALID', message: translate('it', 'userError.billingEnglishOnly') }]);
+    // a ticket-state refusal (FUP-4 / CLS-1): closing a closed ticket, in German; English names the reason
+    const closed = await f.ticket({ submitterId: 'it-user', status: 'CLOSED' });
+    const close = `mutation($input: CloseTicketInput!) { closeTicket(input: $input) { userErrors { field code message } } }`;
+    const de = await gqlIn('de', close, { input: { ticketId: closed.id } }, tok['it-user']);
+    expect(de.data.closeTicket.userErrors).toEqual([{ field: ['input', 'ticketId'], code: 'INVALID_STATE', message: translate('de', 'userError.ticketState.TICKET_CLOSED') }]);
+    const en = await gqlIn('en', close, { input: { ticketId: closed.id } }, tok['it-user']);
+    expect(en.data.closeTicket.userErrors[0].message).toContain('(TICKET_CLOSED)');
   });
 
   it('LANG-1: subscriptions: connectionParams.acceptLanguage, else the upgrade request header, else the account language; every event says which', async () => {
@@ -217,5 +226,14 @@ describe.each(DATABASE_TARGETS)('LANG-1: texts in the request language through t
       expect(res.data.a).toEqual({ subject: 'Umfrage lädt nicht', description: 'Die Umfrage lädt nicht.', closedNotice: translate(locale, 'ticket.closedNotice') });
       expect(res.data.b.escalation).toEqual({ problemDescription: 'Export bricht ab', estimatedResolution: { disclaimer: translate(locale, 'escalation.disclaimer.engineering') } });
     }
+  });
+});
+
+describe('LANG-1: refusals of the conversation services carry their catalog text', () => {
+  it('LANG-1: an input refusal with a catalogued reason gets its key; an unknown reason keeps its message only', () => {
+    const known = fromRefusal(Refusal.input(['input', 'ticketId'], 'INVALID_STATE', 'CHAT_ENDED', 'This chat has ended.')) as UserInputError;
+    expect(known.errors[0]).toMatchObject({ code: 'INVALID_STATE', message: 'This chat has ended. (CHAT_ENDED)', messageKey: 'userError.refusal.CHAT_ENDED' });
+    const unknown = fromRefusal(Refusal.input(['input'], 'INVALID', 'SOMETHING_NEW', 'New.')) as UserInputError;
+    expect(unknown.errors[0].messageKey).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { Ctx, Field, FieldResolver, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import { translate, type MessageKey, type MessageParams } from '../../i18n';
+import { CATALOGS, translate, type MessageKey, type MessageParams } from '../../i18n';
 import { Refusal } from '../../services/refusal';
 
 /** Codes of problems the user can fix; returned in `userErrors`, never thrown. */
@@ -79,7 +79,10 @@ export class UserInputError extends Error {
 /** A service's `Refusal` as the API answers it: FORBIDDEN with its reason, or one userError. */
 export function fromRefusal(refusal: Refusal): UserInputError | GraphQLError {
   if (refusal.kind === 'forbidden') return new GraphQLError(refusal.message, { extensions: { code: 'FORBIDDEN', reason: refusal.reason } });
-  return UserInputError.of(refusal.field, refusal.code as UserErrorCode, `${refusal.message} (${refusal.reason})`);
+  // LANG-1: a reason with a catalog text (`userError.refusal.<REASON>`) is shown in the answer language
+  const key = `userError.refusal.${refusal.reason}`;
+  const messageKey = key in CATALOGS.en ? (key as MessageKey) : undefined;
+  return new UserInputError([{ field: refusal.field, code: refusal.code as UserErrorCode, message: `${refusal.message} (${refusal.reason})`, messageKey }]);
 }
 
 /** Runs a mutation body; a UserInputError (or an input Refusal) becomes `{ userErrors }` with nothing else set. */
