@@ -106,7 +106,9 @@ export function createSseEndpoint<A>(core: SseCore<A>): SseEndpoint {
     async authenticate(req) {
       const raw = req.raw as Request;
       const header = raw.headers.authorization;
-      const accepted = await core.authenticate(header ? { authorization: header } : {});
+      // LANG-1: the stream's language from its request's Accept-Language, as over HTTP and WebSocket
+      const language = raw.headers['accept-language'];
+      const accepted = await core.authenticate({ ...(header ? { authorization: header } : {}), ...(typeof language === 'string' ? { acceptLanguage: language } : {}) });
       if (!accepted) return refusal(401, new GraphQLError('Invalid or unknown token.', { extensions: { code: 'UNAUTHENTICATED' } }));
       callers.set(raw, accepted);
       // the token's expiry ends an event stream (as it closes a socket with 4403); the client signs in again

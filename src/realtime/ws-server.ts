@@ -258,7 +258,6 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
       preferenceLinkKey: base.preferenceLinkKey,
       renew: auth.renew,
       realtime: runtime,
-    
     };
   };
 
