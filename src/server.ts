@@ -146,10 +146,10 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
         // subscriptions over HTTP, variables and text refused before anything runs (src/edge)
         edgePlugin(path),
         limits.plugin(),
+        // LANG-1: every answer says its language (the cacheable status keeps Content-Language only: the cache policy drops extensions)
+        languagePlugin(),
         // last: it decides on the final answer (no-store, or the public status's ETag and 304)
         name === 'public' ? httpCachePolicy({ maxAgeSeconds: config.http?.statusMaxAgeSeconds ?? DEFAULT_STATUS_MAX_AGE_SECONDS }) : NO_STORE,
-        // LANG-1: after it, so every answer says its language, the cacheable status too (it varies by Accept-Language)
-        languagePlugin(),
       ],
       validationRules: limits.validationRules,
       parseOptions: limits.parseOptions,

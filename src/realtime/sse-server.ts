@@ -101,6 +101,7 @@ export function createSseEndpoint<A>(core: SseCore<A>): SseEndpoint {
     return wrapped;
   }
 
+  const contextOfRequest = new WeakMap<Request, Context>();
   const handle = createHandler<SseContext>({
     schema: core.schema,
     async authenticate(req) {
@@ -164,8 +165,14 @@ export function createSseEndpoint<A>(core: SseCore<A>): SseEndpoint {
         throw error;
       }
       streamOf.set(contextValue, stream);
+      contextOfRequest.set(raw, contextValue);
       const args: ExecutionArgs = { schema: core.schema, document, contextValue, variableValues: params.variables, operationName: params.operationName };
       return args as never;
+    },
+    // LANG-1: every event says which language its texts are in (the context is renewed per event)
+    onNext(_ctx, req, result) {
+      const contextValue = contextOfRequest.get(req.raw as Request);
+      return contextValue ? { ...result, extensions: { ...result.extensions, language: contextValue.locale } } : undefined;
     },
     async subscribe(args) {
       const result = await subscribe(args);
