@@ -24,6 +24,8 @@ import { httpCachePolicy, NO_STORE } from './http-cache';
 import { mountWebPages, type DemoToken } from './web/pages';
 import { demoTokens } from './auth/demo-tokens';
 import { createLimits, STATIC_ONLY_LIMITS, withLimitCodes } from './limits';
+import { createErrorFormatter, createLogger, createMetrics, httpErrorHandler, isDatabaseUnavailable, notFoundHandler, mountObservability, observabilityPlugin, type Logger } from './observability';
+import { ping, poolStats } from './read/driver';
 import { currentScope } from './observability/request-context';
 import { resolveLocale } from './i18n';
 import { languagePlugin } from './i18n/apollo-plugin';
