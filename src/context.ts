@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from './auth/viewer';
+import { resolveLocale, translator, type Locale, type Translate } from './i18n';
 import { DEFAULT_SUPPORT_SETTINGS, type SupportSettings } from './config';
 import { createLoaders, type Loaders } from './loaders';
 import type { EventBus } from './realtime/events';
@@ -15,6 +16,13 @@ export interface Context {
   viewer: Viewer;
   loaders: Loaders;
   requestId: string;
+  /**
+   * LANG-1: the display language of this request or subscription event, resolved once here from
+   * `Accept-Language` (or the WebSocket's), else the account's language, else English.
+   */
+  locale: Locale;
+  /** Texts for display in `locale` (src/i18n); services and field resolvers call only this. */
+  t: Translate;
   /** The instant the request is evaluated at; injectable so time rules are testable. */
   now: () => Date;
   /** Operational settings of the support flow (from the configuration). */
@@ -48,6 +56,8 @@ export interface ContextOptions {
   preferenceLinkKey?: Uint8Array;
   mailer?: TicketMailer;
   attachmentLinks?: AttachmentLinks;
+  /** LANG-1: the request's (or WebSocket's) `Accept-Language`. */
+  acceptLanguage?: string;
 }
 
 /**
@@ -56,11 +66,14 @@ export interface ContextOptions {
  */
 export function createContext(rootEm: EntityManager, viewer: Viewer, opts: ContextOptions = {}): Context {
   const em = rootEm.fork({ clear: true });
+  const locale = localeFor(viewer, opts.acceptLanguage);
   return {
     em,
     viewer,
     loaders: createLoaders(em),
     requestId: opts.requestId ?? randomUUID(),
+    locale,
+    t: translator(locale),
     now: opts.now ?? (() => new Date()),
     settings: opts.settings ?? DEFAULT_SUPPORT_SETTINGS,
     preferenceLinkKey: opts.preferenceLinkKey,
@@ -69,4 +82,9 @@ export function createContext(rootEm: EntityManager, viewer: Viewer, opts: Conte
     mailer: opts.mailer,
     attachmentLinks: opts.attachmentLinks,
   };
+}
+
+/** LANG-1 for one viewer: the header's language, else the customer account's, else English. */
+export function localeFor(viewer: Viewer, acceptLanguage: string | undefined): Locale {
+  return resolveLocale(acceptLanguage, viewer.kind === 'customer' ? viewer.account.language : undefined);
 }

@@ -14,7 +14,7 @@ import { TicketWorkResolver } from './resolvers/internal/ticket-work.resolver';
 import { ChatWorkResolver } from './resolvers/internal/chat-work.resolver';
 import { ConversationResolver } from './resolvers/public/conversation.resolver';
 import { TicketCapabilitiesResolver, TicketFollowupResolver } from './resolvers/public/ticket-followup.resolver';
-import { ProfileFieldsResolver, ProfileResolver } from './resolvers/public/profile.resolver';
+import { ApplicationComponentStatusFieldsResolver, ProfileFieldsResolver, ProfileResolver } from './resolvers/public/profile.resolver';
 import {
   AttachmentFieldsResolver,
   ChatTicketResolver,
@@ -39,6 +39,7 @@ const SHARED_TYPE_RESOLVERS = [
   TicketFieldsResolver,
   MessageFieldsResolver,
   AttachmentFieldsResolver,
+  ApplicationComponentStatusFieldsResolver,
   PhoneTicketResolver,
   ChatTicketResolver,
   ConferenceTicketResolver,

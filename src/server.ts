@@ -33,6 +33,9 @@ import { demoTokens } from './auth/demo-tokens';
 import { createLimits, STATIC_ONLY_LIMITS, withLimitCodes } from './limits';
 import { createErrorFormatter, createLogger, createMetrics, httpErrorHandler, isDatabaseUnavailable, notFoundHandler, mountObservability, observabilityPlugin, type Logger } from './observability';
 import { ping, poolStats } from './read/driver';
+import { currentScope } from './observability/request-context';
+import { resolveLocale } from './i18n';
+import { languagePlugin } from './i18n/apollo-plugin';
 
 export interface RunningServer {
   url: string;
@@ -79,6 +82,25 @@ function demoTokensOf(config: AppConfig): (() => Promise<DemoToken[]>) | undefin
   const auth = config.auth;
   if (config.production || !config.seedDemoData || auth.kind !== 'secret') return undefined;
   return async () => (await demoTokens(auth)).filter((demo) => demo.endpoint === '/graphql').map(({ label, token }) => ({ label, token }));
+}
+
+/**
+ * LANG-1: the request's `Accept-Language`; until the viewer is known (a refused token) the request's
+ * errors are in the header's language already.
+ */
+function languageOf(req: { headers: Record<string, string | string[] | undefined> }): string | undefined {
+  const header = req.headers['accept-language'];
+  const value = Array.isArray(header) ? header.join(',') : header;
+  const scope = currentScope();
+  if (scope) scope.locale = resolveLocale(value);
+  return value;
+}
+
+/** The context's language is the one the error formatter uses for this request too. */
+function localized(ctx: Context): Context {
+  const scope = currentScope();
+  if (scope) scope.locale = ctx.locale;
+  return ctx;
 }
 
 /**
@@ -157,6 +179,8 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
         // subscriptions over HTTP, variables and text refused before anything runs (src/edge)
         edgePlugin(path),
         limits.plugin(),
+        // LANG-1: every answer says its language (the cacheable status keeps Content-Language only: the cache policy drops extensions)
+        languagePlugin(),
         // last: it decides on the final answer (no-store, or the public status's ETag and 304)
         name === 'public' ? httpCachePolicy({ maxAgeSeconds: config.http?.statusMaxAgeSeconds ?? DEFAULT_STATUS_MAX_AGE_SECONDS }) : NO_STORE,
       ],
@@ -225,7 +249,11 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(publicApollo, {
-      context: async ({ req }) => limits.admit(req, async () => createContext(orm.em, await viewerFrom(req.headers.authorization), contextOptions())),
+      context: async ({ req }) =>
+        limits.admit(req, async () => {
+          const acceptLanguage = languageOf(req);
+          return localized(createContext(orm.em, await viewerFrom(req.headers.authorization), { ...contextOptions(), acceptLanguage }));
+        }),
     }),
   );
   app.use(
@@ -233,13 +261,14 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     express.json({ limit: '1mb' }),
     expressMiddleware(internalApollo, {
       context: async ({ req }) => limits.admit(req, async () => {
+        const acceptLanguage = languageOf(req);
         const viewer = await viewerFrom(req.headers.authorization);
         if (viewer.kind === 'anonymous') throw unauthenticated();
         if (viewer.kind === 'customer') {
           const error = forbidden(ForbiddenReason.NOT_STAFF, 'The internal API is for support agents and integrations.');
           throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 403 } } });
         }
-        return createContext(orm.em, viewer, contextOptions());
+        return localized(createContext(orm.em, viewer, { ...contextOptions(), acceptLanguage }));
       }),
     }),
   );

@@ -90,6 +90,8 @@ describe('support hours: method rules (pure)', () => {
     ['CON-5 chat Saturday', ContactMethod.CHAT, STANDARD, ProductArea.SURVEY_PLATFORM, SupportLanguage.ENGLISH, SAT, UnavailableReason.OUT_OF_HOURS],
     ['CON-5 chat free license', ContactMethod.CHAT, { ...STANDARD, accountType: AccountType.FREE }, ProductArea.SURVEY_PLATFORM, SupportLanguage.ENGLISH, MON_0800_DENVER, UnavailableReason.LICENSE],
     ['CON-6 email English Saturday', ContactMethod.EMAIL, STANDARD, ProductArea.SSO_SETUP, SupportLanguage.ENGLISH, SAT, null],
+    ['CON-8 email German on Saturday accepted (asynchronous, picked up Monday)', ContactMethod.EMAIL, STANDARD, ProductArea.SURVEY_PLATFORM, SupportLanguage.GERMAN, SAT, null],
+    ['CON-8 email Japanese at 00:00 JST accepted', ContactMethod.EMAIL, STANDARD, ProductArea.SURVEY_PLATFORM, SupportLanguage.JAPANESE, MON_0800_DENVER, null],
     ['CON-8 email Spanish not offered', ContactMethod.EMAIL, STANDARD, ProductArea.SURVEY_PLATFORM, SupportLanguage.SPANISH, MON_0800_DENVER, UnavailableReason.LANGUAGE_NOT_OFFERED],
     ['CON-8 phone German at 15:00 GMT', ContactMethod.PHONE, STANDARD, ProductArea.SURVEY_PLATFORM, SupportLanguage.GERMAN, MON_0800_DENVER, null],
     ['CON-8 phone Japanese at 00:00 JST', ContactMethod.PHONE, STANDARD, ProductArea.SURVEY_PLATFORM, SupportLanguage.JAPANESE, MON_0800_DENVER, UnavailableReason.OUT_OF_HOURS],

@@ -1,4 +1,5 @@
 import { AccountType, BrandRole, EmailPreferenceCategory } from '../entities/enums';
+import type { MessageKey } from '../i18n';
 import { ForbiddenReason } from './errors';
 
 /** What the profile rules need to know about a customer: plain data, so the rules are table-testable. */
@@ -15,8 +16,8 @@ export enum SectionUnavailableReason {
   FREE_ACCOUNT = 'FREE_ACCOUNT',
 }
 
-/** Whether a section is shown; when not, why, in words a client can show. */
-export type Availability = { available: true } | { available: false; reason: SectionUnavailableReason; message: string };
+/** Whether a section is shown; when not, why, and the catalog text that explains it (LANG-1). */
+export type Availability = { available: true } | { available: false; reason: SectionUnavailableReason; messageKey: MessageKey };
 
 const AVAILABLE: Availability = { available: true };
 
@@ -26,7 +27,7 @@ export function brandAdminContactsAvailability(facts: ProfileFacts): Availabilit
     return {
       available: false,
       reason: SectionUnavailableReason.FEDRAMP_RESTRICTED,
-      message: "Brand administrators' contact information is not shown to FedRAMP accounts.",
+      messageKey: 'section.brandAdminContacts.FEDRAMP_RESTRICTED',
     };
   }
   return AVAILABLE;
@@ -35,10 +36,10 @@ export function brandAdminContactsAvailability(facts: ProfileFacts): Availabilit
 /** PREF-3 / FED-3: free accounts and FedRAMP users have no e-mail preferences section. */
 export function emailPreferencesEligibility(facts: Pick<ProfileFacts, 'accountType' | 'isFedramp'>): Availability {
   if (facts.isFedramp) {
-    return { available: false, reason: SectionUnavailableReason.FEDRAMP_RESTRICTED, message: 'E-mail preferences are not available to FedRAMP accounts.' };
+    return { available: false, reason: SectionUnavailableReason.FEDRAMP_RESTRICTED, messageKey: 'section.emailPreferences.FEDRAMP_RESTRICTED' };
   }
   if (facts.accountType === AccountType.FREE) {
-    return { available: false, reason: SectionUnavailableReason.FREE_ACCOUNT, message: 'Free accounts do not receive success e-mails, so there are no preferences to manage.' };
+    return { available: false, reason: SectionUnavailableReason.FREE_ACCOUNT, messageKey: 'section.emailPreferences.FREE_ACCOUNT' };
   }
   return AVAILABLE;
 }
@@ -46,7 +47,7 @@ export function emailPreferencesEligibility(facts: Pick<ProfileFacts, 'accountTy
 /** FED-4: FedRAMP users' linked accounts (community, certifications) are not shown. */
 export function linkedAccountsAvailability(facts: Pick<ProfileFacts, 'isFedramp'>): Availability {
   if (facts.isFedramp) {
-    return { available: false, reason: SectionUnavailableReason.FEDRAMP_RESTRICTED, message: 'Linked community and certification accounts are not shown to FedRAMP accounts.' };
+    return { available: false, reason: SectionUnavailableReason.FEDRAMP_RESTRICTED, messageKey: 'section.linkedAccounts.FEDRAMP_RESTRICTED' };
   }
   return AVAILABLE;
 }

@@ -135,11 +135,7 @@ export function effectiveProxyAccess(
   return { granted: latest.granted, source: latest.origin === 'ENTERPRISE_VERIFICATION' ? ProxyAccessSource.ENTERPRISE_VERIFICATION : ProxyAccessSource.TICKET_OVERRIDE };
 }
 
-/** CLS-2: the notice a closed ticket carries, word for word. */
-export const CLOSED_TICKET_NOTICE =
-  'This ticket has been closed. If you have further questions or concerns, please create a new support ticket and reference this ticket ID.';
-
-/** CLS-2: the notice for a ticket, or null while it is not closed. */
-export function closedNotice(status: TicketStatus): string | null {
-  return status === TicketStatus.CLOSED ? CLOSED_TICKET_NOTICE : null;
+/** CLS-2: the catalog key of the notice for a ticket (word for word in English), or null while it is not closed. */
+export function closedNotice(status: TicketStatus): 'ticket.closedNotice' | null {
+  return status === TicketStatus.CLOSED ? 'ticket.closedNotice' : null;
 }

@@ -4,6 +4,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ErrorCode } from '../auth/errors';
 import { DomainError } from '../domain/errors';
 import { toGraphQLError } from '../resolvers/domain-error.mapper';
+import { localizeErrorMessage } from '../i18n/errors';
 import type { Logger } from './logger';
 import { currentScope } from './request-context';
 
@@ -52,12 +53,16 @@ const APQ_HASH_MISMATCH_MESSAGE = 'provided sha does not match query';
  * - anything else is unexpected: it is logged with the request id and answered as
  *   INTERNAL_SERVER_ERROR with that id. In production the message is generic and no stack trace or
  *   SQL leaves the server.
+ * Then the message is put in the request's language when its code has a catalog text (LANG-1).
  */
 export function createErrorFormatter(opts: { schema: 'public' | 'internal'; production: boolean; logger: Logger }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const result = formatError(formatted, error, opts);
+    let result = formatError(formatted, error, opts);
     // the request's log line and metrics count what was actually sent
     const scope = currentScope();
+    // LANG-1: the text in the request's language where the code has one in the catalog
+    const localized = scope?.locale && localizeErrorMessage(scope.locale, result.extensions?.code, result.extensions?.reason);
+    if (localized) result = { ...result, message: localized };
     if (scope) {
       scope.schema ??= opts.schema;
       scope.errorCodes.push(String(result.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));

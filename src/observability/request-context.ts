@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { Locale } from '../i18n/locales';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -15,6 +16,8 @@ export interface RequestScope {
   viewer?: string;
   accountId?: string;
   outcome?: 'success' | 'error' | 'partial';
+  /** LANG-1: the display language of the answer, once known (error texts are translated into it). */
+  locale?: Locale;
   /** `extensions.code` of every error sent, in order. */
   errorCodes: string[];
 }

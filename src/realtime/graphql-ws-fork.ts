@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { createSourceEventStream, execute, getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, MessageType, parseMessage, type SubscribeMessage } from 'graphql-ws';
 import { WebSocket, WebSocketServer, type RawData, type ServerOptions } from 'ws';
@@ -69,6 +70,8 @@ export interface ProtocolOptions<A> {
   formatErrors?: (connection: Connection<A>, errors: readonly GraphQLError[]) => readonly GraphQLError[];
   /** The context value of a new operation. */
   context: (connection: Connection<A>) => Promise<unknown>;
+  /** Top-level `extensions` added to every `next` payload, from the operation's context (e.g. its language). */
+  resultExtensions?: (contextValue: unknown) => Record<string, unknown> | undefined;
   /** Before each `next` message: false drops it (the hook closed the socket). */
   beforeNext?: (connection: Connection<A>) => boolean;
   /** The socket closed; its operations are ended already. */
@@ -103,6 +106,8 @@ export class Connection<A> {
   constructor(
     readonly socket: WebSocket,
     /** @internal */ readonly server: ProtocolServer<A>,
+    /** The upgrade request's `Accept-Language`, when it had one (LANG-1). */
+    readonly acceptLanguage?: string,
   ) {}
 
   /** Active operations (subscriptions being set up or delivering). */
@@ -201,6 +206,7 @@ export class Connection<A> {
       const contextValue = await options.context(this);
       if (!operation.active) return;
       const args: ExecutionArgs = { schema, document, contextValue, variableValues: payload.variables, operationName: payload.operationName };
+      operation.args = args;
       const source = await createSourceEventStream(args);
       if (!isAsyncIterable(source)) {
         // the subscription was refused (resolver error, bad variables): the errors, then complete
@@ -345,6 +351,8 @@ class Operation<A> implements PushSink<unknown> {
       return false;
     }
     if (connection.server.options.beforeNext && !connection.server.options.beforeNext(connection)) return false;
+    const extensions = this.args && connection.server.options.resultExtensions?.(this.args.contextValue);
+    if (extensions) result = { ...result, extensions: { ...result.extensions, ...extensions } };
     return connection.write(`{"id":${JSON.stringify(this.id)},"type":"${MessageType.Next}","payload":${JSON.stringify(result)}}`, sent);
   }
 
@@ -429,7 +437,7 @@ export class ProtocolServer<A> {
     this.onClose = function () {
       server.dropped(this);
     };
-    this.wss.on('connection', (socket) => this.accept(socket));
+    this.wss.on('connection', (socket, req: IncomingMessage | undefined) => this.accept(socket, req?.headers['accept-language']));
     // errors of the HTTP server re-emitted by ws (graphql-ws closed every socket on them, as here)
     this.wss.on('error', (error) => {
       options.onInternalError?.(error);
@@ -440,10 +448,10 @@ export class ProtocolServer<A> {
     this.sweepTimer.unref();
   }
 
-  private accept(socket: WebSocket): void {
+  private accept(socket: WebSocket, acceptLanguage: string | undefined): void {
     socket.on('error', onSocketError);
     if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL) return socket.close(CloseCode.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
-    const connection = new Connection<A>(socket, this);
+    const connection = new Connection<A>(socket, this, acceptLanguage);
     this.connections.set(socket, connection);
     socket.on('close', this.onClose);
     socket.on('message', this.onMessage);

@@ -101,12 +101,15 @@ export function createSseEndpoint<A>(core: SseCore<A>): SseEndpoint {
     return wrapped;
   }
 
+  const contextOfRequest = new WeakMap<Request, Context>();
   const handle = createHandler<SseContext>({
     schema: core.schema,
     async authenticate(req) {
       const raw = req.raw as Request;
       const header = raw.headers.authorization;
-      const accepted = await core.authenticate(header ? { authorization: header } : {});
+      // LANG-1: the stream's language from its request's Accept-Language, as over HTTP and WebSocket
+      const language = raw.headers['accept-language'];
+      const accepted = await core.authenticate({ ...(header ? { authorization: header } : {}), ...(typeof language === 'string' ? { acceptLanguage: language } : {}) });
       if (!accepted) return refusal(401, new GraphQLError('Invalid or unknown token.', { extensions: { code: 'UNAUTHENTICATED' } }));
       callers.set(raw, accepted);
       // the token's expiry ends an event stream (as it closes a socket with 4403); the client signs in again
@@ -162,8 +165,14 @@ export function createSseEndpoint<A>(core: SseCore<A>): SseEndpoint {
         throw error;
       }
       streamOf.set(contextValue, stream);
+      contextOfRequest.set(raw, contextValue);
       const args: ExecutionArgs = { schema: core.schema, document, contextValue, variableValues: params.variables, operationName: params.operationName };
       return args as never;
+    },
+    // LANG-1: every event says which language its texts are in (the context is renewed per event)
+    onNext(_ctx, req, result) {
+      const contextValue = contextOfRequest.get(req.raw as Request);
+      return contextValue ? { ...result, extensions: { ...result.extensions, language: contextValue.locale } } : undefined;
     },
     async subscribe(args) {
       const result = await subscribe(args);

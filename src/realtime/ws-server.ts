@@ -10,7 +10,8 @@ import { getOperationAST } from 'graphql';
 import { bearerToken, TokenError, type VerifiedToken } from '../auth/token';
 import { ANONYMOUS, resolveViewer, type Viewer } from '../auth/viewer';
 import { DEFAULT_SUPPORT_SETTINGS } from '../config';
-import { createContext, type Context } from '../context';
+import { createContext, localeFor, type Context } from '../context';
+import { localizeErrorMessage, translator, type Locale } from '../i18n';
 import { checkOperationInput } from '../edge/input';
 import { suggestionFree } from '../edge/suggestions';
 import { InflightDeliveries } from './inflight';
@@ -52,6 +53,27 @@ interface ConnectionAuth {
   viewerKey: ViewerKey | null;
   /** The connection's `renew` (one per connection, shared by its subscriptions' contexts). */
   renew: (eventId?: string) => Promise<Context>;
+  /**
+   * LANG-1: `connectionParams.acceptLanguage` (or `accept-language`), else the upgrade request's
+   * `Accept-Language`; each event's context resolves its language from it and that event's viewer.
+   */
+  acceptLanguage: string | undefined;
+  /** The language of the connection's own messages (errors), as resolved at `connection_init`. */
+  locale: Locale;
+}
+
+/** The language a client asked for in `connectionParams`, if any. */
+function acceptLanguageParam(params: Record<string, unknown> | undefined): string | undefined {
+  const value = params?.acceptLanguage ?? params?.['accept-language'] ?? params?.language;
+  return typeof value === 'string' && value.length <= 200 ? value : undefined;
+}
+
+/** Errors whose code has a catalog text, in `locale` (src/i18n/errors.ts). */
+function localizedErrors(errors: readonly GraphQLError[], locale: Locale): readonly GraphQLError[] {
+  return errors.map((error) => {
+    const message = localizeErrorMessage(locale, error.extensions?.code, error.extensions?.reason);
+    return message === undefined ? error : new GraphQLError(message, { nodes: error.nodes, path: error.path, originalError: error.originalError, extensions: error.extensions });
+  });
 }
 
 /** One schema's subscriptions on one path of the HTTP server. */
@@ -219,19 +241,26 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
   }
 
   /** A context with every field set at once (one object shape, no properties added later). */
-  const contextOf = (base: Context, viewer: Viewer, requestId: string, auth: ConnectionAuth): Context => ({
-    em: base.em,
-    viewer,
-    loaders: base.loaders,
-    requestId,
-    now: base.now,
-    settings: base.settings,
-    events: base.events,
-    uploads: base.uploads,
-    preferenceLinkKey: base.preferenceLinkKey,
-    renew: auth.renew,
-    realtime: runtime,
-  });
+  const contextOf = (base: Context, viewer: Viewer, requestId: string, auth: ConnectionAuth): Context => {
+    // LANG-1, once per event: the connection's language preference, else this event's viewer's
+    const locale = localeFor(viewer, auth.acceptLanguage);
+    return {
+      em: base.em,
+      viewer,
+      loaders: base.loaders,
+      requestId,
+      locale,
+      t: locale === base.locale ? base.t : translator(locale),
+      now: base.now,
+      settings: base.settings,
+      events: base.events,
+      uploads: base.uploads,
+      preferenceLinkKey: base.preferenceLinkKey,
+      renew: auth.renew,
+      realtime: runtime,
+    };
+  };
+
 
   async function contextFor(auth: ConnectionAuth, eventId?: string): Promise<Context> {
     if (eventId) {
@@ -244,7 +273,12 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
   }
 
   /** connection_init (or an SSE request): the caller, or false (4403 / 401) for a bad or unknown token or a caller the path does not admit. */
-  async function authenticate(params: Record<string, unknown> | undefined, admit: SubscriptionEndpoint['admit']): Promise<{ auth: ConnectionAuth; expiresAt: number; key: string } | false> {
+  async function authenticate(
+    params: Record<string, unknown> | undefined,
+    admit: SubscriptionEndpoint['admit'],
+    /** The transport request's `Accept-Language` (a WebSocket upgrade), used when the params name none. */
+    headerLanguage?: string,
+  ): Promise<{ auth: ConnectionAuth; expiresAt: number; key: string } | false> {
     const raw = params?.authorization;
     try {
       const bearer = typeof raw === 'string' ? bearerToken(raw.startsWith('Bearer ') ? raw : `Bearer ${raw}`) : undefined;
@@ -253,7 +287,14 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
       if (!viewer) return false;
       if (admit && !admit(viewer)) return false;
       const token = verified && { subject: verified.subject, scopes: verified.scopes };
-      const auth: ConnectionAuth = { token, viewerKey: token && viewerKeyOfToken(token), renew: (eventId) => contextFor(auth, eventId) };
+      const acceptLanguage = acceptLanguageParam(params) ?? headerLanguage;
+      const auth: ConnectionAuth = {
+        token,
+        viewerKey: token && viewerKeyOfToken(token),
+        renew: (eventId) => contextFor(auth, eventId),
+        acceptLanguage,
+        locale: localeFor(viewer, acceptLanguage),
+      };
       // the token's expiry ends the connection (checked by the sweep and before each message)
       return { auth, expiresAt: verified?.expiresAt?.getTime() ?? Infinity, key: auth.viewerKey ?? 'anonymous' };
     } catch (error) {
@@ -299,7 +340,7 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
           connection.close(1001, 'Going away');
           return false;
         }
-        const accepted = await authenticate(params, admit);
+        const accepted = await authenticate(params, admit, connection.acceptLanguage);
         if (!accepted) return false;
         connection.expiresAt = accepted.expiresAt;
         return accepted.auth;
@@ -309,7 +350,10 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
       // variables that do not fit, unstorable text: BAD_USER_INPUT before anything runs, as over HTTP
       onOperation: (_connection, { document, operationName, variables }) => withoutHttp(checkOperationInput(schema, document, operationName, variables)),
       // anonymous sockets get no "Did you mean …" (validation and variable errors)
-      formatErrors: (connection, errors) => (connection.auth?.token ? errors : suggestionFree(errors)),
+      // and error texts in the connection's language (LANG-1), as over HTTP
+      formatErrors: (connection, errors) => localizedErrors(connection.auth?.token ? errors : suggestionFree(errors), connection.auth?.locale ?? localeFor(ANONYMOUS, connection.acceptLanguage)),
+      // LANG-1: every event says which language its texts are in
+      resultExtensions: (contextValue) => ({ language: (contextValue as Context).locale }),
       beforeNext: (connection) => {
         // a client that does not read: close it rather than buffer without bound
         if (connection.socket.bufferedAmount <= maxSendBuffer) return true;

@@ -3,6 +3,8 @@ import type { ValidationError } from 'class-validator';
 import { ArgumentValidationError } from 'type-graphql';
 import { ErrorCode, forbidden } from '../auth/errors';
 import { DomainError, DomainErrorCode, type FixableCode, type InputProblem } from '../domain/errors';
+import type { Context } from '../context';
+import { CATALOGS, DEFAULT_LOCALE, type Locale, type MessageKey, type Translate } from '../i18n';
 import { UserErrorCode, type UserError } from './types/user-error';
 
 /**
@@ -36,9 +38,28 @@ function userErrorCode(code: FixableCode): UserErrorCode {
   }
 }
 
-/** A fixable problem as the `UserError` type shows it. */
-export function toUserError(problem: InputProblem): UserError {
-  return { field: problem.field, code: userErrorCode(problem.code), reason: problem.reason ?? null, message: problem.message };
+/** The catalog keys that can give a problem's text, most specific first: by reason, then by code (LANG-1). */
+function messageKeysOf(problem: InputProblem): string[] {
+  const keys = problem.reason ? [`userError.ticketState.${problem.reason}`, `userError.refusal.${problem.reason}`] : [];
+  if (problem.code === DomainErrorCode.REQUIRED) keys.push('userError.required');
+  return keys;
+}
+
+/**
+ * LANG-1: a problem's message in the answer language. English keeps the message as raised (it may name
+ * a field or a figure); other languages get the catalog text of its reason or code where there is one,
+ * else the message as the service wrote it (a service's own texts already come from `ctx.t`).
+ */
+export function localizedMessage(problem: InputProblem, locale: Locale, t: Translate): string {
+  if (locale === DEFAULT_LOCALE) return problem.message;
+  const key = messageKeysOf(problem).find((k) => k in CATALOGS.en);
+  return key ? t(key as MessageKey) : problem.message;
+}
+
+/** A fixable problem as the `UserError` type shows it, its message in the answer language when `ctx` says one. */
+export function toUserError(problem: InputProblem, ctx?: Pick<Context, 'locale' | 't'>): UserError {
+  const message = ctx?.t ? localizedMessage(problem, ctx.locale, ctx.t) : problem.message;
+  return { field: problem.field, code: userErrorCode(problem.code), reason: problem.reason ?? null, message };
 }
 
 /** A domain error outside a userErrors payload (queries, field resolvers, payloads without userErrors). */
@@ -123,7 +144,7 @@ export function mapMutationErrors(schema: GraphQLSchema): GraphQLSchema {
         return withUserErrors ? { ...(result as object), userErrors: [] } : result;
       } catch (error) {
         const problems = withUserErrors ? fixableProblems(error, argName, args) : null;
-        if (problems) return { userErrors: problems.map(toUserError) };
+        if (problems) return { userErrors: problems.map((problem) => toUserError(problem, context as Context | undefined)) };
         throw error instanceof DomainError ? toGraphQLError(error) : error;
       }
     };

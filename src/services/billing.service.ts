@@ -31,6 +31,11 @@ export class BillingService {
     return this.ctx.em;
   }
 
+  /** A length problem: English as raised (it names the field), other languages the catalog text (LANG-1). */
+  private tooLong(english: string, max: number): string {
+    return this.ctx.locale === 'en' ? english : this.ctx.t('userError.tooLong', { max });
+  }
+
   private get viewer(): CustomerViewer {
     const { viewer } = this.ctx;
     if (viewer.kind !== 'customer') throw DomainError.forbidden(ForbiddenReason.NOT_A_CUSTOMER, 'This operation is for customer accounts.');
@@ -91,7 +96,7 @@ export class BillingService {
     const contract = await this.contractFor(input.contractId);
     const brand = await this.em.findOneOrFail(Brand, { id: this.viewer.brandId });
     if (!brand.billingContactEditing) {
-      throw DomainError.state(['input'], StateReason.CONTACT_EDITING_DISABLED, 'Contract contacts are read-only for your organization; contact your account team to change them.');
+      throw DomainError.state(['input'], StateReason.CONTACT_EDITING_DISABLED, this.ctx.t('userError.contactsReadOnly'));
     }
     const now = this.ctx.now();
     const problems = new InputProblems();
@@ -100,9 +105,9 @@ export class BillingService {
     const email = input.email.trim().toLowerCase();
     for (const [field, value, max] of [['firstName', firstName, 100], ['lastName', lastName, 100], ['email', email, 320]] as const) {
       if (value === '') problems.add(['input', field], DomainErrorCode.REQUIRED, `${field} is required.`);
-      else if (value.length > max) problems.add(['input', field], DomainErrorCode.INVALID, `${field} is at most ${max} characters.`);
+      else if (value.length > max) problems.add(['input', field], DomainErrorCode.INVALID, this.tooLong(`${field} is at most ${max} characters.`, max));
     }
-    if (email !== '' && !EMAIL.test(email)) problems.add(['input', 'email'], DomainErrorCode.INVALID, 'Enter a valid e-mail address.');
+    if (email !== '' && !EMAIL.test(email)) problems.add(['input', 'email'], DomainErrorCode.INVALID, this.ctx.t('userError.invalidEmail'));
     problems.throwIfAny();
     const target = input.kind === ContractContactKind.PRIMARY ? contract.primaryContact : contract.billingContact;
     target.firstName = firstName;
@@ -132,14 +137,14 @@ export class BillingService {
     const contract = input.contractId != null ? await this.contractFor(input.contractId) : (await this.visibleContracts(), null);
     const problems = new InputProblems();
     if (input.language && input.language !== SupportLanguage.ENGLISH) {
-      problems.add(['input', 'language'], DomainErrorCode.INVALID, 'Billing inquiries are supported in English only.');
+      problems.add(['input', 'language'], DomainErrorCode.INVALID, this.ctx.t('userError.billingEnglishOnly'));
     }
     const subject = input.subject.trim();
     const message = input.message.trim();
     if (subject === '') problems.add(['input', 'subject'], DomainErrorCode.REQUIRED, 'A subject is required.');
-    else if (subject.length > 300) problems.add(['input', 'subject'], DomainErrorCode.INVALID, 'The subject is at most 300 characters.');
+    else if (subject.length > 300) problems.add(['input', 'subject'], DomainErrorCode.INVALID, this.tooLong('The subject is at most 300 characters.', 300));
     if (message === '') problems.add(['input', 'message'], DomainErrorCode.REQUIRED, 'A message is required.');
-    else if (message.length > 10_000) problems.add(['input', 'message'], DomainErrorCode.INVALID, 'The message is at most 10000 characters.');
+    else if (message.length > 10_000) problems.add(['input', 'message'], DomainErrorCode.INVALID, this.tooLong('The message is at most 10000 characters.', 10_000));
     problems.throwIfAny();
     const now = this.ctx.now();
     const inquiry = this.em.create(BillingInquiry, {

@@ -36,7 +36,7 @@ export class ConferenceService {
     const now = this.ctx.now();
     const ticket = await this.ctx.em.transactional(async (em) => {
       const ticket = await this.pending(ticketId, em);
-      checkConferenceSlot(scheduledAt, now);
+      checkConferenceSlot(scheduledAt, now, this.ctx.t, this.ctx.locale);
       ticket.conference = { ...ticket.conference!, scheduledAt };
       ticket.lastActivityAt = now;
       return ticket;

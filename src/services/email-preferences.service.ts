@@ -95,7 +95,7 @@ export class EmailPreferencesService {
       if (!allowed.has(change.category)) {
         problems.add(field, DomainErrorCode.INVALID, `${change.category} e-mails are not available to this address.`);
       } else if (!canUnsubscribe(change.category) && !change.subscribed) {
-        problems.add(['input', 'changes', String(i), 'subscribed'], DomainErrorCode.INVALID, 'Operational updates cannot be unsubscribed.');
+        problems.add(['input', 'changes', String(i), 'subscribed'], DomainErrorCode.INVALID, this.ctx.t('userError.operationalUpdatesRequired'));
       } else if (seen.has(change.category)) {
         problems.add(field, DomainErrorCode.INVALID, `${change.category} is listed twice.`);
       }

@@ -6,35 +6,29 @@ import { DomainError } from '../domain/errors';
 import type { AccountDeletion, AccountTeam as AccountTeamView, LinkedAccounts, SectionAvailability } from '../domain/profile';
 import { Account, AccountTeam, Certification, CommunityAccount } from '../entities';
 import { AccountType, BrandRole } from '../entities/enums';
+import type { Translate } from '../i18n';
 
 /** The facts the profile rules read, from a customer viewer. */
 export function profileFacts(viewer: CustomerViewer): ProfileFacts {
   return { role: viewer.role, accountType: viewer.account.accountType, isFedramp: viewer.isFedramp, email: viewer.account.email };
 }
 
-/** Availability as the GraphQL type shows it. */
-export function toSectionAvailability(a: Availability): SectionAvailability {
-  return a.available ? { available: true, reason: null, message: null } : { available: false, reason: a.reason, message: a.message };
+/** Availability as the GraphQL type shows it, its explanation in the request's language (LANG-1). */
+export function toSectionAvailability(a: Availability, t: Translate): SectionAvailability {
+  return a.available ? { available: true, reason: null, message: null } : { available: false, reason: a.reason, message: t(a.messageKey) };
 }
 
-/** ACC-3: deletion information per account type. */
-export const ACCOUNT_DELETION: Record<AccountType, AccountDeletion> = {
-  [AccountType.FREE]: {
-    accountType: AccountType.FREE,
-    selfService: true,
-    instructions: 'You can delete your free account yourself from Account Settings > Delete account. Your data is removed within 30 days.',
-  },
-  [AccountType.SELF_SERVICE]: {
-    accountType: AccountType.SELF_SERVICE,
-    selfService: false,
-    instructions: 'Cancel your self-service subscription first, then contact support to delete the account. Data is removed within 30 days of the request.',
-  },
-  [AccountType.ENTERPRISE]: {
-    accountType: AccountType.ENTERPRISE,
-    selfService: false,
-    instructions: 'Enterprise accounts belong to your organization: ask one of your brand administrators to delete the account.',
-  },
+/** ACC-3: who can delete an account of each type; the instructions are `deletion.<type>` in the catalogs. */
+export const SELF_SERVICE_DELETION: Readonly<Record<AccountType, boolean>> = {
+  [AccountType.FREE]: true,
+  [AccountType.SELF_SERVICE]: false,
+  [AccountType.ENTERPRISE]: false,
 };
+
+/** ACC-3: deletion information for an account type, in the request's language. */
+export function accountDeletion(accountType: AccountType, t: Translate): AccountDeletion {
+  return { accountType, selfService: SELF_SERVICE_DELETION[accountType], instructions: t(`deletion.${accountType}`) };
+}
 
 /** The profile sections of ACC-2, ACC-3 and LINK-1/2, with the FED-2 and FED-4 restrictions applied. */
 export class ProfileService {
@@ -64,7 +58,7 @@ export class ProfileService {
         : null;
       return {
         brandAdmins: [],
-        brandAdminsAvailability: toSectionAvailability({ available: true }),
+        brandAdminsAvailability: toSectionAvailability({ available: true }, this.ctx.t),
         successManager,
         accountExecutive,
         intakeFormUrl: successManager ? null : (team?.intakeFormUrl ?? null),
@@ -76,7 +70,7 @@ export class ProfileService {
       : [];
     return {
       brandAdmins: admins.map((a) => ({ firstName: a.firstName, lastName: a.lastName, email: a.email, phone: a.contactPhone ?? null })),
-      brandAdminsAvailability: toSectionAvailability(availability),
+      brandAdminsAvailability: toSectionAvailability(availability, this.ctx.t),
       successManager: null,
       accountExecutive: null,
       intakeFormUrl: null,

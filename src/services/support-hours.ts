@@ -1,4 +1,8 @@
 import { AccountType, BrandRole, ProductArea, SupportLanguage } from '../entities/enums';
+import { isOpen, localWeekMinute, minutesUntilOpen, nextOpening, type WeeklyWindow } from './opening-hours';
+
+// the hours model (windows, instants) lives in opening-hours.ts; these are its users' names for it
+export { isOpen, localWeekMinute, minutesUntilOpen, nextOpening, type WeeklyWindow };
 
 /**
  * Contact rules (CON-2…8, ENT-1…4) as pure functions of facts and an instant. No clock, no database:
@@ -29,13 +33,6 @@ export enum SupportTeam {
   GENERAL_SUPPORT = 'GENERAL_SUPPORT',
   ENTERPRISE_SUPPORT = 'ENTERPRISE_SUPPORT',
   XM_DISCOVER_SUPPORT = 'XM_DISCOVER_SUPPORT',
-}
-
-/** A recurring weekly window: half-open intervals of minutes since Sunday 00:00 local time. */
-export interface WeeklyWindow {
-  name: string;
-  timeZone: string;
-  intervals: readonly (readonly [number, number])[];
 }
 
 const DAY = 24 * 60;
@@ -139,48 +136,6 @@ export const SEPARATE_TEAM_PRODUCT_AREAS: ReadonlySet<ProductArea> = new Set([Pr
 
 export const ENTERPRISE_SUPPORT_LABEL = 'Enterprise Support';
 
-const WEEKDAY_INDEX: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Minutes since Sunday 00:00 of `now` as a wall clock in `timeZone` shows it. */
-export function localWeekMinute(now: Date, timeZone: string): number {
-  let fmt = formatters.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, fmt);
-  }
-  const parts = Object.fromEntries(fmt.formatToParts(now).map((p) => [p.type, p.value]));
-  return WEEKDAY_INDEX[parts.weekday] * DAY + Number(parts.hour) * 60 + Number(parts.minute);
-}
-
-/** Whether `now` falls inside the window (start inclusive, end exclusive). */
-export function isOpen(window: WeeklyWindow, now: Date): boolean {
-  const minute = localWeekMinute(now, window.timeZone);
-  return window.intervals.some(([start, end]) => minute >= start && minute < end);
-}
-
-/**
- * Minutes from `now` until the window next opens: 0 while it is open. Computed on the window's own
- * wall clock (a daylight-saving change inside the gap can shift the answer by that hour).
- */
-export function minutesUntilOpen(window: WeeklyWindow, now: Date): number {
-  const minute = localWeekMinute(now, window.timeZone);
-  let best = Infinity;
-  for (const [start, end] of window.intervals) {
-    if (minute >= start && minute < end) return 0;
-    best = Math.min(best, (start - minute + 7 * DAY) % (7 * DAY));
-  }
-  return best;
-}
-
-/** The instant the window next opens (now while it is open), to the minute. */
-export function nextOpening(window: WeeklyWindow, now: Date): Date {
-  const wait = minutesUntilOpen(window, now);
-  if (wait === 0) return now;
-  const floored = Math.floor(now.getTime() / 60_000) * 60_000;
-  return new Date(floored + wait * 60_000);
-}
-
 /** Whether the whole slot [start, start + minutes) lies inside one interval of the window (ENT-3). */
 export function slotFits(window: WeeklyWindow, start: Date, minutes: number): boolean {
   const first = localWeekMinute(start, window.timeZone);
@@ -202,6 +157,9 @@ export interface ContactFacts {
   successPackage: boolean;
 }
 
+/** The hours a method follows: a weekly window, around the clock, not at all, or booked slots. */
+export type MethodWindow = WeeklyWindow | 'ALWAYS' | 'NOT_OFFERED' | 'BY_APPOINTMENT';
+
 export interface MethodAvailability {
   method: ContactMethod;
   available: boolean;
@@ -212,8 +170,15 @@ export interface MethodAvailability {
   enterpriseSupport: string | null;
   /** ENT-2: phone is the recommended method for urgent problems. */
   recommendedForUrgent: boolean;
-  /** The window the method follows for this language, for display. */
-  hours: string;
+  /** The hours the method follows in this language (CON-5, CON-6, CON-8). */
+  window: MethodWindow;
+  /** ENT-2: seat holders' e-mail and phone are also served by Enterprise Support in this window. */
+  enterpriseWindow: WeeklyWindow | null;
+  /**
+   * CON-8, e-mail only: accepted now although support in this language is outside its hours; it is
+   * picked up when the window next opens.
+   */
+  acceptedOutsideHours: boolean;
 }
 
 /** A seat holder of a success-package brand (ENT-1, ENT-3). */
@@ -240,17 +205,44 @@ export function enterpriseHandoverAt(facts: ContactFacts, now: Date, area: Produ
   return nextOpening(ENTERPRISE_WINDOW, now);
 }
 
-function languageHours(language: SupportLanguage): string {
-  const w = LANGUAGE_WINDOWS[language];
-  return w === 'ALWAYS' ? '24×7' : w === 'NOT_OFFERED' ? 'not offered' : w.name;
-}
-
-/** CON-8: why e-mail/phone in `language` is not available now, or null. */
+/** CON-8: why phone in `language` is not available now, or null. */
 function languageRefusal(language: SupportLanguage, now: Date): UnavailableReason | null {
   const w = LANGUAGE_WINDOWS[language];
   if (w === 'ALWAYS') return null;
   if (w === 'NOT_OFFERED') return UnavailableReason.LANGUAGE_NOT_OFFERED;
   return isOpen(w, now) ? null : UnavailableReason.OUT_OF_HOURS;
+}
+
+/**
+ * CON-6, CON-8: e-mail is asynchronous. A language support does not speak at all refuses it; outside
+ * the language's hours it is accepted and waits for the window to open.
+ */
+function emailRefusal(language: SupportLanguage): UnavailableReason | null {
+  return LANGUAGE_WINDOWS[language] === 'NOT_OFFERED' ? UnavailableReason.LANGUAGE_NOT_OFFERED : null;
+}
+
+/** CON-8: e-mail in `language` accepted now but outside that language's hours. */
+export function emailOutsideHours(language: SupportLanguage, now: Date): WeeklyWindow | null {
+  const w = LANGUAGE_WINDOWS[language];
+  return typeof w === 'object' && !isOpen(w, now) ? w : null;
+}
+
+/** The hours `method` follows in `language`. */
+export function methodWindow(method: ContactMethod, language: SupportLanguage): MethodWindow {
+  switch (method) {
+    case ContactMethod.CHAT:
+      // CON-5: English, and Spanish for Survey Platform; every other language has no chat
+      return language === SupportLanguage.ENGLISH || language === SupportLanguage.SPANISH ? CHAT_WINDOW : 'NOT_OFFERED';
+    case ContactMethod.EMAIL:
+    case ContactMethod.PHONE:
+      return LANGUAGE_WINDOWS[language];
+    case ContactMethod.CONFERENCE:
+      return 'BY_APPOINTMENT';
+    default: {
+      const never: never = method;
+      throw new Error(`unknown contact method ${String(never)}`);
+    }
+  }
 }
 
 /** CON-5 chat rules. */
@@ -278,8 +270,8 @@ export function unavailableReason(method: ContactMethod, facts: ContactFacts, ar
     case ContactMethod.CHAT:
       return chatRefusal(facts, area, language, now);
     case ContactMethod.EMAIL:
-      // CON-6: e-mail for every product and license, in the languages of CON-8
-      return languageRefusal(language, now);
+      // CON-6: e-mail for every product and license, in the languages of CON-8, at any hour
+      return emailRefusal(language);
     case ContactMethod.PHONE:
       if (facts.accountType === AccountType.FREE) return UnavailableReason.LICENSE;
       return languageRefusal(language, now);
@@ -304,8 +296,6 @@ export function contactMethods(facts: ContactFacts, area: ProductArea, language:
     if (separate) handledBy = SupportTeam.XM_DISCOVER_SUPPORT;
     else if (method === ContactMethod.CONFERENCE && seat && enterpriseServesArea(area)) handledBy = SupportTeam.ENTERPRISE_SUPPORT;
     else if (enterpriseChannel && entNow) handledBy = SupportTeam.ENTERPRISE_SUPPORT;
-    const hours =
-      method === ContactMethod.CHAT ? CHAT_WINDOW.name : method === ContactMethod.CONFERENCE ? 'scheduled' : seat ? `${languageHours(language)}; Enterprise Support ${ENTERPRISE_WINDOW.name}` : languageHours(language);
     return {
       method,
       available: reason === null,
@@ -315,7 +305,9 @@ export function contactMethods(facts: ContactFacts, area: ProductArea, language:
       // not for areas it does not serve)
       enterpriseSupport: handledBy === SupportTeam.ENTERPRISE_SUPPORT ? ENTERPRISE_SUPPORT_LABEL : null,
       recommendedForUrgent: method === ContactMethod.PHONE && handledBy === SupportTeam.ENTERPRISE_SUPPORT && reason === null,
-      hours,
+      window: methodWindow(method, language),
+      enterpriseWindow: seat && enterpriseChannel && method !== ContactMethod.CONFERENCE && !separate && enterpriseServesArea(area) ? ENTERPRISE_WINDOW : null,
+      acceptedOutsideHours: method === ContactMethod.EMAIL && reason === null && emailOutsideHours(language, now) !== null,
     };
   });
 }
@@ -361,26 +353,28 @@ export enum SupportTopic {
   OTHER_REQUEST = 'OTHER_REQUEST',
 }
 
+/** CON-2: typical requests that belong with the brand admin or the account team (texts in the catalog). */
+export enum RedirectExample {
+  LICENSE_FEATURES = 'LICENSE_FEATURES',
+  ACCOUNT_DELETION = 'ACCOUNT_DELETION',
+  SURVEY_OWNERSHIP = 'SURVEY_OWNERSHIP',
+  PURCHASES = 'PURCHASES',
+  BILLING = 'BILLING',
+  RENEWALS = 'RENEWALS',
+  BETAS = 'BETAS',
+}
+
 export interface RedirectAdvice {
   checkWith: RedirectTarget;
-  message: string;
-  examples: string[];
+  examples: RedirectExample[];
 }
 
 /** CON-2: standard users check with their brand admin; brand admins with their account team. */
 export function redirectAdvice(role: BrandRole): RedirectAdvice {
   if (role === BrandRole.BRAND_ADMIN) {
-    return {
-      checkWith: RedirectTarget.ACCOUNT_TEAM,
-      message: 'Before contacting support, check whether your request belongs to your account team.',
-      examples: ['Purchases and new features', 'Billing', 'Renewals', 'Beta programs'],
-    };
+    return { checkWith: RedirectTarget.ACCOUNT_TEAM, examples: [RedirectExample.PURCHASES, RedirectExample.BILLING, RedirectExample.RENEWALS, RedirectExample.BETAS] };
   }
-  return {
-    checkWith: RedirectTarget.BRAND_ADMIN,
-    message: 'Before contacting support, check whether your request belongs to your brand administrator.',
-    examples: ['License features', 'Account deletion', 'Survey ownership transfers'],
-  };
+  return { checkWith: RedirectTarget.BRAND_ADMIN, examples: [RedirectExample.LICENSE_FEATURES, RedirectExample.ACCOUNT_DELETION, RedirectExample.SURVEY_OWNERSHIP] };
 }
 
 /** CON-2: topics differ by role; brand admins can also file a theme request. */

@@ -32,9 +32,12 @@ import {
   ContactMethod,
   contactMethods,
   CONFERENCE_CALL_MINUTES,
+  emailOutsideHours,
   enterpriseHandlesNow,
   enterpriseHandoverAt,
   enterpriseServesArea,
+  methodWindow,
+  RedirectTarget,
   isEnterpriseSeatHolder,
   slotFits,
   SPECIALIST_WINDOW,
@@ -45,10 +48,16 @@ import {
   unavailableReason,
   type ContactFacts,
   type MethodAvailability,
-  type RedirectAdvice,
   type SupportTopic,
+  type WeeklyWindow,
 } from './support-hours';
 import { checkDescription, ticketSubject } from './ticket-rules';
+import { CONTACT_METHODS, pickUp, presentHours, unavailableMessage } from './support-texts';
+import { translator, type Locale, type Translate } from '../i18n';
+
+function productAreaInfo(t: Translate, area: ProductArea): ProductAreaInfo {
+  return { code: area, name: t(`productArea.${area}.name`), description: t(`productArea.${area}.description`), routedToSeparateTeam: SEPARATE_TEAM_PRODUCT_AREAS.has(area) };
+}
 
 /** ENT-3: how far ahead a conference call can be scheduled. */
 export const CONFERENCE_MAX_DAYS_AHEAD = 180;
@@ -74,23 +83,6 @@ const UNAVAILABLE_STATE: Record<UnavailableReason, StateReason> = {
   [UnavailableReason.SEPARATE_TEAM]: StateReason.SEPARATE_TEAM,
 };
 
-const METHOD_LABEL: Record<ContactMethod, string> = {
-  [ContactMethod.CHAT]: 'Chat',
-  [ContactMethod.EMAIL]: 'E-mail',
-  [ContactMethod.PHONE]: 'Phone',
-  [ContactMethod.CONFERENCE]: 'Conference call',
-};
-
-/** CON-4: what to tell the user, per reason (the reason itself travels as the enum). */
-const UNAVAILABLE_MESSAGE: Record<UnavailableReason, (method: string) => string> = {
-  [UnavailableReason.OUT_OF_HOURS]: (m) => `${m} support is closed at this time for this language; see the hours in supportOptions.`,
-  [UnavailableReason.LANGUAGE_NOT_OFFERED]: (m) => `${m} support is not offered in this language.`,
-  [UnavailableReason.PRODUCT_NOT_COVERED]: (m) => `${m} support is not offered for this product area.`,
-  [UnavailableReason.LICENSE]: (m) => `${m} support is not included in your license.`,
-  [UnavailableReason.NOT_SUCCESS_PACKAGE]: (m) => `${m} support needs an Enterprise Support seat of a success package.`,
-  [UnavailableReason.SEPARATE_TEAM]: () => 'This product area is handled by a separate support team; contact it from the XM Discover help site.',
-};
-
 const UNAVAILABLE_BY_STATE = new Map<StateReason, UnavailableReason>(Object.entries(UNAVAILABLE_STATE).map(([u, s]) => [s, u as UnavailableReason]));
 
 /** The CON-4 reason of a create refused because the method is not available now, if that is why. */
@@ -98,15 +90,42 @@ export function unavailableReasonOf(reason: StateReason | null | undefined): Una
   return (reason && UNAVAILABLE_BY_STATE.get(reason)) || null;
 }
 
+/** A contact method as the contact page shows it: availability, hours as data and texts (LANG-1). */
+export interface MethodOption extends MethodAvailability {
+  estimatedWaitMinutes: number | null;
+  label: string;
+  hours: string;
+  schedule: PresentedHours;
+  enterpriseSchedule: PresentedHours | null;
+  unavailableMessage: string | null;
+  /** Now when usable now; the next opening when only the hours stand in the way; else null. */
+  nextAvailableAt: Date | null;
+  /** CON-8: e-mail accepted outside its language's hours: when it is picked up, and the sentence. */
+  pickUpAt: Date | null;
+  pickUpNotice: string | null;
+}
+
+export type PresentedHours = ReturnType<typeof presentHours>;
+
 export interface SupportOptionsResult {
   productArea: ProductArea;
+  productAreaInfo: ProductAreaInfo;
   language: SupportLanguage;
-  methods: (MethodAvailability & { estimatedWaitMinutes: number | null })[];
+  methods: MethodOption[];
   enterpriseSeat: boolean;
   routedToSeparateTeam: string | null;
-  advice: RedirectAdvice;
+  advice: { checkWith: RedirectTarget; message: string; examples: string[] };
   topics: SupportTopic[];
+  topicOptions: { topic: SupportTopic; label: string; description: string }[];
   phoneCountries: { code: string; callingCode: string }[];
+}
+
+/** A product area with its name and description in the request's language (CON-3). */
+export interface ProductAreaInfo {
+  code: ProductArea;
+  name: string;
+  description: string;
+  routedToSeparateTeam: boolean;
 }
 
 /** What a new ticket is made of, after the kind's own validation. */
@@ -152,11 +171,13 @@ export class TicketCreateService {
     return viewer;
   }
 
-  /** CON-2…8, ENT-1: what the viewer can use now, with waits and advice. */
+  /** CON-2…8, ENT-1: what the viewer can use now, with waits, hours and advice, texts in the request's language. */
   async supportOptions(productArea: ProductArea, language: SupportLanguage): Promise<SupportOptionsResult> {
     const viewer = this.viewer;
     const f = facts(viewer);
-    const methods = contactMethods(f, productArea, language, this.ctx.now());
+    const { t } = this.ctx;
+    const now = this.ctx.now();
+    const methods = contactMethods(f, productArea, language, now);
     const queue = new CallbackQueueService(this.ctx);
     const chat = new ChatService(this.ctx);
     const withWaits = await Promise.all(
@@ -167,27 +188,76 @@ export class TicketCreateService {
           const [waiting, handle] = await Promise.all([queue.waitingAhead(language, productArea), queue.averageHandleMinutes(language, productArea)]);
           estimatedWaitMinutes = Math.round(waiting * handle);
         }
-        return { ...m, estimatedWaitMinutes };
+        return this.present(m, productArea, language, now, estimatedWaitMinutes);
       }),
     );
+    const advice = redirectAdvice(viewer.role);
+    const topics = supportTopics(viewer.role);
     return {
       productArea,
+      productAreaInfo: productAreaInfo(t, productArea),
       language,
       methods: withWaits,
       enterpriseSeat: isEnterpriseSeatHolder(f),
-      routedToSeparateTeam: SEPARATE_TEAM_PRODUCT_AREAS.has(productArea)
-        ? 'XM Discover / Social Connect requests are handled by a separate support team; contact it from the XM Discover help site.'
-        : null,
-      advice: redirectAdvice(viewer.role),
-      topics: supportTopics(viewer.role),
+      routedToSeparateTeam: SEPARATE_TEAM_PRODUCT_AREAS.has(productArea) ? t('contact.separateTeam') : null,
+      advice: { checkWith: advice.checkWith, message: t(`advice.${advice.checkWith}.message`), examples: advice.examples.map((e) => t(`advice.example.${e}`)) },
+      topics,
+      topicOptions: topics.map((topic) => ({ topic, label: t(`topic.${topic}.label`), description: t(`topic.${topic}.description`) })),
       phoneCountries: getCountries().map((code) => ({ code, callingCode: getCountryCallingCode(code) })),
     };
   }
 
-  /** Refuses with the CON-4 reason when `method` is not available now. */
+  /** One method with its hours as data and its texts (LANG-1, point 2 of issue 17). */
+  private present(m: MethodAvailability, area: ProductArea, language: SupportLanguage, now: Date, estimatedWaitMinutes: number | null): MethodOption {
+    const { t, locale } = this.ctx;
+    const schedule = presentHours(t, locale, m.window, now);
+    const enterpriseSchedule = m.enterpriseWindow ? presentHours(t, locale, m.enterpriseWindow, now) : null;
+    const hours = enterpriseSchedule ? t('hours.withEnterprise', { general: schedule.summary, enterprise: enterpriseSchedule.summary }) : schedule.summary;
+    const pickUpAt = m.acceptedOutsideHours ? pickUp(t, locale, m.window as WeeklyWindow, language, now) : null;
+    return {
+      ...m,
+      estimatedWaitMinutes,
+      label: t(`method.${m.method}`),
+      hours,
+      schedule,
+      enterpriseSchedule,
+      unavailableMessage: unavailableMessage(t, locale, m, area, language, now),
+      nextAvailableAt: m.available ? now : m.unavailableReason === UnavailableReason.OUT_OF_HOURS ? schedule.opensAt : null,
+      pickUpAt: pickUpAt?.pickUpAt ?? null,
+      pickUpNotice: pickUpAt?.pickUpNotice ?? null,
+    };
+  }
+
+  /** Refuses with the CON-4 reason, explained in the request's language, when `method` is not available now. */
   private requireAvailable(method: ContactMethod, productArea: ProductArea, language: SupportLanguage): void {
-    const reason = unavailableReason(method, facts(this.viewer), productArea, language, this.ctx.now());
-    if (reason) throw DomainError.state(['input', 'productArea'], UNAVAILABLE_STATE[reason], UNAVAILABLE_MESSAGE[reason](METHOD_LABEL[method]));
+    const now = this.ctx.now();
+    const reason = unavailableReason(method, facts(this.viewer), productArea, language, now);
+    if (!reason) return;
+    const m = contactMethods(facts(this.viewer), productArea, language, now).find((x) => x.method === method)!;
+    const { t, locale } = this.ctx;
+    throw DomainError.state(['input', 'productArea'], UNAVAILABLE_STATE[reason], unavailableMessage(t, locale, m, productArea, language, now) ?? t('userError.contactUnavailable', { method }));
+  }
+
+  /** CON-8: an e-mail written now in `language` outside that language's hours: when it is picked up. */
+  emailPickUp(language: SupportLanguage): { pickUpAt: Date; pickUpNotice: string } | null {
+    const now = this.ctx.now();
+    const window = emailOutsideHours(language, now);
+    return window ? pickUp(this.ctx.t, this.ctx.locale, window, language, now) : null;
+  }
+
+  /** CON-3: every product area with its name and description in the request's language. */
+  productAreas(): ProductAreaInfo[] {
+    return Object.values(ProductArea).map((area) => productAreaInfo(this.ctx.t, area));
+  }
+
+  /** Issue 17 point 2: for each support language, the hours of chat, e-mail, phone and conference calls now. */
+  supportHours(): { language: SupportLanguage; methods: { method: ContactMethod; label: string; schedule: PresentedHours }[] }[] {
+    const { t, locale } = this.ctx;
+    const now = this.ctx.now();
+    return Object.values(SupportLanguage).map((language) => ({
+      language,
+      methods: CONTACT_METHODS.map((method) => ({ method, label: t(`method.${method}`), schedule: presentHours(t, locale, methodWindow(method, language), now) })),
+    }));
   }
 
   /** CON-6: an e-mail ticket; the description is the first e-mail of the thread (TKT-2). */
@@ -277,9 +347,9 @@ export class TicketCreateService {
       checkDescription(input.description, false);
       const now = this.ctx.now();
       if (input.scheduledAt.getTime() <= now.getTime()) {
-        throw DomainError.input(['input', 'scheduledAt'], DomainErrorCode.INVALID, 'Pick a time in the future.');
+        throw DomainError.input(['input', 'scheduledAt'], DomainErrorCode.INVALID, this.ctx.t('userError.pickFutureTime'));
       }
-      checkConferenceSlot(input.scheduledAt, now);
+      checkConferenceSlot(input.scheduledAt, now, this.ctx.t, this.ctx.locale);
       return {
         kind: TicketKind.CONFERENCE,
         productArea: input.productArea,
@@ -451,20 +521,20 @@ export class TicketCreateService {
  * ENT-3: a conference slot is in the future, at most CONFERENCE_MAX_DAYS_AHEAD days ahead, and the
  * whole call (CONFERENCE_CALL_MINUTES) fits inside the specialists' hours.
  */
-export function checkConferenceSlot(scheduledAt: Date, now: Date): void {
+export function checkConferenceSlot(scheduledAt: Date, now: Date, t: Translate = translator('en'), locale: Locale = 'en'): void {
   if (scheduledAt.getTime() <= now.getTime()) {
-    throw DomainError.input(['input', 'scheduledAt'], DomainErrorCode.INVALID, 'Pick a time in the future.');
+    throw DomainError.input(['input', 'scheduledAt'], DomainErrorCode.INVALID, t('userError.pickFutureTime'));
   }
   if (scheduledAt.getTime() > now.getTime() + CONFERENCE_MAX_DAYS_AHEAD * 86_400_000) {
-    throw DomainError.input(['input', 'scheduledAt'], DomainErrorCode.INVALID, `Calls can be scheduled at most ${CONFERENCE_MAX_DAYS_AHEAD} days ahead.`);
+    throw DomainError.input(['input', 'scheduledAt'], DomainErrorCode.INVALID, t('userError.conferenceTooFarAhead', { days: CONFERENCE_MAX_DAYS_AHEAD }));
   }
   if (!slotFits(SPECIALIST_WINDOW, scheduledAt, CONFERENCE_CALL_MINUTES)) {
-    throw DomainError.input(
-      ['input', 'scheduledAt'],
-      DomainErrorCode.INVALID,
-      `Pick a slot inside the specialists' hours (${SPECIALIST_WINDOW.name}); a call lasts ${CONFERENCE_CALL_MINUTES} minutes.`,
-      StateReason.OUTSIDE_SPECIALIST_HOURS,
-    );
+    // English as before (it names the window); other languages the catalog text with the hours shown (LANG-1)
+    const message =
+      locale === 'en'
+        ? `Pick a slot inside the specialists' hours (${SPECIALIST_WINDOW.name}); a call lasts ${CONFERENCE_CALL_MINUTES} minutes.`
+        : t('userError.outsideSpecialistHours', { hours: presentHours(t, locale, SPECIALIST_WINDOW, now).summary, minutes: CONFERENCE_CALL_MINUTES });
+    throw DomainError.input(['input', 'scheduledAt'], DomainErrorCode.INVALID, message, StateReason.OUTSIDE_SPECIALIST_HOURS);
   }
 }
 

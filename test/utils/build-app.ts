@@ -1,20 +1,20 @@
 import { transformFile } from '@swc/core';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 
-function sources(dir: string): string[] {
+function sources(dir: string, ext = '.ts'): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+    if (entry.isDirectory()) return sources(path, ext);
+    return entry.name.endsWith(ext) && !entry.name.endsWith('.d.ts') ? [path] : [];
   });
 }
 
 /**
- * Compiles `src/` and `migrations/` to CommonJS in a temporary directory, the way `npm run build`
+ * Compiles `src/` and `migrations/` to CommonJS in a temporary directory (and copies the JSON of `src/`), the way `npm run build`
  * lays them out (`<dir>/src/main.js`), with swc instead of tsc so process-level tests start in about a
  * second. Returns the directory and its removal.
  */
@@ -37,6 +37,12 @@ export async function buildApp(): Promise<{ dir: string; main: string; remove: (
       writeFileSync(out, code);
     }),
   );
+  // JSON the sources import (the message catalogs) is copied as tsc's resolveJsonModule emits it
+  for (const file of sources(join(ROOT, 'src'), '.json')) {
+    const out = join(dir, relative(ROOT, file));
+    mkdirSync(dirname(out), { recursive: true });
+    copyFileSync(file, out);
+  }
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return { dir, main: join(dir, 'src', 'main.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -20,6 +20,8 @@ import {
   RequestPhoneCallbackInput,
   ScheduleConferenceCallInput,
   StartChatInput,
+  ProductAreaInfoType,
+  SupportLanguageHoursType,
   SupportOptionsType,
   VerifyEnterpriseAccountInput,
   VerifyEnterpriseAccountPayload,
@@ -53,9 +55,24 @@ export class ContactResolver {
   }
 
   @Authorized(Role.CUSTOMER)
+  @Query(() => [ProductAreaInfoType], { description: 'Every product area with its name and description in the answer language (CON-3, LANG-1).' })
+  productAreas(@Ctx() ctx: Context) {
+    return new TicketCreateService(ctx).productAreas();
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Query(() => [SupportLanguageHoursType], { description: 'For each support language, the hours of every contact method as data, and whether each is open now (CON-5, CON-6, CON-8).' })
+  supportHours(@Ctx() ctx: Context) {
+    return new TicketCreateService(ctx).supportHours();
+  }
+
+  @Authorized(Role.CUSTOMER)
   @Mutation(() => CreateTicketPayload, { description: 'Open an e-mail ticket (CON-6); a confirmation e-mail is queued (CON-9).' })
   async createEmailTicket(@Ctx() ctx: Context, @Arg('input', () => CreateEmailTicketInput, { description: 'The request.' }) input: CreateEmailTicketInput) {
-    return { ticket: await new TicketCreateService(ctx).createEmailTicket(withReferences(input)) };
+    const service = new TicketCreateService(ctx);
+    const ticket = await service.createEmailTicket(withReferences(input));
+    // CON-8: accepted outside the language's hours, it says when it is picked up
+    return { ticket, pickUpAt: null, pickUpNotice: null, ...service.emailPickUp(input.language) };
   }
 
   @Authorized(Role.CUSTOMER)

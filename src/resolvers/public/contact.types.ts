@@ -1,6 +1,7 @@
 import { ArrayMaxSize, IsEmail, IsOptional, Length, Matches, MaxLength } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CallbackState, ProductArea, SupportLanguage } from '../../entities/enums';
+import { HoursKind, Weekday } from '../../services/opening-hours';
 import { ContactMethod, RedirectTarget, SupportTeam, SupportTopic, UnavailableReason } from '../../services/support-hours';
 import { CallbackLanguageChoice } from '../../domain/contact';
 import { TicketInterface } from '../types/ticket.types';
@@ -31,6 +32,59 @@ registerEnumType(SupportTeam, {
 registerEnumType(RedirectTarget, { name: 'SupportRedirectTarget', description: 'Who a request may belong to instead of support (CON-2).' });
 registerEnumType(SupportTopic, { name: 'SupportTopic', description: 'Topics a user can pick before contacting support (CON-2).' });
 registerEnumType(CallbackState, { name: 'CallbackState', description: 'Where a phone callback request is.' });
+registerEnumType(Weekday, { name: 'Weekday', description: 'A day of the week.' });
+registerEnumType(HoursKind, {
+  name: 'SupportHoursKind',
+  description: 'How the hours of a contact method are organised.',
+  valuesConfig: {
+    ALWAYS: { description: 'Around the clock, every day (24×7).' },
+    WEEKLY: { description: 'In the weekly windows listed, in their time zone.' },
+    NOT_OFFERED: { description: 'Not offered (in this language).' },
+    BY_APPOINTMENT: { description: 'No opening hours: the user books a date and time (conference calls, ENT-3).' },
+  },
+});
+
+@ObjectType('SupportHoursWindow', { description: 'One recurring opening of a contact method, in local time of its zone.' })
+export class SupportHoursWindowType {
+  @Field(() => [Weekday], { description: 'The days on which the window opens.' })
+  days!: Weekday[];
+
+  @Field({ description: 'Local opening time, "HH:mm" (24-hour clock).' })
+  opens!: string;
+
+  @Field({ description: 'Local closing time, "HH:mm"; the window excludes this minute.' })
+  closes!: string;
+
+  @Field(() => Int, { description: 'How many days after the opening day it closes: 0 the same day; Enterprise Support (Sunday 17:00 to Friday 17:00) says 5.' })
+  closesDaysLater!: number;
+
+  @Field({ description: 'IANA time zone of the local times, e.g. "America/Denver"; daylight saving follows the zone.' })
+  timeZone!: string;
+}
+
+@ObjectType('SupportHours', { description: 'The hours of one contact method in one language, as data and as a sentence, and where they stand now.' })
+export class SupportHoursType {
+  @Field(() => HoursKind, { description: 'Around the clock, weekly windows, not offered, or by appointment.' })
+  kind!: HoursKind;
+
+  @Field(() => String, { nullable: true, description: 'IANA time zone of the windows; null unless WEEKLY.' })
+  timeZone!: string | null;
+
+  @Field(() => [SupportHoursWindowType], { description: 'The weekly windows; empty unless WEEKLY.' })
+  windows!: SupportHoursWindowType[];
+
+  @Field({ description: 'Open now (true for ALWAYS and BY_APPOINTMENT, false for NOT_OFFERED).' })
+  openNow!: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'When closed: the instant it next opens (render it in the browser zone: "opens Monday 07:00 your time").' })
+  opensAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When open in a window: the instant the window closes.' })
+  closesAt!: Date | null;
+
+  @Field({ description: 'The hours as one sentence in the answer language (extensions.language), e.g. "Monday–Friday, 07:00–16:30 (Mountain Time)".' })
+  summary!: string;
+}
 
 export { CallbackLanguageChoice };
 registerEnumType(CallbackLanguageChoice, {
@@ -62,8 +116,77 @@ export class ContactMethodOptionType {
   @Field({ description: 'Recommended for urgent problems (ENT-2: phone for Enterprise Support).' })
   recommendedForUrgent!: boolean;
 
-  @Field({ description: 'Hours of this method in the requested language, for display.' })
+  @Field({ description: 'Hours of this method in the requested support language, as one sentence in the answer language (for seat holders with the Enterprise Support hours).' })
   hours!: string;
+
+  @Field({ description: 'The name of the method in the answer language ("Chat", "Telefon", …).' })
+  label!: string;
+
+  @Field(() => SupportHoursType, { description: 'The hours this method follows in the requested support language, as data (issue 17).' })
+  schedule!: SupportHoursType;
+
+  @Field(() => SupportHoursType, { nullable: true, description: 'ENT-2: for seat holders, when Enterprise Support serves this method (e-mail and phone); null otherwise.' })
+  enterpriseSchedule!: SupportHoursType | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the method is unavailable, as a sentence in the answer language (with the next opening when it is only closed); null when available.' })
+  unavailableMessage!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Now when usable now; the next opening when only the hours stand in the way (OUT_OF_HOURS); null otherwise.' })
+  nextAvailableAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'CON-8, e-mail only: an e-mail sent now is accepted although support in this language is outside its hours; this is when it is picked up. Null when answered in hours.' })
+  pickUpAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'CON-8: the sentence that says when an e-mail sent now is picked up, in the answer language; null with pickUpAt.' })
+  pickUpNotice!: string | null;
+}
+
+@ObjectType('SupportTopicOption', { description: 'A topic to pick before contacting support, with its texts in the answer language (CON-2).' })
+export class SupportTopicOptionType {
+  @Field(() => SupportTopic, { description: 'The topic code.' })
+  topic!: SupportTopic;
+
+  @Field({ description: 'Name to show.' })
+  label!: string;
+
+  @Field({ description: 'What the topic is for.' })
+  description!: string;
+}
+
+@ObjectType('ProductAreaInfo', { description: 'A product area with its name and description in the answer language (CON-3).' })
+export class ProductAreaInfoType {
+  @Field(() => ProductArea, { description: 'The product area code.' })
+  code!: ProductArea;
+
+  @Field({ description: 'Name to show; product names stay as they are ("XM Directory", "Stats iQ").' })
+  name!: string;
+
+  @Field({ description: 'What the area covers (shown on hover on the contact page).' })
+  description!: string;
+
+  @Field({ description: 'CON-3: requests go straight to a separate support team (XM Discover / Social Connect).' })
+  routedToSeparateTeam!: boolean;
+}
+
+@ObjectType('ContactMethodHours', { description: 'The hours of one contact method in one support language.' })
+export class ContactMethodHoursType {
+  @Field(() => ContactMethod, { description: 'The method.' })
+  method!: ContactMethod;
+
+  @Field({ description: 'The name of the method in the answer language.' })
+  label!: string;
+
+  @Field(() => SupportHoursType, { description: 'Its hours in this support language, and where they stand now.' })
+  schedule!: SupportHoursType;
+}
+
+@ObjectType('SupportLanguageHours', { description: 'When support speaks one language, method by method (CON-5, CON-6, CON-8).' })
+export class SupportLanguageHoursType {
+  @Field(() => SupportLanguage, { description: 'The support language.' })
+  language!: SupportLanguage;
+
+  @Field(() => [ContactMethodHoursType], { description: 'Chat, e-mail, phone and conference calls. Chat in Spanish is for Survey Platform only (CON-5).' })
+  methods!: ContactMethodHoursType[];
 }
 
 @ObjectType('SupportRedirectAdvice', { description: 'Check first whether the request belongs elsewhere (CON-2).' })
@@ -71,10 +194,10 @@ export class RedirectAdviceType {
   @Field(() => RedirectTarget, { description: 'Brand administrator (standard users) or account team (brand admins).' })
   checkWith!: RedirectTarget;
 
-  @Field({ description: 'Advice to show.' })
+  @Field({ description: 'Advice to show, in the answer language.' })
   message!: string;
 
-  @Field(() => [String], { description: 'Typical requests that belong there.' })
+  @Field(() => [String], { description: 'Typical requests that belong there, in the answer language.' })
   examples!: string[];
 }
 
@@ -101,7 +224,10 @@ export class SupportOptionsType {
   @Field({ description: 'The viewer holds an Enterprise Support seat (ENT-1).' })
   enterpriseSeat!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Set when the product area is handled by a separate team (CON-3).' })
+  @Field(() => ProductAreaInfoType, { description: 'The product area asked about, with its name and description in the answer language.' })
+  productAreaInfo!: ProductAreaInfoType;
+
+  @Field(() => String, { nullable: true, description: 'Set when the product area is handled by a separate team (CON-3): where to go, in the answer language.' })
   routedToSeparateTeam!: string | null;
 
   @Field(() => RedirectAdviceType, { description: 'Role-specific advice shown before contacting support (CON-2).' })
@@ -109,6 +235,9 @@ export class SupportOptionsType {
 
   @Field(() => [SupportTopic], { description: 'Topics for the viewer’s role (CON-2).' })
   topics!: SupportTopic[];
+
+  @Field(() => [SupportTopicOptionType], { description: 'The same topics with their label and description in the answer language (CON-2).' })
+  topicOptions!: SupportTopicOptionType[];
 
   @Field(() => [PhoneCountryType], { description: 'Countries for the phone request (CON-7).' })
   phoneCountries!: PhoneCountryType[];
@@ -237,6 +366,12 @@ export class CreateTicketPayload {
 
   @Field(() => UnavailableReason, { nullable: true, description: 'When refused because the method is not available now, why.' })
   unavailableReason?: UnavailableReason | null;
+
+  @Field(() => Date, { nullable: true, description: 'CON-8, e-mail: accepted outside the support language’s hours; when support picks it up. Null when answered in hours.' })
+  pickUpAt?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'CON-8: the sentence that says when the e-mail is picked up, in the answer language.' })
+  pickUpNotice?: string | null;
 
   @Field(() => [UserError], { description: 'Fixable problems; empty on success.' })
   userErrors!: UserError[];

@@ -8,7 +8,7 @@ import type { ContractView } from '../../domain/profile';
 import { ApplicationStatusService } from '../../services/application-status.service';
 import { BillingService } from '../../services/billing.service';
 import { EmailPreferencesService, verifyManageLinkToken } from '../../services/email-preferences.service';
-import { ACCOUNT_DELETION, ProfileService, profileFacts, toSectionAvailability } from '../../services/profile.service';
+import { accountDeletion, ProfileService, profileFacts, toSectionAvailability } from '../../services/profile.service';
 import {
   AccountDeletionInfo,
   AccountTeamType,
@@ -52,8 +52,8 @@ export class ProfileFieldsResolver {
   }
 
   @FieldResolver(() => AccountDeletionInfo, { description: 'How this account can be deleted (ACC-3).' })
-  accountDeletion(@Root() account: ViewerAccount): AccountDeletionInfo {
-    return ACCOUNT_DELETION[account.accountType];
+  accountDeletion(@Root() account: ViewerAccount, @Ctx() ctx: Context): AccountDeletionInfo {
+    return accountDeletion(account.accountType, ctx.t);
   }
 
   @FieldResolver(() => LinkedAccountsType, { nullable: true, description: 'Community account and certifications (LINK-1, LINK-2); null for FedRAMP users (FED-4), see `linkedAccountsAvailability`.' })
@@ -64,7 +64,7 @@ export class ProfileFieldsResolver {
 
   @FieldResolver(() => SectionAvailability, { description: 'Whether linked accounts are shown and, if not, why (FED-4).' })
   linkedAccountsAvailability(@Ctx() ctx: Context): SectionAvailability {
-    return toSectionAvailability(linkedAccountsAvailability(profileFacts(customer(ctx))));
+    return toSectionAvailability(linkedAccountsAvailability(profileFacts(customer(ctx))), ctx.t);
   }
 
   @FieldResolver(() => EmailPreferencesType, { nullable: true, description: 'Success e-mail preferences of the account\'s address (PREF-1…5); null when not eligible (PREF-3, FED-3), see `emailPreferencesEligibility`.' })
@@ -76,7 +76,7 @@ export class ProfileFieldsResolver {
 
   @FieldResolver(() => SectionAvailability, { description: 'Whether the viewer has e-mail preferences and, if not, why (PREF-3, FED-3).' })
   emailPreferencesEligibility(@Ctx() ctx: Context): SectionAvailability {
-    return toSectionAvailability(emailPreferencesEligibility(profileFacts(customer(ctx))));
+    return toSectionAvailability(emailPreferencesEligibility(profileFacts(customer(ctx))), ctx.t);
   }
 
   @FieldResolver(() => BillingType, {
@@ -104,7 +104,7 @@ export class ProfileResolver {
   async updateEmailPreferences(@Ctx() ctx: Context, @Arg('input', () => UpdateEmailPreferencesInput, { description: 'The mutation input.' }) input: UpdateEmailPreferencesInput) {
     const viewer = customer(ctx);
     const eligibility = emailPreferencesEligibility(profileFacts(viewer));
-    if (!eligibility.available) throw forbidden(ForbiddenReason.EMAIL_PREFERENCES_NOT_ELIGIBLE, eligibility.message);
+    if (!eligibility.available) throw forbidden(ForbiddenReason.EMAIL_PREFERENCES_NOT_ELIGIBLE, ctx.t(eligibility.messageKey));
     const service = new EmailPreferencesService(ctx);
     await service.save(viewer.account.email, viewer.role, input.changes, 'HUB');
     return { emailPreferences: await service.get(viewer.account.email, viewer.role) };
@@ -139,5 +139,19 @@ export class ProfileResolver {
     customer(ctx);
     const inquiry = await new BillingService(ctx).submitInquiry({ ...input, contractId: input.contractId ? contractId(input.contractId) : null });
     return { inquiry: { ...inquiry, id: toGlobalId('BillingInquiry', inquiry.id) } };
+  }
+}
+
+/** STAT-1, LANG-1: a component's name and what it covers, in the answer language (query, subscription and internal payloads alike). */
+@Resolver(() => ApplicationComponentStatusType)
+export class ApplicationComponentStatusFieldsResolver {
+  @FieldResolver(() => String, { description: 'Display name, in the answer language (extensions.language).' })
+  name(@Root() status: ApplicationComponentStatusType, @Ctx() ctx: Context): string {
+    return ctx.t(`component.${status.component}.name`);
+  }
+
+  @FieldResolver(() => String, { description: 'What the component covers, in the answer language (STAT-1).' })
+  description(@Root() status: ApplicationComponentStatusType, @Ctx() ctx: Context): string {
+    return ctx.t(`component.${status.component}.description`);
   }
 }

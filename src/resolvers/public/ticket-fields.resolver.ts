@@ -31,8 +31,6 @@ import {
 } from '../types/ticket.types';
 import type { Attachment } from '../../entities';
 
-const ESTIMATE_DISCLAIMER = 'Estimated date, not guaranteed.';
-const OVERDUE_DISCLAIMER = 'The estimated date has passed and the escalation is still open; not guaranteed.';
 
 const participantOf = (account: AccountName, role: ParticipantRole): TicketParticipantType => ({
   username: account.username,
@@ -202,21 +200,19 @@ export class EscalationFieldsResolver {
     if (escalation.status === EscalationStatus.RESOLVED) return null;
     if (escalation.estimatedResolutionAt) {
       const overdue = isOverdue(escalation.estimatedResolutionAt, ctx.now());
-      return { date: escalation.estimatedResolutionAt, overdue, source: EstimateSource.ENGINEERING, basedOnCount: null, isEstimate: true, disclaimer: overdue ? OVERDUE_DISCLAIMER : ESTIMATE_DISCLAIMER };
+      const disclaimer = ctx.t(overdue ? 'escalation.disclaimer.engineeringOverdue' : 'escalation.disclaimer.engineering');
+      return { date: escalation.estimatedResolutionAt, overdue, source: EstimateSource.ENGINEERING, basedOnCount: null, isEstimate: true, disclaimer };
     }
     const stats = await ctx.loaders.resolutionStats.load(escalation.productArea);
     const estimate = estimateResolution(escalation.submittedAt, stats, ctx.now());
     if (!estimate || !stats) return null;
-    const basis = `${stats.count} similar resolved escalation${stats.count === 1 ? '' : 's'}`;
     return {
       date: estimate.date,
       overdue: estimate.overdue,
       source: EstimateSource.HISTORICAL_ESTIMATE,
       basedOnCount: stats.count,
       isEstimate: true,
-      disclaimer: estimate.overdue
-        ? `Similar escalations (${basis}) were usually resolved by this date; this one is taking longer. Not guaranteed.`
-        : `Estimate based on ${basis}; not guaranteed.`,
+      disclaimer: ctx.t(estimate.overdue ? 'escalation.disclaimer.historicalOverdue' : 'escalation.disclaimer.historical', { count: stats.count }),
     };
   }
 }

@@ -92,8 +92,9 @@ export class TicketCapabilitiesResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The notice a closed ticket carries (CLS-2); null while open.' })
-  closedNotice(@Root() ticket: TicketView): string | null {
-    return closedNotice(ticket.status);
+  closedNotice(@Root() ticket: TicketView, @Ctx() ctx: Context): string | null {
+    const key = closedNotice(ticket.status);
+    return key && ctx.t(key);
   }
 
   @FieldResolver(() => TicketFeedbackType, { nullable: true, description: 'The feedback left on the ticket, if any (CLS-3).' })

@@ -155,13 +155,16 @@ export class ApplicationComponentStatusType {
   @Field(() => ApplicationComponentKey, { description: 'Which product or service.' })
   component!: ApplicationComponentKey;
 
-  @Field({ description: 'Display name.' })
+  @Field({ description: 'Display name, in the answer language (extensions.language).' })
   name!: string;
+
+  @Field({ description: 'What the component covers, in the answer language (STAT-1).' })
+  description?: string;
 
   @Field(() => ComponentStatus, { description: 'Current state.' })
   status!: ComponentStatus;
 
-  @Field(() => String, { nullable: true, description: 'Status message, e.g. what is affected.' })
+  @Field(() => String, { nullable: true, description: 'Status message, e.g. what is affected, as support wrote it (not translated).' })
   message?: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When the state was last set; null when never reported (assumed operational).' })
