@@ -107,6 +107,29 @@ describe.each(DATABASE_TARGETS)('ticket list statement count ($name)', (target) 
     expect(fifty.statements.length, detail).toBeLessThanOrEqual(15);
   });
 
+  it('HIST-8, HIST-4: the incident history (escalation filter, sorted by escalation status, then by last activity) costs as many statements for 20 rows as for 3', async () => {
+    const incidents = `query($first: Int!, $field: TicketOrderField!) {
+      tickets(first: $first, scope: ORGANIZATION, filter: { escalation: INCIDENT_HISTORY, createdAt: { from: "2026-01-01T00:00:00Z" } }, orderBy: { field: $field }) {
+        totalCount edges { cursor node { id status lastActivityAt submitter { username } participants { username }
+          escalation { reference status resolvedAt timeline { status reachedAt } estimatedResolution { date } } } } } }`;
+    for (const field of ['ESCALATION_STATUS', 'LAST_ACTIVITY_AT', 'STATUS']) {
+      const run = async (first: number) => {
+        const statements: string[] = [];
+        const stop = onQuery((sql) => statements.push(sql));
+        try {
+          return { statements, data: ok(await t.gql(incidents, { first, field }, adminToken)).tickets };
+        } finally {
+          stop();
+        }
+      };
+      const [three, twenty] = [await run(3), await run(20)];
+      expect(three.data.totalCount).toBe(TICKETS / 3);
+      expect(twenty.data.edges).toHaveLength(TICKETS / 3);
+      for (const { node } of twenty.data.edges) expect(node.escalation.timeline.length).toBe(2);
+      expect(twenty.statements.length, `${field}: ${twenty.statements.join('\n')}`).toBe(three.statements.length);
+    }
+  });
+
   it('HIST-3, TKT-1: relations picked through fragments answer exactly what one ticket at a time answers, in a constant number of statements', async () => {
     const viaFragments = `query($first: Int!) {
       tickets(first: $first, scope: ORGANIZATION) { edges { ...Edge } }

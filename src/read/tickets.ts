@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlCondition } from '../auth/ticket-access';
-import type { ConferenceCallStatus, ProductArea, SupportLanguage, TicketKind, TicketStatus } from '../entities/enums';
+import { ESCALATION_ORDER, EscalationStatus, type ConferenceCallStatus, type ProductArea, type SupportLanguage, type TicketKind, type TicketStatus } from '../entities/enums';
+import { TICKET_STATUS_ORDER, TicketOrderField, type InstantRange } from '../domain/ticket-list';
 import { isPostgres, placeholders, selectArrays, selectRows, toBoolean, toDate, toNullableDate, withDateParams } from './driver';
 
 /**
@@ -193,7 +194,62 @@ class Where {
   }
 }
 
-/** One page of a ticket list: which tickets (visibility and filters), where it starts, how many rows. */
+/** A sort key of a ticket list: its SQL expression and how its value travels in a cursor. */
+interface SortKey {
+  sql: string;
+  kind: 'date' | 'number';
+}
+
+/** `case <column> when 'A' then 0 when 'B' then 1 … end`: a status's position in its order, in SQL. */
+function rankOf(column: string, order: readonly string[]): string {
+  return `case ${column} ${order.map((value, i) => `when '${value}' then ${i}`).join(' ')} end`;
+}
+
+const CREATED: SortKey = { sql: 't.created_at', kind: 'date' };
+const NUMBER: SortKey = { sql: 't.id', kind: 'number' };
+
+/**
+ * The keys of each order (HIST-4, HIST-8), most significant first; all end in the ticket number, so
+ * no two rows tie and a keyset cursor (the row's key values) is exact. Tickets never escalated rank
+ * -1 by escalation status (one escalation per ticket: the subquery reads one indexed row).
+ */
+const ORDER_KEYS: Readonly<Record<TicketOrderField, readonly SortKey[]>> = {
+  [TicketOrderField.CREATED_AT]: [CREATED, NUMBER],
+  [TicketOrderField.LAST_ACTIVITY_AT]: [{ sql: 't.last_activity_at', kind: 'date' }, NUMBER],
+  [TicketOrderField.STATUS]: [{ sql: rankOf('t.status', TICKET_STATUS_ORDER), kind: 'number' }, CREATED, NUMBER],
+  [TicketOrderField.ESCALATION_STATUS]: [
+    { sql: `coalesce((select ${rankOf('e.status', ESCALATION_ORDER)} from escalation e where e.ticket_id = t.id), -1)`, kind: 'number' },
+    CREATED,
+    NUMBER,
+  ],
+};
+
+/** A keyset position: the values of an order's keys, as a cursor carries them (dates as ISO strings). */
+export type SortPosition = readonly (string | number)[];
+
+/**
+ * The key values of `order` checked and converted for SQL, or null when `position` does not fit the
+ * order (another order's cursor, or a forged one).
+ */
+export function sortPositionParams(order: TicketOrderField, position: readonly unknown[]): unknown[] | null {
+  const keys = ORDER_KEYS[order];
+  if (position.length !== keys.length) return null;
+  const params: unknown[] = [];
+  for (const [i, key] of keys.entries()) {
+    const value = position[i];
+    if (key.kind === 'number') {
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) return null;
+      params.push(value);
+    } else {
+      const date = typeof value === 'string' ? new Date(value) : null;
+      if (!date || Number.isNaN(date.getTime())) return null;
+      params.push(date);
+    }
+  }
+  return params;
+}
+
+/** One page of a ticket list: which tickets (visibility and filters), in which order, where it starts, how many rows. */
 export interface TicketPageQuery {
   /** The viewer's visibility condition (`visibleTicketsWhere`). */
   visible: SqlCondition;
@@ -201,35 +257,69 @@ export interface TicketPageQuery {
   type?: readonly string[] | null;
   /** Ticket number, escalation reference or subject words (already trimmed; empty means none). */
   search?: string | null;
-  /** The direction the page walks (created date, then id). */
+  /** Tickets with an escalation, or without one. */
+  escalated?: boolean | null;
+  /** Tickets whose escalation is in one of these statuses. */
+  escalationStatus?: readonly string[] | null;
+  /** HIST-8: tickets whose escalation is unresolved or was resolved at or after this instant. */
+  incidentsSince?: Date | null;
+  createdAt?: InstantRange | null;
+  /** Closed in this range (open tickets never match). */
+  closedAt?: InstantRange | null;
+  order: TicketOrderField;
+  /** The direction the page walks. */
   ascending: boolean;
-  /** Keyset position the page starts after, exclusive. */
-  after?: { createdAt: Date; id: number } | null;
+  /** Keyset position the page starts after, exclusive (`sortPositionParams`). */
+  after?: readonly unknown[] | null;
   /** Rows to read; 0 reads only the count. */
   limit: number;
 }
 
-/**
- * A page of tickets in walk order and the number of tickets the list holds (filters applied, page
- * position not): two statements run together, or only the count for a page of 0.
- */
-export async function readTicketPage(em: EntityManager, query: TicketPageQuery): Promise<{ rows: TicketRow[]; totalCount: number }> {
+/** `column >= from and column < to`, for the ends a range has. */
+function addRange(where: Where, column: string, range: InstantRange | null | undefined): void {
+  if (range?.from) where.add(`${column} >= ?`, range.from);
+  if (range?.to) where.add(`${column} < ?`, range.to);
+}
+
+/** The filters of a page (visibility included), without its position. */
+function filtersOf(em: EntityManager, query: TicketPageQuery): Where {
   const where = new Where().add(query.visible.sql, ...query.visible.params);
   if (query.status?.length) where.add(`t.status in (${placeholders(query.status.length)})`, ...query.status);
   if (query.type?.length) where.add(`t.kind in (${placeholders(query.type.length)})`, ...query.type);
   if (query.search) addSearch(em, where, query.search);
+  const escalation = 'select 1 from escalation e where e.ticket_id = t.id';
+  if (query.escalated != null) where.add(`${query.escalated ? '' : 'not '}exists (${escalation})`);
+  if (query.escalationStatus?.length) where.add(`exists (${escalation} and e.status in (${placeholders(query.escalationStatus.length)}))`, ...query.escalationStatus);
+  if (query.incidentsSince) where.add(`exists (${escalation} and (e.status <> ? or e.resolved_at >= ?))`, EscalationStatus.RESOLVED, query.incidentsSince);
+  addRange(where, 't.created_at', query.createdAt);
+  addRange(where, 't.closed_at', query.closedAt);
+  return where;
+}
 
+/**
+ * A page of tickets in walk order, each row's keyset position, and the number of tickets the list
+ * holds (filters applied, page position not): two statements run together, or only the count for a
+ * page of 0. The statements do not depend on the page size: a page of 50 costs what a page of 5 does.
+ */
+export async function readTicketPage(em: EntityManager, query: TicketPageQuery): Promise<{ rows: TicketRow[]; positions: SortPosition[]; totalCount: number }> {
+  const where = filtersOf(em, query);
+  const keys = ORDER_KEYS[query.order];
   const paged = new Where().add(where.sql, ...where.params);
-  const op = query.ascending ? '>' : '<';
-  if (query.after) paged.add(`(t.created_at ${op} ? or (t.created_at = ? and t.id ${op} ?))`, query.after.createdAt, query.after.createdAt, query.after.id);
+  // row values compare key by key, as the order does (SQLite ≥ 3.15 and PostgreSQL alike)
+  if (query.after) paged.add(`(${keys.map((k) => k.sql).join(', ')}) ${query.ascending ? '>' : '<'} (${placeholders(keys.length)})`, ...query.after);
   const dir = query.ascending ? 'asc' : 'desc';
-  const [rows, counted] = await Promise.all([
+  const [arrays, counted] = await Promise.all([
     query.limit === 0
       ? Promise.resolve([])
-      : selectArrays(em, `select ${TICKET_COLUMNS} from ticket t where ${paged.sql} order by t.created_at ${dir}, t.id ${dir} limit ?`, [...withDateParams(em, paged.params), query.limit]),
+      : selectArrays(
+          em,
+          `select ${TICKET_COLUMNS}, ${keys.map((k) => k.sql).join(', ')} from ticket t where ${paged.sql} order by ${keys.map((k) => `${k.sql} ${dir}`).join(', ')} limit ?`,
+          [...withDateParams(em, paged.params), query.limit],
+        ),
     selectRows<{ n: number | string }>(em, `select count(*) as n from ticket t where ${where.sql}`, withDateParams(em, where.params)),
   ]);
-  return { rows: rows.map((row) => new TicketRow(row)), totalCount: Number(counted[0].n) };
+  const positions = arrays.map((values) => keys.map((key, i) => (key.kind === 'date' ? toDate(values[COLUMNS.length + i]).toISOString() : Number(values[COLUMNS.length + i]))));
+  return { rows: arrays.map((values) => new TicketRow(values)), positions, totalCount: Number(counted[0].n) };
 }
 
 /** Ticket number, escalation reference or subject words (case-insensitive; `%`, `_` and `\\` match themselves). */

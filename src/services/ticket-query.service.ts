@@ -2,15 +2,30 @@ import { canListOrganizationTickets, canReadTicket, canUseTicketHistory, type Ti
 import { badUserInput, forbidden } from '../auth/errors';
 import type { Context } from '../context';
 import { accessFactsOf } from '../read/access-facts';
-import { readTicketPage, readTicketRow, type TicketRow, type TicketView } from '../read/tickets';
+import { readTicketPage, readTicketRow, sortPositionParams, type SortPosition, type TicketRow, type TicketView } from '../read/tickets';
 import { Escalation, Ticket } from '../entities';
-import { SortDirection, TicketScope, type PageRequest } from '../domain/ticket-list';
+import {
+  incidentHistorySince,
+  SortDirection,
+  TicketEscalationFilter,
+  TicketOrderField,
+  TicketScope,
+  type InstantRange,
+  type PageRequest,
+} from '../domain/ticket-list';
 
 export interface TicketListQuery {
   scope: TicketScope;
   status?: readonly string[] | null;
   type?: readonly string[] | null;
   search?: string | null;
+  /** By escalation: any, none, or the HIST-8 incident history. */
+  escalation?: TicketEscalationFilter | null;
+  /** Only tickets whose escalation is in one of these statuses (ESC-3). */
+  escalationStatus?: readonly string[] | null;
+  createdAt?: InstantRange | null;
+  closedAt?: InstantRange | null;
+  order?: TicketOrderField;
   direction: SortDirection;
   page: PageRequest;
 }
@@ -28,19 +43,29 @@ function enforce(decision: ReturnType<typeof canUseTicketHistory>): void {
   if (!decision.allowed) throw forbidden(decision.reason, decision.message);
 }
 
-function encodeCursor(ticket: TicketView): string {
-  return Buffer.from(JSON.stringify([ticket.createdAt.toISOString(), ticket.id])).toString('base64url');
+/** A cursor: the order it belongs to and the row's key values in it (opaque to clients). */
+function encodeCursor(order: TicketOrderField, position: SortPosition): string {
+  return Buffer.from(JSON.stringify([order, ...position])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: Date; id: number } {
+/** The keyset position of `cursor` for `order`; a malformed cursor, or one of another order, is BAD_USER_INPUT. */
+function decodeCursor(order: TicketOrderField, cursor: string, argument: 'after' | 'before'): unknown[] {
+  let params: unknown[] | null = null;
   try {
-    const [iso, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, number];
-    const createdAt = new Date(iso);
-    if (Number.isNaN(createdAt.getTime()) || !Number.isSafeInteger(id)) throw new Error('bad cursor');
-    return { createdAt, id };
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(decoded) && decoded[0] === order) params = sortPositionParams(order, decoded.slice(1));
   } catch {
-    throw badUserInput(`"${cursor}" is not a valid cursor.`, 'after');
+    params = null;
   }
+  if (!params) throw badUserInput(`"${cursor}" is not a cursor of this list and order.`, argument);
+  return params;
+}
+
+/** A range with its ends in order; `from` after `to` is BAD_USER_INPUT. */
+function checkRange(range: InstantRange | null | undefined, field: string): InstantRange | null {
+  if (!range) return null;
+  if (range.from && range.to && range.from.getTime() > range.to.getTime()) throw badUserInput(`\`${field}.from\` is after \`${field}.to\`.`, field);
+  return range;
 }
 
 /**
@@ -52,28 +77,43 @@ function decodeCursor(cursor: string): { createdAt: Date; id: number } {
 export class TicketQueryService {
   constructor(private readonly ctx: Context) {}
 
-  /** HIST-2, HIST-4: a page of the viewer's tickets, sorted by created date, filtered by status and type; keyset-paginated on (createdAt, id). */
+  /**
+   * HIST-2, HIST-4, HIST-8: a page of the viewer's tickets, sorted by created date, last activity,
+   * status or escalation status, filtered by status, type, search, escalation (any, none, by status,
+   * the incident history) and created/closed ranges; keyset-paginated on the order's keys.
+   */
   async list(query: TicketListQuery): Promise<TicketPage> {
     const { viewer, em } = this.ctx;
     enforce(query.scope === TicketScope.ORGANIZATION ? canListOrganizationTickets(viewer) : canUseTicketHistory(viewer));
     const { page } = query;
+    const order = query.order ?? TicketOrderField.CREATED_AT;
     // listing order as the client asked; a backward page walks it in reverse, then flips
     const ascending = query.direction === SortDirection.ASC;
-    const { rows, totalCount } = await readTicketPage(em, {
+    const { rows, positions, totalCount } = await readTicketPage(em, {
       visible: visibleTicketsWhere(viewer, query.scope),
       status: query.status,
       type: query.type,
       search: query.search?.trim(),
+      escalated: query.escalation === TicketEscalationFilter.ANY ? true : query.escalation === TicketEscalationFilter.NONE ? false : null,
+      escalationStatus: query.escalationStatus,
+      incidentsSince: query.escalation === TicketEscalationFilter.INCIDENT_HISTORY ? incidentHistorySince(this.ctx.now()) : null,
+      createdAt: checkRange(query.createdAt, 'filter.createdAt'),
+      closedAt: checkRange(query.closedAt, 'filter.closedAt'),
+      order,
       ascending: page.forward ? ascending : !ascending,
-      after: page.cursor ? decodeCursor(page.cursor) : null,
+      after: page.cursor ? decodeCursor(order, page.cursor, page.forward ? 'after' : 'before') : null,
       limit: page.size === 0 ? 0 : page.size + 1,
     });
     const hasMore = rows.length > page.size;
     const tickets = rows.slice(0, page.size);
-    if (!page.forward) tickets.reverse();
+    const cursors = positions.slice(0, page.size).map((position) => encodeCursor(order, position));
+    if (!page.forward) {
+      tickets.reverse();
+      cursors.reverse();
+    }
     return {
       tickets,
-      cursors: tickets.map(encodeCursor),
+      cursors,
       hasNextPage: page.forward ? hasMore : page.cursor !== null,
       hasPreviousPage: page.forward ? page.cursor !== null : hasMore,
       totalCount,

@@ -17,12 +17,12 @@ import { badUserInput } from '../../auth/errors';
 @Resolver()
 export class TicketResolver {
   @Authorized(Role.CUSTOMER)
-  @Query(() => TicketConnection, { description: "The viewer's tickets (MINE) or, for brand admins, the organization's (HIST-1…5)." })
+  @Query(() => TicketConnection, { description: "The viewer's tickets (MINE) or, for brand admins, the organization's (HIST-1…5); with `filter: { escalation: INCIDENT_HISTORY }` the incident history (HIST-8)." })
   async tickets(
     @Ctx() ctx: Context,
     @Args(() => ConnectionArgs) paging: ConnectionArgs,
     @Arg('scope', () => TicketScope, { defaultValue: TicketScope.MINE, description: 'Whose tickets.' }) scope: TicketScope,
-    @Arg('filter', () => TicketFilter, { nullable: true, description: 'Status, type and search filters.' }) filter?: TicketFilter | null,
+    @Arg('filter', () => TicketFilter, { nullable: true, description: 'Status, type, search, escalation and date-range filters.' }) filter?: TicketFilter | null,
     @Arg('orderBy', () => TicketOrder, { nullable: true, description: 'Sort order; newest first by default.' }) orderBy?: TicketOrder | null,
     @Info() info?: GraphQLResolveInfo,
   ): Promise<TicketConnection> {
@@ -31,6 +31,11 @@ export class TicketResolver {
       status: filter?.status,
       type: filter?.type,
       search: filter?.search,
+      escalation: filter?.escalation,
+      escalationStatus: filter?.escalationStatus,
+      createdAt: filter?.createdAt,
+      closedAt: filter?.closedAt,
+      order: orderBy?.field,
       direction: orderBy?.direction ?? SortDirection.DESC,
       page: pageRequest(paging),
     });

@@ -12,14 +12,10 @@ import {
   TicketStatus,
   TranscriptAuthorKind,
 } from '../../entities/enums';
-import { SortDirection, TicketScope } from '../../domain/ticket-list';
+import { SortDirection, TicketEscalationFilter, TicketOrderField, TicketScope } from '../../domain/ticket-list';
 
 // the list's domain enums, registered here for the schema
-export { SortDirection, TicketScope };
-
-export enum TicketOrderField {
-  CREATED_AT = 'CREATED_AT',
-}
+export { SortDirection, TicketEscalationFilter, TicketOrderField, TicketScope };
 
 /** Where an escalation's estimated resolution date comes from (ESC-4). */
 export enum EstimateSource {
@@ -38,12 +34,31 @@ registerEnumType(TicketScope, {
 registerEnumType(SortDirection, {
   name: 'SortDirection',
   description: 'Sort direction.',
-  valuesConfig: { ASC: { description: 'Oldest first.' }, DESC: { description: 'Newest first.' } },
+  valuesConfig: {
+    ASC: { description: 'Ascending: oldest first for dates; OPEN, ESCALATED, CLOSED for status; ESC-3 order for escalation status.' },
+    DESC: { description: 'Descending: newest first for dates; the reverse order for statuses.' },
+  },
 });
 registerEnumType(TicketOrderField, {
   name: 'TicketOrderField',
-  description: 'Fields tickets can be sorted by.',
-  valuesConfig: { CREATED_AT: { description: 'Creation date, then ticket number.' } },
+  description: 'Fields tickets can be sorted by (HIST-4, HIST-8). Every order ends in the ticket number, so equal values keep one order and cursors page exactly.',
+  valuesConfig: {
+    CREATED_AT: { description: 'Creation date, then ticket number.' },
+    LAST_ACTIVITY_AT: { description: 'Last-activity date (the "last activity" column), then ticket number.' },
+    STATUS: { description: 'Ticket status (ascending: OPEN, ESCALATED, CLOSED), then creation date, then ticket number.' },
+    ESCALATION_STATUS: {
+      description: 'Escalation status in ESC-3 order (ascending: tickets never escalated, SUBMITTED … RESOLVED), then creation date, then ticket number: the status column of the incident history (HIST-8).',
+    },
+  },
+});
+registerEnumType(TicketEscalationFilter, {
+  name: 'TicketEscalationFilter',
+  description: 'Which tickets a list keeps by escalation. A ticket with an escalation counts whatever its own status: a closed escalated ticket is still an incident.',
+  valuesConfig: {
+    ANY: { description: 'Tickets with an escalation: open or closed tickets, resolved or unresolved escalations.' },
+    NONE: { description: 'Tickets never escalated.' },
+    INCIDENT_HISTORY: { description: 'HIST-8, the incident history: tickets whose escalation is unresolved, or was resolved in the last six months.' },
+  },
 });
 registerEnumType(EstimateSource, {
   name: 'EstimateSource',

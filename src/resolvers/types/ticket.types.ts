@@ -11,7 +11,7 @@ import {
   TranscriptAuthorKind,
 } from '../../entities/enums';
 import { SupportTeam } from '../../services/support-hours';
-import { EstimateSource, SortDirection, TicketOrderField } from './enums';
+import { EstimateSource, SortDirection, TicketEscalationFilter, TicketOrderField } from './enums';
 import { Node, nodeTypeName, PageInfo } from './index-base';
 
 // `simpleResolvers: true` on every output type here: their plain fields are read with graphql-js's
@@ -285,6 +285,15 @@ export class TicketConnection {
   totalCount!: number;
 }
 
+@InputType('DateTimeRange', { description: 'A range of instants: `from` inclusive, `to` exclusive; leave either out for an open end. `from` after `to` is BAD_USER_INPUT.' })
+export class DateTimeRange {
+  @Field(() => Date, { nullable: true, description: 'Start, inclusive (UTC).' })
+  from?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'End, exclusive (UTC).' })
+  to?: Date | null;
+}
+
 @InputType('TicketFilter', { description: 'Narrows a ticket list (HIST-4).' })
 export class TicketFilter {
   @Field(() => [TicketStatus], { nullable: true, description: 'Only these statuses.' })
@@ -295,6 +304,18 @@ export class TicketFilter {
 
   @Field(() => String, { nullable: true, description: 'Matches the ticket number, an escalation id (e.g. CP-10442) or words of the subject.' })
   search?: string | null;
+
+  @Field(() => TicketEscalationFilter, { nullable: true, description: 'By escalation: any, none, or the incident history (HIST-8).' })
+  escalation?: TicketEscalationFilter | null;
+
+  @Field(() => [EscalationStatus], { nullable: true, description: 'Only tickets whose escalation is in one of these statuses (ESC-3); tickets without an escalation never match.' })
+  escalationStatus?: EscalationStatus[] | null;
+
+  @Field(() => DateTimeRange, { nullable: true, description: 'Created in this range.' })
+  createdAt?: DateTimeRange | null;
+
+  @Field(() => DateTimeRange, { nullable: true, description: 'Closed in this range; open tickets never match.' })
+  closedAt?: DateTimeRange | null;
 }
 
 @InputType('TicketOrder', { description: 'Sort order of a ticket list (HIST-4).' })
