@@ -25,11 +25,14 @@ export interface SupportSettings {
   enterpriseMailbox: string;
   /** PHN-2: handle time assumed for a callback queue with no finished calls yet, in minutes. */
   callbackDefaultHandleMinutes: number;
+  /** CON-3: where XM Discover / Social Connect requests go instead (that team's support site). */
+  xmDiscoverSupportUrl: string;
 }
 
 export const DEFAULT_SUPPORT_SETTINGS: SupportSettings = {
   enterpriseMailbox: 'enterprise-support@support.example.com',
   callbackDefaultHandleMinutes: 12,
+  xmDiscoverSupportUrl: 'https://discover-support.example.com/',
 };
 
 /** The whole validated configuration, read once at start-up. */
@@ -259,7 +262,11 @@ function readSupport(env: NodeJS.ProcessEnv): SupportSettings {
   if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) {
     throw new ConfigError(`CALLBACK_DEFAULT_HANDLE_MINUTES must be a number of minutes from 1 to 1440, got "${raw}"`);
   }
-  return { enterpriseMailbox: mailbox, callbackDefaultHandleMinutes: minutes };
+  const discover = env.XM_DISCOVER_SUPPORT_URL || DEFAULT_SUPPORT_SETTINGS.xmDiscoverSupportUrl;
+  if (!URL.canParse(discover) || !/^https?:$/.test(new URL(discover).protocol)) {
+    throw new ConfigError(`XM_DISCOVER_SUPPORT_URL must be an http(s) URL, got "${discover}"`);
+  }
+  return { enterpriseMailbox: mailbox, callbackDefaultHandleMinutes: minutes, xmDiscoverSupportUrl: discover };
 }
 
 function parsePort(value: string | undefined): number {

@@ -24,7 +24,7 @@ import {
   PhoneTicketResolver,
   TicketFieldsResolver,
 } from './resolvers/public/ticket-fields.resolver';
-import { ContactResolver, CreateTicketPayloadResolver, EmailTicketEnterpriseResolver, PhoneTicketCallbackResolver } from './resolvers/public/contact.resolver';
+import { ContactResolver, CreateTicketPayloadResolver, EmailTicketEnterpriseResolver, PhoneTicketCallbackResolver, TicketTopicResolver } from './resolvers/public/contact.resolver';
 import { TicketResolver } from './resolvers/public/ticket.resolver';
 import { RealtimeResolver } from './resolvers/public/realtime.resolver';
 import { resolveSubscriptionPayloadsDirectly } from './resolvers/subscription-payloads';
@@ -46,6 +46,7 @@ const SHARED_TYPE_RESOLVERS = [
   EscalationFieldsResolver,
   PhoneTicketCallbackResolver,
   EmailTicketEnterpriseResolver,
+  TicketTopicResolver,
 ] as const;
 
 /** Implementations of Node/Ticket are listed, never auto-registered, so nothing slips into a schema. */

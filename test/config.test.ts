@@ -179,9 +179,10 @@ describe('support settings from the environment', () => {
     expect(config.support).toEqual({ enterpriseMailbox: 'enterprise-support@support.example.com', callbackDefaultHandleMinutes: 12 });
   });
 
-  it('reads ENTERPRISE_SUPPORT_MAILBOX and CALLBACK_DEFAULT_HANDLE_MINUTES', () => {
-    const config = loadConfig({ ...base, HUB_DATA_DIR: tempDir(), ENTERPRISE_SUPPORT_MAILBOX: 'ent@vendor.example', CALLBACK_DEFAULT_HANDLE_MINUTES: '7.5' });
-    expect(config.support).toEqual({ enterpriseMailbox: 'ent@vendor.example', callbackDefaultHandleMinutes: 7.5 });
+  it('reads ENTERPRISE_SUPPORT_MAILBOX, CALLBACK_DEFAULT_HANDLE_MINUTES and XM_DISCOVER_SUPPORT_URL', () => {
+    const config = loadConfig({ ...base, HUB_DATA_DIR: tempDir(), ENTERPRISE_SUPPORT_MAILBOX: 'ent@vendor.example', CALLBACK_DEFAULT_HANDLE_MINUTES: '7.5', XM_DISCOVER_SUPPORT_URL: 'https://discover.vendor.example/' });
+    expect(config.support).toEqual({ enterpriseMailbox: 'ent@vendor.example', callbackDefaultHandleMinutes: 7.5, xmDiscoverSupportUrl: 'https://discover.vendor.example/' });
+    expect(loadConfig({ ...base, HUB_DATA_DIR: tempDir() }).support.xmDiscoverSupportUrl).toBe('https://discover-support.example.com/');
   });
 
   it.each([
@@ -189,6 +190,8 @@ describe('support settings from the environment', () => {
     ['CALLBACK_DEFAULT_HANDLE_MINUTES', 'soon'],
     ['CALLBACK_DEFAULT_HANDLE_MINUTES', '0'],
     ['CALLBACK_DEFAULT_HANDLE_MINUTES', '5000'],
+    ['XM_DISCOVER_SUPPORT_URL', 'discover.example.com'],
+    ['XM_DISCOVER_SUPPORT_URL', 'javascript:alert(1)'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => loadConfig({ ...base, HUB_DATA_DIR: tempDir(), [name]: value })).toThrow(new RegExp(name));
   });

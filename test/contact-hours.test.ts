@@ -16,6 +16,7 @@ import {
   RedirectTarget,
   SupportTeam,
   SupportTopic,
+  productAreaRouting,
   supportTopics,
   UnavailableReason,
   unavailableReason,
@@ -124,8 +125,20 @@ describe('support hours: method rules (pure)', () => {
   it('CON-2: standard users are pointed to their brand admin, brand admins to their account team and get theme requests', () => {
     expect(redirectAdvice(BrandRole.STANDARD).checkWith).toBe(RedirectTarget.BRAND_ADMIN);
     expect(redirectAdvice(BrandRole.BRAND_ADMIN).checkWith).toBe(RedirectTarget.ACCOUNT_TEAM);
-    expect(supportTopics(BrandRole.STANDARD)).not.toContain(SupportTopic.THEME_REQUEST);
-    expect(supportTopics(BrandRole.BRAND_ADMIN)).toContain(SupportTopic.THEME_REQUEST);
+    expect(supportTopics(BrandRole.STANDARD, ProductArea.SURVEY_PLATFORM)).not.toContain(SupportTopic.THEME_REQUEST);
+    expect(supportTopics(BrandRole.BRAND_ADMIN, ProductArea.SURVEY_PLATFORM)).toContain(SupportTopic.THEME_REQUEST);
+  });
+
+  it('CON-2, CON-3: topics per role and product area — theme requests where surveys are built, none for the separate XM Discover team', () => {
+    const themes = (role: BrandRole) => Object.values(ProductArea).filter((area) => supportTopics(role, area).includes(SupportTopic.THEME_REQUEST));
+    expect(themes(BrandRole.BRAND_ADMIN)).toEqual([ProductArea.SURVEY_PLATFORM, ProductArea.EMPLOYEE_ENGAGEMENT, ProductArea.EMPLOYEE_360]);
+    expect(themes(BrandRole.STANDARD)).toEqual([]);
+    for (const role of [BrandRole.STANDARD, BrandRole.BRAND_ADMIN]) {
+      expect(supportTopics(role, ProductArea.XM_DISCOVER_SOCIAL_CONNECT)).toEqual([]);
+      expect(supportTopics(role, ProductArea.CX_DASHBOARDS)).toEqual([SupportTopic.TECHNICAL_ISSUE, SupportTopic.HOW_TO_QUESTION, SupportTopic.LOGIN_AND_ACCOUNT_ACCESS, SupportTopic.OTHER_REQUEST]);
+    }
+    expect(productAreaRouting(ProductArea.XM_DISCOVER_SOCIAL_CONNECT)).toEqual({ team: SupportTeam.XM_DISCOVER_SUPPORT, separateTeam: true });
+    expect(productAreaRouting(ProductArea.SURVEY_PLATFORM)).toEqual({ team: SupportTeam.GENERAL_SUPPORT, separateTeam: false });
   });
 });
 

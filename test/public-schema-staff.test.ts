@@ -11,7 +11,7 @@ import { Live, WsClients } from './utils/ws';
  * fields any caller may use are listed here, on purpose, by hand.
  */
 const ANY_CALLER: Record<string, readonly string[]> = {
-  Query: ['applicationStatus'],
+  Query: ['applicationStatus', 'loginHelp'],
   Mutation: ['updateEmailPreferencesByLink'],
   Subscription: ['applicationStatusChanged'],
 };

@@ -6,11 +6,12 @@ import type { Viewer } from './viewer';
 
 /**
  * Root fields of the public schema that any caller may use, signed in or not, customer or staff:
- * the status page and the e-mail manage link (its own token is the credential). Every other root
+ * the status page, the login help CON-1 allows without signing in, and the e-mail manage link (its
+ * own token is the credential). Every other root
  * field — query, mutation and subscription, those added later included — is for signed-in customers.
  */
 export const ANY_CALLER_FIELDS: Readonly<Record<'Query' | 'Mutation' | 'Subscription', readonly string[]>> = {
-  Query: ['applicationStatus'],
+  Query: ['applicationStatus', 'loginHelp'],
   Mutation: ['updateEmailPreferencesByLink'],
   Subscription: ['applicationStatusChanged'],
 };

@@ -1,4 +1,4 @@
-import type { ProductArea, SupportLanguage } from '../entities/enums';
+import type { ProductArea, SupportLanguage, SupportTopic } from '../entities/enums';
 import type { TicketOrEscalationRef } from './tickets';
 
 /** The plain shapes of contacting support (CON, PHN, ENT) the ticket-create service takes. */
@@ -8,6 +8,8 @@ export interface ContactRequest {
   idempotencyKey?: string | null;
   /** FUP-5: earlier tickets or escalations, decoded by the resolver (null where an id is neither). */
   references?: TicketOrEscalationRef[] | null;
+  /** CON-2: the topic picked on the contact page; one `supportTopics` offers for the role and product area. */
+  topic?: SupportTopic | null;
 }
 
 /** CON-6. */

@@ -58,6 +58,15 @@ export enum ProductArea {
   XM_DISCOVER_SOCIAL_CONNECT = 'XM_DISCOVER_SOCIAL_CONNECT',
 }
 
+/** CON-2: what a request is about, picked on the contact page; which ones a user may pick depends on role and product area. */
+export enum SupportTopic {
+  TECHNICAL_ISSUE = 'TECHNICAL_ISSUE',
+  HOW_TO_QUESTION = 'HOW_TO_QUESTION',
+  LOGIN_AND_ACCOUNT_ACCESS = 'LOGIN_AND_ACCOUNT_ACCESS',
+  THEME_REQUEST = 'THEME_REQUEST',
+  OTHER_REQUEST = 'OTHER_REQUEST',
+}
+
 /** Languages support can be contacted in (CON-5, CON-8). */
 export enum SupportLanguage {
   ENGLISH = 'ENGLISH',

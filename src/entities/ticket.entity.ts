@@ -19,7 +19,7 @@ import { Agent } from './agent.entity';
 import { Brand } from './brand.entity';
 import { Escalation } from './escalation.entity';
 import { TicketParticipant } from './ticket-participant.entity';
-import { ConferenceCallStatus, ProductArea, SupportLanguage, TicketKind, TicketStatus } from './enums';
+import { ConferenceCallStatus, ProductArea, SupportLanguage, SupportTopic, TicketKind, TicketStatus } from './enums';
 
 /** Phone request details (CON-7). */
 @Embeddable()
@@ -73,6 +73,7 @@ export class ConferenceDetails {
 @Index({ properties: ['brand', 'createdAt'] })
 @Index({ properties: ['submitter', 'createdAt'] })
 @Index({ properties: ['createdAt'] })
+@Index({ properties: ['brand', 'lastActivityAt'] })
 @Unique({ properties: ['submitter', 'idempotencyKey'] })
 export class Ticket {
   [OptionalProps]?: 'status' | 'description' | 'descriptionLanguage' | 'supportLanguage' | 'enterprise' | 'awaitingVerification' | 'createdAt' | 'lastActivityAt' | 'participants';
@@ -102,6 +103,10 @@ export class Ticket {
 
   @Enum({ items: () => ProductArea })
   productArea!: ProductArea;
+
+  /** CON-2: the topic picked on the contact page; null for tickets recorded by support, mail or before topics. */
+  @Enum({ items: () => SupportTopic, nullable: true })
+  topic?: SupportTopic | null;
 
   @ManyToOne(() => Brand, { ref: true })
   brand!: Ref<Brand>;

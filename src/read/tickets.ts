@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlCondition } from '../auth/ticket-access';
-import { ESCALATION_ORDER, EscalationStatus, type ConferenceCallStatus, type ProductArea, type SupportLanguage, type TicketKind, type TicketStatus } from '../entities/enums';
+import { ESCALATION_ORDER, EscalationStatus, type ConferenceCallStatus, type ProductArea, type SupportLanguage, type SupportTopic, type TicketKind, type TicketStatus } from '../entities/enums';
 import { TICKET_STATUS_ORDER, TicketOrderField, type InstantRange } from '../domain/ticket-list';
 import { isPostgres, placeholders, selectArrays, selectRows, toBoolean, toDate, toNullableDate, withDateParams } from './driver';
 
@@ -44,6 +44,8 @@ export interface TicketView {
   descriptionLanguage: string;
   supportLanguage: SupportLanguage;
   productArea: ProductArea;
+  /** CON-2: the topic picked on the contact page, if any. */
+  topic?: SupportTopic | null;
   brand: { id: string };
   submitter: { id: string };
   assignee?: { id: string } | null;
@@ -72,6 +74,7 @@ const COLUMNS = [
   'description_language',
   'support_language',
   'product_area',
+  'topic',
   'brand_id',
   'submitter_id',
   'assignee_id',
@@ -119,6 +122,7 @@ export class TicketRow implements TicketView {
   readonly descriptionLanguage: string;
   readonly supportLanguage: SupportLanguage;
   readonly productArea: ProductArea;
+  readonly topic: SupportTopic | null;
   readonly brand: { id: string };
   readonly submitter: { id: string };
   readonly assignee: { id: string } | null;
@@ -142,6 +146,7 @@ export class TicketRow implements TicketView {
     this.descriptionLanguage = values[AT.description_language] as string;
     this.supportLanguage = values[AT.support_language] as SupportLanguage;
     this.productArea = values[AT.product_area] as ProductArea;
+    this.topic = (values[AT.topic] as SupportTopic | null | undefined) ?? null;
     this.brand = { id: values[AT.brand_id] as string };
     this.submitter = { id: values[AT.submitter_id] as string };
     this.assignee = values[AT.assignee_id] === null || values[AT.assignee_id] === undefined ? null : { id: values[AT.assignee_id] as string };

@@ -1,4 +1,4 @@
-import { AccountType, BrandRole, ProductArea, SupportLanguage } from '../entities/enums';
+import { AccountType, BrandRole, ProductArea, SupportLanguage, SupportTopic } from '../entities/enums';
 import { isOpen, localWeekMinute, minutesUntilOpen, nextOpening, type WeeklyWindow } from './opening-hours';
 
 // the hours model (windows, instants) lives in opening-hours.ts; these are its users' names for it
@@ -344,14 +344,8 @@ export enum RedirectTarget {
   ACCOUNT_TEAM = 'ACCOUNT_TEAM',
 }
 
-/** CON-2: topics a user can pick before contacting support. */
-export enum SupportTopic {
-  TECHNICAL_ISSUE = 'TECHNICAL_ISSUE',
-  HOW_TO_QUESTION = 'HOW_TO_QUESTION',
-  LOGIN_AND_ACCOUNT_ACCESS = 'LOGIN_AND_ACCOUNT_ACCESS',
-  THEME_REQUEST = 'THEME_REQUEST',
-  OTHER_REQUEST = 'OTHER_REQUEST',
-}
+// CON-2: the topics a user can pick before contacting support (stored on the ticket)
+export { SupportTopic };
 
 /** CON-2: typical requests that belong with the brand admin or the account team (texts in the catalog). */
 export enum RedirectExample {
@@ -377,8 +371,28 @@ export function redirectAdvice(role: BrandRole): RedirectAdvice {
   return { checkWith: RedirectTarget.BRAND_ADMIN, examples: [RedirectExample.LICENSE_FEATURES, RedirectExample.ACCOUNT_DELETION, RedirectExample.SURVEY_OWNERSHIP] };
 }
 
-/** CON-2: topics differ by role; brand admins can also file a theme request. */
-export function supportTopics(role: BrandRole): SupportTopic[] {
+/** CON-2: a theme is a custom survey look, so theme requests belong to the areas where surveys are built. */
+export const THEME_PRODUCT_AREAS: ReadonlySet<ProductArea> = new Set([ProductArea.SURVEY_PLATFORM, ProductArea.EMPLOYEE_ENGAGEMENT, ProductArea.EMPLOYEE_360]);
+
+/**
+ * CON-2, CON-3: the topics a user can pick for a product area. Topics differ by role: brand admins
+ * can also file a theme request, for the areas where surveys are built (`THEME_PRODUCT_AREAS`). An
+ * area routed to a separate team (XM Discover / Social Connect) offers none: its requests go there.
+ */
+export function supportTopics(role: BrandRole, area: ProductArea): SupportTopic[] {
+  if (SEPARATE_TEAM_PRODUCT_AREAS.has(area)) return [];
   const common = [SupportTopic.TECHNICAL_ISSUE, SupportTopic.HOW_TO_QUESTION, SupportTopic.LOGIN_AND_ACCOUNT_ACCESS];
-  return role === BrandRole.BRAND_ADMIN ? [...common, SupportTopic.THEME_REQUEST, SupportTopic.OTHER_REQUEST] : [...common, SupportTopic.OTHER_REQUEST];
+  const themes = role === BrandRole.BRAND_ADMIN && THEME_PRODUCT_AREAS.has(area) ? [SupportTopic.THEME_REQUEST] : [];
+  return [...common, ...themes, SupportTopic.OTHER_REQUEST];
+}
+
+/** CON-3: who answers a product area's requests, and whether that is a separate team the user must go to. */
+export interface ProductAreaRouting {
+  team: SupportTeam;
+  separateTeam: boolean;
+}
+
+/** CON-3: XM Discover / Social Connect is routed straight to its own support team; every other area to technical support. */
+export function productAreaRouting(area: ProductArea): ProductAreaRouting {
+  return SEPARATE_TEAM_PRODUCT_AREAS.has(area) ? { team: SupportTeam.XM_DISCOVER_SUPPORT, separateTeam: true } : { team: SupportTeam.GENERAL_SUPPORT, separateTeam: false };
 }

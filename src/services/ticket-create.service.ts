@@ -20,10 +20,13 @@ import {
   ParticipantRole,
   ProductArea,
   SupportLanguage,
+  SupportTopic,
   Ticket,
   TicketKind,
   TicketParticipant,
+  BrandRole,
 } from '../entities';
+import type { SupportSettings } from '../config';
 import { callbackQueueMoved, chatQueueMoved, ticketUpdated, type DomainEvent } from '../realtime/events';
 import { ChatService } from './chat.service';
 import { TicketQueryService } from './ticket-query.service';
@@ -42,21 +45,40 @@ import {
   slotFits,
   SPECIALIST_WINDOW,
   redirectAdvice,
+  productAreaRouting,
   SEPARATE_TEAM_PRODUCT_AREAS,
   supportTopics,
+  type ProductAreaRouting,
   UnavailableReason,
   unavailableReason,
   type ContactFacts,
   type MethodAvailability,
-  type SupportTopic,
   type WeeklyWindow,
 } from './support-hours';
 import { checkDescription, ticketSubject } from './ticket-rules';
 import { CONTACT_METHODS, pickUp, presentHours, unavailableMessage } from './support-texts';
 import { translator, type Locale, type Translate } from '../i18n';
 
-function productAreaInfo(t: Translate, area: ProductArea): ProductAreaInfo {
-  return { code: area, name: t(`productArea.${area}.name`), description: t(`productArea.${area}.description`), routedToSeparateTeam: SEPARATE_TEAM_PRODUCT_AREAS.has(area) };
+/** CON-2: a topic with its label and description in the request's language. */
+function topicOption(t: Translate, topic: SupportTopic): TopicOption {
+  return { topic, label: t(`topic.${topic}.label`), description: t(`topic.${topic}.description`) };
+}
+
+/** CON-2, CON-3: a product area as the contact page shows it, for a viewer of `role`: texts, topics, routing. */
+function productAreaInfo(t: Translate, area: ProductArea, role: BrandRole, settings: SupportSettings): ProductAreaInfo {
+  const routing = productAreaRouting(area);
+  return {
+    code: area,
+    name: t(`productArea.${area}.name`),
+    description: t(`productArea.${area}.description`),
+    routedToSeparateTeam: routing.separateTeam,
+    topics: supportTopics(role, area).map((topic) => topicOption(t, topic)),
+    routing: {
+      ...routing,
+      message: routing.separateTeam ? t('contact.separateTeam') : null,
+      url: routing.separateTeam ? settings.xmDiscoverSupportUrl : null,
+    },
+  };
 }
 
 /** ENT-3: how far ahead a conference call can be scheduled. */
@@ -116,16 +138,27 @@ export interface SupportOptionsResult {
   routedToSeparateTeam: string | null;
   advice: { checkWith: RedirectTarget; message: string; examples: string[] };
   topics: SupportTopic[];
-  topicOptions: { topic: SupportTopic; label: string; description: string }[];
+  topicOptions: TopicOption[];
   phoneCountries: { code: string; callingCode: string }[];
 }
 
-/** A product area with its name and description in the request's language (CON-3). */
+/** CON-2: a topic as the contact page shows it. */
+export interface TopicOption {
+  topic: SupportTopic;
+  label: string;
+  description: string;
+}
+
+/** A product area with its texts in the request's language, the viewer's topics and its routing (CON-2, CON-3). */
 export interface ProductAreaInfo {
   code: ProductArea;
   name: string;
   description: string;
   routedToSeparateTeam: boolean;
+  /** CON-2: the topics the viewer can pick for this area (none where a separate team takes the requests). */
+  topics: TopicOption[];
+  /** CON-3: who answers, and for a separate team where to go (a sentence and a link). */
+  routing: ProductAreaRouting & { message: string | null; url: string | null };
 }
 
 /** What a new ticket is made of, after the kind's own validation. */
@@ -139,6 +172,8 @@ interface TicketSpec {
   idempotencyKey?: string | null;
   /** FUP-5: earlier tickets or escalations this request refers to. */
   references?: TicketOrEscalationRef[] | null;
+  /** CON-2: the topic picked on the contact page. */
+  topic?: SupportTopic | null;
   /** Served by Enterprise Support for seat holders (e-mail, phone, conference), ENT-1/ENT-2. */
   enterpriseChannel: boolean;
   confirmationTo: string;
@@ -192,17 +227,17 @@ export class TicketCreateService {
       }),
     );
     const advice = redirectAdvice(viewer.role);
-    const topics = supportTopics(viewer.role);
+    const info = productAreaInfo(t, productArea, viewer.role, this.ctx.settings);
     return {
       productArea,
-      productAreaInfo: productAreaInfo(t, productArea),
+      productAreaInfo: info,
       language,
       methods: withWaits,
       enterpriseSeat: isEnterpriseSeatHolder(f),
       routedToSeparateTeam: SEPARATE_TEAM_PRODUCT_AREAS.has(productArea) ? t('contact.separateTeam') : null,
       advice: { checkWith: advice.checkWith, message: t(`advice.${advice.checkWith}.message`), examples: advice.examples.map((e) => t(`advice.example.${e}`)) },
-      topics,
-      topicOptions: topics.map((topic) => ({ topic, label: t(`topic.${topic}.label`), description: t(`topic.${topic}.description`) })),
+      topics: info.topics.map((option) => option.topic),
+      topicOptions: info.topics,
       phoneCountries: getCountries().map((code) => ({ code, callingCode: getCountryCallingCode(code) })),
     };
   }
@@ -245,9 +280,23 @@ export class TicketCreateService {
     return window ? pickUp(this.ctx.t, this.ctx.locale, window, language, now) : null;
   }
 
-  /** CON-3: every product area with its name and description in the request's language. */
+  /** CON-2, CON-3: every product area with its texts in the request's language, the viewer's topics and its routing. */
   productAreas(): ProductAreaInfo[] {
-    return Object.values(ProductArea).map((area) => productAreaInfo(this.ctx.t, area));
+    return Object.values(ProductArea).map((area) => productAreaInfo(this.ctx.t, area, this.viewer.role, this.ctx.settings));
+  }
+
+  /** CON-2: a ticket's topic with its label and description in the request's language. */
+  topicOption(topic: SupportTopic): TopicOption {
+    return topicOption(this.ctx.t, topic);
+  }
+
+  /**
+   * CON-2: the topic picked must be one the contact page offers this viewer for this product area
+   * (`supportTopics`); anything else is refused with TOPIC_NOT_OFFERED and nothing is written.
+   */
+  private requireTopic(topic: SupportTopic | null | undefined, area: ProductArea): void {
+    if (!topic || supportTopics(this.viewer.role, area).includes(topic)) return;
+    throw DomainError.input(['input', 'topic'], DomainErrorCode.INVALID, this.ctx.t('userError.refusal.TOPIC_NOT_OFFERED'), StateReason.TOPIC_NOT_OFFERED);
   }
 
   /** Issue 17 point 2: for each support language, the hours of chat, e-mail, phone and conference calls now. */
@@ -274,6 +323,7 @@ export class TicketCreateService {
         descriptionLanguage: input.descriptionLanguage,
         idempotencyKey: input.idempotencyKey,
         references: input.references,
+        topic: input.topic,
         enterpriseChannel: true,
         confirmationTo: this.viewer.account.email,
         extra: (em, ticket) => {
@@ -306,6 +356,7 @@ export class TicketCreateService {
         description: input.subject?.trim() ?? '',
         idempotencyKey: input.idempotencyKey,
         references: input.references,
+        topic: input.topic,
         enterpriseChannel: true,
         confirmationTo: input.confirmationEmail ?? this.viewer.account.email,
         phone: { ...phone, confirmationEmail: input.confirmationEmail ?? this.viewer.account.email, recordingConsent: input.recordingConsent ?? true },
@@ -329,6 +380,7 @@ export class TicketCreateService {
         description: input.description ?? '',
         idempotencyKey: input.idempotencyKey,
         references: input.references,
+        topic: input.topic,
         enterpriseChannel: false,
         confirmationTo: this.viewer.account.email,
         // CHAT-1: the chat waits in the queue of its product area and language until an agent joins
@@ -357,6 +409,7 @@ export class TicketCreateService {
         description: input.description ?? '',
         idempotencyKey: input.idempotencyKey,
         references: input.references,
+        topic: input.topic,
         enterpriseChannel: true,
         confirmationTo: this.viewer.account.email,
         conference: { scheduledAt: input.scheduledAt, callStatus: ConferenceCallStatus.PENDING, meetingUrl: null, passcode: null, screenShare: input.screenShare ?? false },
@@ -382,6 +435,7 @@ export class TicketCreateService {
     const replayed = await this.replay(kind, key);
     if (replayed) return replayed;
     const spec = build();
+    this.requireTopic(spec.topic, spec.productArea);
     const viewer = this.viewer;
     const now = this.ctx.now();
     const references = await this.resolveReferences(spec.references ?? []);
@@ -402,6 +456,7 @@ export class TicketCreateService {
           descriptionLanguage: spec.descriptionLanguage ?? DESCRIPTION_LANGUAGE[spec.language],
           supportLanguage: spec.language,
           productArea: spec.productArea,
+          topic: spec.topic ?? null,
           brand: em.getReference(Brand, viewer.brandId),
           submitter,
           enterprise,

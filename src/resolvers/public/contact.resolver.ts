@@ -5,11 +5,12 @@ import type { Context } from '../../context';
 import type { TicketView } from '../../read/tickets';
 import { ProductArea, SupportLanguage } from '../../entities';
 import { EnterpriseService } from '../../services/enterprise.service';
-import { TicketCreateService, unavailableReasonOf } from '../../services/ticket-create.service';
+import { TicketCreateService, unavailableReasonOf, type TopicOption } from '../../services/ticket-create.service';
+import { loginHelp, type LoginHelp } from '../../services/login-help';
 import { UnavailableReason } from '../../services/support-hours';
 import type { QueueStatus } from '../../services/callback-queue.service';
 import { inputIdOf, ticketOrEscalationRef } from '../types/node';
-import { EmailTicketType, PhoneTicketType } from '../types/ticket.types';
+import { EmailTicketType, PhoneTicketType, TicketInterface } from '../types/ticket.types';
 import {
   CallbackQueueStatusType,
   ChooseCallbackLanguageInput,
@@ -17,7 +18,9 @@ import {
   CreateEmailTicketInput,
   CreateTicketPayload,
   EnterpriseVerificationType,
+  LoginHelpType,
   RequestPhoneCallbackInput,
+  SupportTopicOptionType,
   ScheduleConferenceCallInput,
   StartChatInput,
   ProductAreaInfoType,
@@ -54,8 +57,13 @@ export class ContactResolver {
     return new TicketCreateService(ctx).supportOptions(productArea, language);
   }
 
+  @Query(() => LoginHelpType, { description: 'CON-1: the login and account-creation help, the one help available without signing in (any caller; texts in the answer language).' })
+  loginHelp(@Ctx() ctx: Context): LoginHelp {
+    return loginHelp(ctx.t);
+  }
+
   @Authorized(Role.CUSTOMER)
-  @Query(() => [ProductAreaInfoType], { description: 'Every product area with its name and description in the answer language (CON-3, LANG-1).' })
+  @Query(() => [ProductAreaInfoType], { description: 'Every product area with its name and description in the answer language, the topics the viewer can pick for it and where its requests go (CON-2, CON-3, LANG-1).' })
   productAreas(@Ctx() ctx: Context) {
     return new TicketCreateService(ctx).productAreas();
   }
@@ -104,6 +112,15 @@ export class ContactResolver {
   async verifyEnterpriseAccount(@Ctx() ctx: Context, @Arg('input', () => VerifyEnterpriseAccountInput, { description: 'The request.' }) input: VerifyEnterpriseAccountInput) {
     const ticket = await new EnterpriseService(ctx).verify(inputIdOf('Ticket', input.ticketId, ['input', 'ticketId']), input.allowEnterpriseAccess);
     return { ticket, verification: verificationOf(ticket) };
+  }
+}
+
+/** CON-2: the topic a ticket was filed under. */
+@Resolver(() => TicketInterface)
+export class TicketTopicResolver {
+  @FieldResolver(() => SupportTopicOptionType, { nullable: true, description: 'CON-2: the topic picked on the contact page, with its texts in the answer language; null for tickets filed without one (recorded by support, by e-mail, or before topics).' })
+  topic(@Root() ticket: TicketView, @Ctx() ctx: Context): TopicOption | null {
+    return ticket.topic ? new TicketCreateService(ctx).topicOption(ticket.topic) : null;
   }
 }
 

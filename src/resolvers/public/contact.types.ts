@@ -4,6 +4,7 @@ import { CallbackState, ProductArea, SupportLanguage } from '../../entities/enum
 import { HoursKind, Weekday } from '../../services/opening-hours';
 import { ContactMethod, RedirectTarget, SupportTeam, SupportTopic, UnavailableReason } from '../../services/support-hours';
 import { CallbackLanguageChoice } from '../../domain/contact';
+import { LoginHelpTopic } from '../../services/login-help';
 import { TicketInterface } from '../types/ticket.types';
 import { UserError } from '../types/user-error';
 
@@ -30,7 +31,28 @@ registerEnumType(SupportTeam, {
   },
 });
 registerEnumType(RedirectTarget, { name: 'SupportRedirectTarget', description: 'Who a request may belong to instead of support (CON-2).' });
-registerEnumType(SupportTopic, { name: 'SupportTopic', description: 'Topics a user can pick before contacting support (CON-2).' });
+registerEnumType(SupportTopic, {
+  name: 'SupportTopic',
+  description: 'Topics a user can pick before contacting support (CON-2); `ProductAreaInfo.topics` lists those offered to the viewer per product area.',
+  valuesConfig: {
+    TECHNICAL_ISSUE: { description: 'Something in the platform does not work as expected.' },
+    HOW_TO_QUESTION: { description: 'How to do something in the platform.' },
+    LOGIN_AND_ACCOUNT_ACCESS: { description: 'Signing in or account access.' },
+    THEME_REQUEST: { description: 'A custom survey theme; brand administrators only, for Survey Platform, Employee Engagement and 360.' },
+    OTHER_REQUEST: { description: 'Anything else technical support can help with.' },
+  },
+});
+registerEnumType(LoginHelpTopic, {
+  name: 'LoginHelpTopicCode',
+  description: 'Sign-in and account-creation help topics (CON-1).',
+  valuesConfig: {
+    FORGOT_PASSWORD: { description: 'Resetting a forgotten password.' },
+    FORGOT_USERNAME: { description: 'Finding a forgotten username.' },
+    ACCOUNT_LOCKED: { description: 'A locked or disabled account.' },
+    SINGLE_SIGN_ON: { description: "Signing in through the organization's login portal (SSO)." },
+    CREATE_ACCOUNT: { description: 'Creating an account or joining an organization’s license.' },
+  },
+});
 registerEnumType(CallbackState, { name: 'CallbackState', description: 'Where a phone callback request is.' });
 registerEnumType(Weekday, { name: 'Weekday', description: 'A day of the week.' });
 registerEnumType(HoursKind, {
@@ -153,6 +175,21 @@ export class SupportTopicOptionType {
   description!: string;
 }
 
+@ObjectType('ProductAreaRouting', { description: 'Who answers a product area’s requests (CON-3).' })
+export class ProductAreaRoutingType {
+  @Field(() => SupportTeam, { description: 'The team that answers: technical support, or XM Discover support for XM Discover / Social Connect.' })
+  team!: SupportTeam;
+
+  @Field({ description: 'A separate team answers: requests are not filed here; send the user to `url`.' })
+  separateTeam!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Where to go, as a sentence in the answer language; null unless `separateTeam`.' })
+  message!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The separate team’s support site (configured by `XM_DISCOVER_SUPPORT_URL`); null unless `separateTeam`.' })
+  url!: string | null;
+}
+
 @ObjectType('ProductAreaInfo', { description: 'A product area with its name and description in the answer language (CON-3).' })
 export class ProductAreaInfoType {
   @Field(() => ProductArea, { description: 'The product area code.' })
@@ -164,8 +201,35 @@ export class ProductAreaInfoType {
   @Field({ description: 'What the area covers (shown on hover on the contact page).' })
   description!: string;
 
-  @Field({ description: 'CON-3: requests go straight to a separate support team (XM Discover / Social Connect).' })
+  @Field({ description: 'CON-3: requests go straight to a separate support team (XM Discover / Social Connect); `routing` says where.' })
   routedToSeparateTeam!: boolean;
+
+  @Field(() => [SupportTopicOptionType], { description: 'CON-2: the topics the viewer can pick for this area (by role: brand admins can also file theme requests where surveys are built); empty where a separate team takes the requests.' })
+  topics!: SupportTopicOptionType[];
+
+  @Field(() => ProductAreaRoutingType, { description: 'CON-3: who answers requests of this area, and where to go when it is a separate team.' })
+  routing!: ProductAreaRoutingType;
+}
+
+@ObjectType('LoginHelpTopic', { description: 'One kind of sign-in or account-creation help (CON-1), texts in the answer language.' })
+export class LoginHelpTopicType {
+  @Field(() => LoginHelpTopic, { description: 'The topic code.' })
+  code!: LoginHelpTopic;
+
+  @Field({ description: 'Title to show.' })
+  title!: string;
+
+  @Field({ description: 'What to do.' })
+  description!: string;
+}
+
+@ObjectType('LoginHelp', { description: 'CON-1: the help available without signing in: login and account creation.' })
+export class LoginHelpType {
+  @Field({ description: 'Why signing in is needed to contact support, and what help there is without it.' })
+  summary!: string;
+
+  @Field(() => [LoginHelpTopicType], { description: 'The sign-in and account-creation topics.' })
+  topics!: LoginHelpTopicType[];
 }
 
 @ObjectType('ContactMethodHours', { description: 'The hours of one contact method in one support language.' })
@@ -260,6 +324,9 @@ abstract class ContactRequestInput {
   @IsOptional()
   @ArrayMaxSize(MAX_REFERENCES)
   references?: string[] | null;
+
+  @Field(() => SupportTopic, { nullable: true, description: 'CON-2: the topic picked on the contact page, one of `ProductAreaInfo.topics` for this product area; stored on the ticket. Another topic is a userError INVALID / TOPIC_NOT_OFFERED.' })
+  topic?: SupportTopic | null;
 }
 
 @InputType({ description: 'Open an e-mail ticket (CON-6).' })

@@ -38,6 +38,7 @@ registerEnumType(StateReason, {
     LICENSE: { description: "CON-4: not included in the account's license." },
     NOT_SUCCESS_PACKAGE: { description: 'Needs a success package: CON-4 / ENT-3 an Enterprise Support seat of one; ENT-1 seats and ENT-5 forwarding a brand that has one.' },
     SEPARATE_TEAM: { description: 'CON-4 / CON-3: the product area is handled by a separate support team.' },
+    TOPIC_NOT_OFFERED: { description: 'CON-2: the topic is not one the contact page offers for this role and product area (`ProductAreaInfo.topics`; code INVALID).' },
     CALLBACK_NOT_WAITING: { description: 'PHN-3: the phone request is not waiting for a callback.' },
     NO_ENGLISH_FALLBACK_OFFERED: { description: 'PHN-3: no English fallback is on offer for this request.' },
     CALL_NOT_IN_PROGRESS: { description: 'PHN-5: the call is not in progress (take it with takeNextCallback first).' },
