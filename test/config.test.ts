@@ -174,9 +174,9 @@ describe('loadConfig validation', () => {
 describe('support settings from the environment', () => {
   const base = { AUTH_JWT_SECRET: LONG_SECRET };
 
-  it('defaults the Enterprise hand-over mailbox and the callback handle time', () => {
+  it('defaults the Enterprise hand-over mailbox, the callback handle time and the XM Discover support site', () => {
     const config = loadConfig({ ...base, HUB_DATA_DIR: tempDir() });
-    expect(config.support).toEqual({ enterpriseMailbox: 'enterprise-support@support.example.com', callbackDefaultHandleMinutes: 12 });
+    expect(config.support).toEqual({ enterpriseMailbox: 'enterprise-support@support.example.com', callbackDefaultHandleMinutes: 12, xmDiscoverSupportUrl: 'https://discover-support.example.com/' });
   });
 
   it('reads ENTERPRISE_SUPPORT_MAILBOX, CALLBACK_DEFAULT_HANDLE_MINUTES and XM_DISCOVER_SUPPORT_URL', () => {
