@@ -19,7 +19,7 @@ import { AttachmentLinks } from './services/attachment-links';
 import { databaseUnavailable, forbidden, ForbiddenReason, unauthenticated } from './auth/errors';
 import { bearerToken, createTokenVerifier, TokenError } from './auth/token';
 import { ANONYMOUS, resolveViewer, type Viewer } from './auth/viewer';
-import { createOrm, type Orm } from './db/orm';
+import { createOrm, routeDriverLogs, type Orm } from './db/orm';
 import { buildInternalSchema, buildPublicSchema } from './schema';
 import { applyDuePreferenceChanges } from './services/email-preferences.service';
 import { EventBus } from './realtime/events';
@@ -31,8 +31,8 @@ import { httpCachePolicy, NO_STORE } from './http-cache';
 import { mountWebPages, type DemoToken } from './web/pages';
 import { demoTokens } from './auth/demo-tokens';
 import { createLimits, STATIC_ONLY_LIMITS, withLimitCodes } from './limits';
-import { createErrorFormatter, createLogger, createMetrics, httpErrorHandler, isDatabaseUnavailable, notFoundHandler, mountObservability, observabilityPlugin, type Logger } from './observability';
-import { ping, poolStats } from './read/driver';
+import { createErrorFormatter, createLogger, createMetrics, httpErrorHandler, isDatabaseUnavailable, notFoundHandler, mountObservability, observabilityPlugin, trackDatabaseAvailability, type Logger } from './observability';
+import { ping, poolStats, watchConnections } from './read/driver';
 import { currentScope } from './observability/request-context';
 import { resolveLocale } from './i18n';
 import { languagePlugin } from './i18n/apollo-plugin';
@@ -123,7 +123,10 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       return viewer;
     } catch (error) {
       if (error instanceof TokenError) throw unauthenticated(`Invalid token: ${error.message}.`);
-      if (isDatabaseUnavailable(error)) throw databaseUnavailable();
+      if (isDatabaseUnavailable(error)) {
+        availability.failed(error);
+        throw databaseUnavailable();
+      }
       throw error;
     }
   }
@@ -135,6 +138,11 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   app.set('etag', false);
   // request ids, one log line per request, metrics, security headers, CORS, /metrics (docs/observability.md)
   const logger = opts.logger ?? createLogger(config.http?.logLevel);
+  // the driver's own messages (knex's `Connection Error: …`) go through the JSON logger, never to the console
+  routeDriverLogs(orm, logger);
+  // a database outage is logged once when it starts and once when it ends, with its length (docs/observability.md)
+  const availability = trackDatabaseAvailability({ logger });
+  const unwatchConnections = watchConnections(orm, { created: () => availability.connected(), failed: (error) => availability.failed(error) });
   const mail = config.mail ?? defaultMailSettings(config.dataDir, config.database, config.port);
   const now = () => opts.now?.() ?? new Date();
   // CON-10: the outbox is drained after each commit that wrote to it (ORM subscriber) and on a timer
@@ -148,11 +156,12 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   orm.em.getEventManager().registerSubscriber(delivery.subscriber());
   const metrics = createMetrics({
     pool: () => poolStats(orm),
+    database: () => availability.stats(),
     realtime: () => subscriptions.stats(),
     delivery: () => delivery.counters(),
     outboxOldestWaitingSeconds: () => delivery.oldestWaitingSeconds(),
   });
-  mountObservability(app, { config, logger, metrics });
+  mountObservability(app, { config, logger, metrics, availability });
   // large answers compressed (a 50-ticket page is ≈ 58 KB of JSON); event streams never (they would be buffered)
   app.use(compression({ threshold: COMPRESSION_THRESHOLD_BYTES, filter: (req, res) => !String(res.getHeader('content-type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }));
   let draining = false;
@@ -187,7 +196,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       validationRules: limits.validationRules,
       parseOptions: limits.parseOptions,
       // coded errors pass; validation → BAD_USER_INPUT; the unexpected is logged and masked (src/observability/errors.ts)
-      formatError: withLimitCodes(createErrorFormatter({ schema: name, production: config.production, logger })),
+      formatError: withLimitCodes(createErrorFormatter({ schema: name, production: config.production, logger, availability })),
     });
   const publicApollo = apolloOptions(publicSchema, 'public', '/graphql');
   const internalApollo = apolloOptions(internalSchema, 'internal', '/internal/graphql');
@@ -219,7 +228,8 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     try {
       await ping(orm.em);
       res.json({ status: 'ready', database: 'ok' });
-    } catch {
+    } catch (error) {
+      availability.failed(error);
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }
   });
@@ -329,6 +339,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
         await limits.close();
         await delivery.stop();
         emailSender.close();
+        unwatchConnections();
         if (!opts.orm) await orm.close(true);
       })();
       return closing;

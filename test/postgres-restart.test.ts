@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConnectionException } from '@mikro-orm/core';
 import { isDatabaseUnavailable } from '../src/observability';
 import { startTestServer, existingDatabase, type TestServer } from './utils/harness';
 import { sparePort } from './utils/net';
+import { captureLogs } from './utils/log-capture';
 
 /**
  * Runs where PostgreSQL is part of the test set-up (TEST_DATABASE_URL set, as in CI): the test starts
@@ -45,6 +46,7 @@ if (process.env.TEST_DATABASE_URL) describe('PostgreSQL restarted under load', (
   let dir: string;
   let port: number;
   let t: TestServer;
+  const logs = captureLogs();
   const pgCtl = (...args: string[]) => spawnAsPostgres('pg_ctl', ['-D', join(dir, 'data'), '-w', '-t', '20', ...args]);
   const startPg = () => pgCtl('-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-l', join(dir, 'log'), 'start');
 
@@ -55,7 +57,7 @@ if (process.env.TEST_DATABASE_URL) describe('PostgreSQL restarted under load', (
     spawnAsPostgres('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
     port = await sparePort();
     startPg();
-    t = await startTestServer(existingDatabase({ kind: 'postgresql', url: `postgres://postgres@127.0.0.1:${port}/postgres` }));
+    t = await startTestServer(existingDatabase({ kind: 'postgresql', url: `postgres://postgres@127.0.0.1:${port}/postgres` }), {}, { logger: logs.logger });
   }, 60_000);
 
   afterAll(async () => {
@@ -70,8 +72,13 @@ if (process.env.TEST_DATABASE_URL) describe('PostgreSQL restarted under load', (
     }
   });
 
-  it('fails fast with DATABASE_UNAVAILABLE while it is down (/readyz 503) and recovers without restarting the API', async () => {
+  it('fails fast with DATABASE_UNAVAILABLE while it is down (/readyz 503), recovers without restarting the API, and logs the outage once', async () => {
     const samples: Sample[] = [];
+    // anything the driver prints itself (knex's `Connection Error: …` goes to console.log)
+    const printed: string[] = [];
+    const consoleSpies = (['log', 'info', 'warn', 'error'] as const).map((method) => vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      printed.push(args.map(String).join(' '));
+    }));
     let running = true;
     const worker = async () => {
       while (running) {
@@ -115,9 +122,36 @@ if (process.env.TEST_DATABASE_URL) describe('PostgreSQL restarted under load', (
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(samples.filter((s) => s.at > recoveredAt + 50).every((s) => s.ok)).toBe(true);
       expect((await fetch(`http://127.0.0.1:${t.server.port}/readyz`)).status).toBe(200);
+
+      // the outage in the logs: one line when it started, one when it ended with its length
+      const lines = logs.lines.filter((line) => line.msg !== 'request');
+      const unreachable = lines.filter((line) => line.msg === 'database unreachable');
+      const back = lines.filter((line) => line.msg === 'database reachable again');
+      expect(unreachable).toHaveLength(1);
+      expect(unreachable[0]).toMatchObject({ level: 50, component: 'database', err: { message: expect.any(String) } });
+      expect(back).toHaveLength(1);
+      expect(back[0]).toMatchObject({ level: 30, component: 'database' });
+      expect(back[0].outageMs).toBeGreaterThanOrEqual(restartedAt - stoppedAt - 1_000);
+      expect(back[0].outageMs).toBeLessThan(recoveredAt - stoppedAt + 1_000);
+      expect(back[0].refusedRequests).toBeGreaterThanOrEqual(down.length);
+      expect(logs.lines.indexOf(unreachable[0])).toBeLessThan(logs.lines.indexOf(back[0]));
+      // refused requests: counted, their request lines at warn, never one error line each
+      expect(lines.filter((line) => line.level >= 50)).toEqual(unreachable);
+      const refusedLines = logs.lines.filter((line) => line.msg === 'request' && line.errorCodes?.includes('DATABASE_UNAVAILABLE'));
+      expect(refusedLines.length).toBeGreaterThanOrEqual(down.length);
+      expect(refusedLines.every((line) => line.level === 40)).toBe(true);
+      const metrics = await (await fetch(`http://127.0.0.1:${t.server.port}/metrics`)).text();
+      const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+      expect(metric('hub_db_unavailable_requests_total')).toBe(back[0].refusedRequests);
+      expect(metric('hub_db_outages_total')).toBe(1);
+      expect(metric('hub_db_reachable')).toBe(1);
+      // no driver text outside the JSON logger: knex's lines arrive as JSON with component db-driver
+      expect(printed.filter((text) => /Connection Error|Connection terminated|ECONNREFUSED|knex/i.test(text))).toEqual([]);
+      expect(logs.lines.some((line) => line.component === 'db-driver' && /Connection Error/.test(line.msg))).toBe(true);
     } finally {
       running = false;
       await Promise.all(workers);
+      for (const spy of consoleSpies) spy.mockRestore();
     }
   });
 });

@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseConfig } from '../config';
+import { createLogger, type Logger } from '../observability/logger';
 import { ALL_ENTITIES } from '../entities';
 import { configureSqlite } from '../read/driver';
 import { notifyQuery } from './query-log';
@@ -21,6 +22,31 @@ class HubLogger extends DefaultLogger {
 export type Orm = MikroORM;
 
 /**
+ * Where the driver's own messages go: knex prints `Connection Error: …` with console.log when a pooled
+ * connection dies (every PostgreSQL restart), and MikroORM writes its notices the same way. Both
+ * are routed to a JSON logger (`component: "db-driver"`) — the process default until the server
+ * hands over its own (`routeDriverLogs`) — so no plain text line reaches a log collector.
+ */
+interface DriverLogRelay {
+  logger?: Logger;
+}
+const relays = new WeakMap<MikroORM, DriverLogRelay>();
+let defaultDriverLogger: Logger | undefined;
+
+function relayed(relay: DriverLogRelay, level: 'debug' | 'info' | 'warn' | 'error') {
+  return (message: unknown) => {
+    const logger = relay.logger ?? (defaultDriverLogger ??= createLogger());
+    logger[level]({ component: 'db-driver' }, typeof message === 'string' ? message : String(message));
+  };
+}
+
+/** From now on the driver messages of `orm` are written by `logger`. */
+export function routeDriverLogs(orm: Orm, logger: Logger): void {
+  const relay = relays.get(orm);
+  if (relay) relay.logger = logger;
+}
+
+/**
  * The driver of the configured database only: each one pulls in its own client library and dialect
  * code, and loading both cost start-up time on the embedded SQLite default (docs/performance.md).
  */
@@ -30,11 +56,14 @@ function loadDriver(kind: DatabaseConfig['kind']): Options['driver'] {
 }
 
 /** ORM options for a database; migrations are listed explicitly so the same code runs from ts and js. */
-export function ormOptions(database: DatabaseConfig): Options {
+export function ormOptions(database: DatabaseConfig, relay: DriverLogRelay = {}): Options {
+  // knex's logger: its warnings are `Connection Error: …` when a pooled connection is lost
+  const driverLog = { debug: relayed(relay, 'debug'), warn: relayed(relay, 'warn'), error: relayed(relay, 'error'), deprecate: relayed(relay, 'warn') };
   const common: Options = {
     entities: ALL_ENTITIES,
     extensions: [Migrator],
     loggerFactory: (options: LoggerOptions) => new HubLogger(options),
+    logger: relayed(relay, 'info'),
     // relations are loaded through per-request loaders; never lazily behind a property access
     forceUndefined: false,
     allowGlobalContext: false,
@@ -52,7 +81,7 @@ export function ormOptions(database: DatabaseConfig): Options {
       // a refused connection fails the waiting request at once, a silent network at the timeouts below;
       // dead idle connections are dropped by knex and replaced on the next acquire once it is back
       pool: { min: 0, max: 10, acquireTimeoutMillis: 5_000, createTimeoutMillis: 3_000, idleTimeoutMillis: 30_000 },
-      driverOptions: { connection: { connectionTimeoutMillis: 3_000, keepAlive: true } },
+      driverOptions: { connection: { connectionTimeoutMillis: 3_000, keepAlive: true }, log: driverLog },
       migrations: { migrationsList: postgresqlMigrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     } as Options;
   }
@@ -60,6 +89,7 @@ export function ormOptions(database: DatabaseConfig): Options {
     ...common,
     driver: loadDriver('sqlite'),
     dbName: database.path,
+    driverOptions: { log: driverLog },
     migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
   } as Options;
 }
@@ -69,7 +99,9 @@ export async function createOrm(database: DatabaseConfig, opts: { migrate?: bool
   if (database.kind === 'sqlite' && database.path !== ':memory:') {
     mkdirSync(dirname(database.path), { recursive: true });
   }
-  const orm = await MikroORM.init(ormOptions(database));
+  const relay: DriverLogRelay = {};
+  const orm = await MikroORM.init(ormOptions(database, relay));
+  relays.set(orm, relay);
   if (database.kind === 'sqlite') {
     await configureSqlite(orm);
   }

@@ -5,6 +5,7 @@ import { ErrorCode } from '../auth/errors';
 import { DomainError } from '../domain/errors';
 import { toGraphQLError } from '../resolvers/domain-error.mapper';
 import { localizeErrorMessage } from '../i18n/errors';
+import type { DatabaseAvailability } from './database-availability';
 import type { Logger } from './logger';
 import { currentScope } from './request-context';
 
@@ -49,13 +50,13 @@ const APQ_HASH_MISMATCH_MESSAGE = 'provided sha does not match query';
  * - errors raised on purpose carry a code (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, the limits'
  *   codes, Apollo's own parse/validation codes…) and pass through unchanged;
  * - type-graphql input validation failures become BAD_USER_INPUT with `validationErrors`;
- * - a database that cannot be reached becomes DATABASE_UNAVAILABLE;
+ * - a database that cannot be reached becomes DATABASE_UNAVAILABLE (the outage is logged once, by `availability`);
  * - anything else is unexpected: it is logged with the request id and answered as
  *   INTERNAL_SERVER_ERROR with that id. In production the message is generic and no stack trace or
  *   SQL leaves the server.
  * Then the message is put in the request's language when its code has a catalog text (LANG-1).
  */
-export function createErrorFormatter(opts: { schema: 'public' | 'internal'; production: boolean; logger: Logger }) {
+export function createErrorFormatter(opts: { schema: 'public' | 'internal'; production: boolean; logger: Logger; availability?: DatabaseAvailability }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     let result = formatError(formatted, error, opts);
     // the request's log line and metrics count what was actually sent
@@ -71,7 +72,7 @@ export function createErrorFormatter(opts: { schema: 'public' | 'internal'; prod
   };
 }
 
-function formatError(formatted: GraphQLFormattedError, error: unknown, opts: { production: boolean; logger: Logger }): GraphQLFormattedError {
+function formatError(formatted: GraphQLFormattedError, error: unknown, opts: { production: boolean; logger: Logger; availability?: DatabaseAvailability }): GraphQLFormattedError {
   const original = unwrapResolverError(error) as { name?: string; validationErrors?: unknown } | undefined;
   if (original instanceof DomainError) {
     // a domain refusal outside a userErrors payload (queries, field resolvers): the one mapper decides
@@ -90,7 +91,8 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, opts: { p
   if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
 
   if (isDatabaseUnavailable(error)) {
-    opts.logger.warn({ requestId, err: original, path: formatted.path }, 'database unavailable');
+    // one log line per outage (its start and end), not one per refused request: src/observability/database-availability.ts
+    opts.availability?.failed(original ?? error);
     return {
       message: 'The service is temporarily unavailable (database unreachable). Retry shortly.',
       ...(formatted.locations ? { locations: formatted.locations } : {}),

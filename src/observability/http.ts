@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import helmet from 'helmet';
 import { timingSafeEqual } from 'node:crypto';
 import type { AppConfig } from '../config';
+import type { DatabaseAvailability } from './database-availability';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { currentRequestId, observeRequests, REQUEST_ID_HEADER } from './request-context';
@@ -33,7 +34,7 @@ function sameSecret(given: string, expected: string): boolean {
  * <METRICS_TOKEN>` when that is set; without it, it is open in development and refused (403) in
  * production, so a public deployment never exposes it by accident.
  */
-export function mountObservability(app: Express, opts: { config: AppConfig; logger: Logger; metrics: Metrics }): void {
+export function mountObservability(app: Express, opts: { config: AppConfig; logger: Logger; metrics: Metrics; availability?: DatabaseAvailability }): void {
   const { config, metrics } = opts;
   app.use(observeRequests(opts));
   app.use(

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolStats } from '../read/driver';
+import type { DatabaseAvailabilityStats } from './database-availability';
 
 /** At most this many distinct operation names get their own label value; later ones count as `other`. */
 export const MAX_OPERATION_LABELS = 200;
@@ -10,6 +11,8 @@ const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,39}$/;
 
 export interface MetricsSources {
   pool?: () => PoolStats | undefined;
+  /** Reachability of the database as this instance sees it (src/observability/database-availability.ts). */
+  database?: () => DatabaseAvailabilityStats;
   realtime?: () => { connections: number; subscriptions: number; sseStreams?: number; sseSubscriptions?: number } | undefined;
   /** The delivery worker's counters of this instance (src/delivery/worker.ts). */
   delivery?: () => { delivered: number; retried: number; failed: number } | undefined;
@@ -92,6 +95,37 @@ export function createMetrics(sources: MetricsSources = {}) {
     },
   });
 
+  new Gauge({
+    name: 'hub_db_reachable',
+    help: '1 while the database is reachable, 0 from the first failure that says it is not until a connection is made again.',
+    registers: [registry],
+    collect() {
+      const stats = sources.database?.();
+      if (stats) this.set(stats.reachable ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'hub_db_outages_total',
+    help: 'Database outages this instance has seen (each one logged once: "database unreachable", then "database reachable again").',
+    registers: [registry],
+    collect() {
+      const stats = sources.database?.();
+      if (!stats) return;
+      this.reset();
+      this.inc(stats.outages);
+    },
+  });
+  new Counter({
+    name: 'hub_db_unavailable_requests_total',
+    help: 'Requests answered DATABASE_UNAVAILABLE because the database could not be reached (counted, not logged one by one).',
+    registers: [registry],
+    collect() {
+      const stats = sources.database?.();
+      if (!stats) return;
+      this.reset();
+      this.inc(stats.refusedRequests);
+    },
+  });
   new Counter({
     name: 'hub_outbox_deliveries_total',
     help: 'Outbox deliveries attempted by this instance, by outcome: delivered, retried (failed, another attempt scheduled), failed (last attempt failed: given up).',

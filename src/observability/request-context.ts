@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { ErrorCode } from '../auth/errors';
 import type { Locale } from '../i18n/locales';
+import type { DatabaseAvailability } from './database-availability';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -44,7 +46,7 @@ export function currentRequestId(): string | undefined {
  * it on every response, runs the rest of the request inside its scope, and when the response is sent
  * writes one log line and, for GraphQL requests, the request metrics.
  */
-export function observeRequests(opts: { logger: Logger; metrics: Metrics }) {
+export function observeRequests(opts: { logger: Logger; metrics: Metrics; availability?: DatabaseAvailability }) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.headers[REQUEST_ID_HEADER];
     const requestId = typeof incoming === 'string' && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
@@ -78,7 +80,12 @@ export function observeRequests(opts: { logger: Logger; metrics: Metrics }) {
         ...(scope.errorCodes.length ? { errorCodes: scope.errorCodes } : {}),
         ...(aborted ? { aborted: true } : {}),
       };
-      if (res.statusCode >= 500) opts.logger.error(line, 'request');
+      // a request refused because the database is down is counted, and logged at `warn`: the outage itself
+      // has one `error` line (database-availability.ts), not one per request
+      const refused = scope.errorCodes.includes(ErrorCode.DATABASE_UNAVAILABLE);
+      if (refused) opts.availability?.refused();
+      if (res.statusCode >= 500 && !refused) opts.logger.error(line, 'request');
+      else if (res.statusCode >= 500) opts.logger.warn(line, 'request');
       else opts.logger.info(line, 'request');
     };
     res.on('finish', record);

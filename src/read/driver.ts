@@ -208,3 +208,35 @@ export function poolStats(orm: Orm): PoolStats | undefined {
   if (!pool) return undefined;
   return { max: pool.max, used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires() + pool.numPendingCreates() };
 }
+
+/** What the pool tells about reaching the database (`watchConnections`). */
+export interface ConnectionWatcher {
+  /** A new connection was made. */
+  created(): void;
+  /** Making or acquiring a connection failed (refused, timed out…). */
+  failed(error: unknown): void;
+}
+
+/**
+ * Hooks the knex/tarn pool of the ORM connection: every connection it makes or fails to make is
+ * reported, so an outage is seen (and its end) whatever request or job hit it. Returns the function
+ * that removes the hooks.
+ */
+export function watchConnections(orm: Orm, watcher: ConnectionWatcher): () => void {
+  const connection = orm.em.getConnection() as Partial<AbstractSqlConnection>;
+  const pool = connection.getKnex?.()?.client?.pool as
+    | { on(event: string, listener: (...args: unknown[]) => void): void; removeListener(event: string, listener: (...args: unknown[]) => void): void }
+    | undefined;
+  if (!pool) return () => undefined;
+  const created = () => watcher.created();
+  const createFailed = (_eventId: unknown, error: unknown) => watcher.failed(error);
+  const acquireFailed = (_eventId: unknown, error: unknown) => watcher.failed(error);
+  pool.on('createSuccess', created);
+  pool.on('createFail', createFailed);
+  pool.on('acquireFail', acquireFailed);
+  return () => {
+    pool.removeListener('createSuccess', created);
+    pool.removeListener('createFail', createFailed);
+    pool.removeListener('acquireFail', acquireFailed);
+  };
+}
