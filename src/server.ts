@@ -300,14 +300,19 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const port = (httpServer.address() as AddressInfo).port;
   if (mail.publicUrlFromPort) mailer.identity.publicUrl = attachmentLinks.publicUrl = `http://localhost:${port}`;
 
+  // a job that failed because the database is down is part of the outage, logged once (`availability`)
+  const jobFailed = (message: string) => (error: unknown) => {
+    if (isDatabaseUnavailable(error)) availability.failed(error);
+    else logger.error({ err: error }, message);
+  };
   // PREF-5: apply due preference changes; safe with any number of instances (rows are claimed)
   const preferenceInterval = opts.preferenceJobIntervalMs ?? 60_000;
   const preferenceTimer = preferenceInterval > 0
     ? setInterval(() => {
-        applyDuePreferenceChanges(orm.em, opts.now?.() ?? new Date()).catch((error) => logger.error({ err: error }, 'preference job failed'));
+        applyDuePreferenceChanges(orm.em, opts.now?.() ?? new Date()).catch(jobFailed('preference job failed'));
         // FUP-3: staged uploads never linked are removed after their expiry
-        uploads.sweepExpired().catch((error) => logger.error({ err: error }, 'staged upload sweep failed'));
-        delivery.purgeDelivered().catch((error) => logger.error({ err: error }, 'outbox purge failed'));
+        uploads.sweepExpired().catch(jobFailed('staged upload sweep failed'));
+        delivery.purgeDelivered().catch(jobFailed('outbox purge failed'));
       }, preferenceInterval)
     : undefined;
   preferenceTimer?.unref();

@@ -87,15 +87,17 @@ export function apiEnv(extra: Record<string, string | undefined>): NodeJS.Proces
 
 /**
  * Starts the real server entry (`dist/src/main.js`) as a child process and waits for /readyz.
- * `nodeArgs` adds flags such as `--cpu-prof`; `entry` runs another build's entry (A/B runs).
+ * `nodeArgs` adds flags such as `--cpu-prof`; `entry` runs another build's entry (A/B runs);
+ * `stdoutFd` keeps the process's log (the soak reads it afterwards).
  */
-export async function startApi(env: NodeJS.ProcessEnv, opts: { nodeArgs?: string[]; timeoutMs?: number; entry?: string } = {}): Promise<ApiProcess> {
+export async function startApi(env: NodeJS.ProcessEnv, opts: { nodeArgs?: string[]; timeoutMs?: number; entry?: string; stdoutFd?: number } = {}): Promise<ApiProcess> {
   const port = Number(env.PORT) || (await freePort());
   const started = performance.now();
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.entry ?? resolve(REPO_ROOT, 'dist/src/main.js')], {
     cwd: REPO_ROOT,
     env: { ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // its JSON log lines: dropped, or into a file the caller opened (`stdoutFd`)
+    stdio: ['ignore', opts.stdoutFd ?? 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
