@@ -175,11 +175,11 @@ async function main(): Promise<void> {
       return total;
     };
     const opening = Date.now();
-    while ((await activeSubscriptions()) < SUBSCRIBERS) {
-      if (Date.now() - opening > 120_000) throw new Error(`only ${await activeSubscriptions()} of ${SUBSCRIBERS} subscriptions active after 120 s`);
-      await sleep(250);
-    }
-    console.log(`${SUBSCRIBERS} subscriptions active in ${round((Date.now() - opening) / 1000)} s`);
+    // on a loaded machine a few subscribe calls fail and are made again: the soak starts once all are
+    // active, or after 120 s with those there are (the others count as missing their events)
+    let active = 0;
+    while ((active = await activeSubscriptions()) < SUBSCRIBERS && Date.now() - opening < 120_000) await sleep(250);
+    console.log(`${active} of ${SUBSCRIBERS} subscriptions active after ${round((Date.now() - opening) / 1000)} s`);
 
     // the load
     const samples: Sample[] = [];
@@ -379,8 +379,17 @@ async function main(): Promise<void> {
     }
     const missedTotal = expectedTotal - receivedTotal;
     const told = (from: number, to: number, code: string) => subscribers.filter((s) => s.notices.some((n) => n.at >= from && n.at < to && n.code === code)).length;
-    const notices: Record<string, number> = {};
-    for (const s of subscribers) for (const n of s.notices) notices[n.code] = (notices[n.code] ?? 0) + 1;
+    // error results and terminations by code: how many, and when (s after the load started)
+    const notices: Record<string, { count: number; firstS: number; lastS: number }> = {};
+    for (const s of subscribers) {
+      for (const n of s.notices) {
+        const t = round((n.at - loadStart) / 1000);
+        const entry = (notices[n.code] ??= { count: 0, firstS: t, lastS: t });
+        entry.count++;
+        entry.firstS = Math.min(entry.firstS, t);
+        entry.lastS = Math.max(entry.lastS, t);
+      }
+    }
 
     const errorRows = phases.slice(0, 5).map((p) => {
       // by when the answer came: a request in flight when PostgreSQL stopped fails with the outage
@@ -418,6 +427,8 @@ async function main(): Promise<void> {
         databaseBack: parsed.filter((l) => l.msg === 'database reachable again').map((l) => ({ outageMs: l.outageMs, refusedRequests: l.refusedRequests })),
         redisLines: parsed.filter((l) => l.component === 'redis-bridge').length,
         unexpected: parsed.filter((l) => l.msg === 'unexpected error').slice(0, 3).map((l) => String(l.err?.message ?? '').slice(0, 200)),
+        // what it wrote outside the JSON logger (stderr)
+        stderr: instances[n].api.stderr().slice(0, 2_000),
       };
     });
 
@@ -426,6 +437,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       commit: commitOf(),
       machine: machineLine(),
+      subscriptionsActiveAtStart: active,
       settings: { durationS: DURATION_S, outageS: OUTAGE_S, subscribers: SUBSCRIBERS, hotTickets: HOT_TICKETS, readers: READERS, creators: CREATORS, repliers: REPLIERS, paceMs: PACE_MS, resumeWithAfter: resume, replyIdempotencyKeys: replyKeys },
       timeline: { loadStart: ISO(loadStart), pgStop: ISO(pgStop), pgStarted: ISO(pgStarted), pgRecovered: ISO(pgRecovered), redisStop: ISO(redisStop), redisStarted: ISO(redisStarted), redisRecovered: ISO(redisRecovered), loadEnd: ISO(loadEnd) },
       writes: {

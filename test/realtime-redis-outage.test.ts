@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,55 +6,25 @@ import { TransportErrorCode } from '../src/realtime/delivery';
 import { Fixtures } from './utils/fixtures';
 import { ok, startTestServer, existingDatabase, type TestServer } from './utils/harness';
 import { Live, subscriptionStarts, WsClients } from './utils/ws';
-import { sparePort } from './utils/net';
-
-/** The test's own redis-server (no persistence) on `port`: resolves once it says it accepts connections (throws after `ms`). */
-async function startRedis(port: number, ms = 10_000): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server on ${port} is not ready: ${log}`)), ms);
-    // its log keeps being read (and dropped) so that the pipe never fills
-    child.stdout!.on('data', (chunk) => {
-      if (log.length < 10_000) log += String(chunk);
-      if (log.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server on ${port} exited (${code ?? signal}): ${log}`));
-    });
-  });
-  return child;
-}
-
-async function stopRedis(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
+// the test's own redis-server (no persistence) on a spare port, as the soak bench runs it
+import { RedisServer } from '../bench/lib/faults';
 
 const TICKET_UPDATED = `subscription($id: ID!) { ticketUpdated(id: $id) { eventId change ticket { id status } } }`;
 const REPLY = `mutation($input: PostAgentReplyInput!) { postAgentReply(input: $input) { userErrors { code } } }`;
 
 describe('RT-4: a Redis outage degrades to errors the client can act on and recovers by itself (own redis-server, SQLite)', () => {
-  let port: number;
-  let redis: ChildProcess | undefined;
+  let redis: RedisServer | undefined;
   let dir: string;
   let a: TestServer;
   let b: TestServer;
   let ws: WsClients;
 
   beforeAll(async () => {
-    port = await sparePort();
-    redis = await startRedis(port);
+    redis = await RedisServer.create();
     // both instances share one SQLite file; the suite removes it
     dir = mkdtempSync(join(tmpdir(), 'hub-outage-'));
     const shared = existingDatabase({ kind: 'sqlite', path: join(dir, 'hub.sqlite') });
-    const overrides = { redisUrl: `redis://127.0.0.1:${port}`, redisNamespace: 'outage-test' };
+    const overrides = { redisUrl: redis.url, redisNamespace: 'outage-test' };
     a = await startTestServer(shared, overrides);
     b = await startTestServer(shared, overrides);
     ws = new WsClients(b.publicUrl);
@@ -64,7 +33,7 @@ describe('RT-4: a Redis outage degrades to errors the client can act on and reco
     await ws?.closeAll();
     await b?.close();
     await a?.close();
-    await stopRedis(redis);
+    await redis?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -87,13 +56,13 @@ describe('RT-4: a Redis outage degrades to errors the client can act on and reco
     await live.waitFor(1);
 
     // Redis goes away: B's subscriber tells its subscriptions (an error result; the subscription stays open)
-    await stopRedis(redis);
+    await redis!.stop();
     await live.waitFor(2, 10_000);
     expect(live.results[1].errors?.[0]?.extensions?.code).toBe(TransportErrorCode.INTERRUPTED);
     expect(live.completed).toBe(false);
 
     // Redis comes back on the same port: ioredis reconnects and re-subscribes by itself
-    redis = await startRedis(port);
+    await redis!.start();
     await live.waitFor(3, 15_000);
     expect(live.results[2].errors?.[0]?.extensions?.code).toBe(TransportErrorCode.RESUMED);
 
