@@ -3,4 +3,4 @@ export { createMetrics } from './metrics';
 export { createErrorFormatter, isDatabaseUnavailable } from './errors';
 export { observabilityPlugin } from './apollo-plugin';
 export { httpErrorHandler, mountObservability, notFoundHandler } from './http';
-export { trackDatabaseAvailability, type DatabaseAvailability } from './database-availability';
+export { trackDatabaseAvailability } from './database-availability';
