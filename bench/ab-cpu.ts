@@ -15,6 +15,9 @@ import { ONE_TICKET, ORGANIZATION_TICKETS } from './read';
  * default 20, of `BENCH_AB_REQUESTS`, default 200), so a machine that slows down for a while slows
  * both. Prints the median CPU per request of each and B/A. On this 2-core VM one run moves by ±5 %;
  * run it twice, once with the builds swapped, before believing a difference under 10 %.
+ * `BENCH_AB_ENV_A` / `BENCH_AB_ENV_B` (`NAME=value,NAME=value`) add environment variables to one side
+ * only, to compare two settings of one build (`node dist/bench/ab-cpu.js dist dist a` with
+ * `BENCH_AB_ENV_A=GRAPHQL_EXECUTOR=graphql-js`).
  */
 async function main(): Promise<void> {
   const [distA, distB, which = 'a'] = process.argv.slice(2);
@@ -27,7 +30,12 @@ async function main(): Promise<void> {
   const env = apiEnv({ DATABASE_URL: dataset.databaseUrl, HUB_DATA_DIR: dataDir });
   const servers: ApiProcess[] = [];
   try {
-    for (const dist of [distA, distB]) servers.push(await startApi(env, { entry: resolve(dist, 'src/main.js') }));
+    const sideEnv = (spec: string | undefined) => Object.fromEntries((spec ?? '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+    const sides = [
+      { dist: distA, env: sideEnv(process.env.BENCH_AB_ENV_A) },
+      { dist: distB, env: sideEnv(process.env.BENCH_AB_ENV_B) },
+    ];
+    for (const side of sides) servers.push(await startApi({ ...env, ...side.env }, { entry: resolve(side.dist, 'src/main.js') }));
     const token = await signLocalToken(new TextEncoder().encode(BENCH_JWT_SECRET), dataset.adminAccountId, { expiresIn: '2h' });
     const body = JSON.stringify(
       which === 'a' ? { query: ORGANIZATION_TICKETS, variables: { first: 50 } } : { query: ONE_TICKET, variables: { id: Buffer.from(`Ticket:${dataset.sampleTicketId}`).toString('base64url') } },

@@ -53,6 +53,17 @@ export interface AppConfig {
   limits?: LimitsSettings;
   /** E-mail out and in, attachment links (`docs/mail-and-attachments.md`); unset: `defaultMailSettings`. */
   mail?: MailSettings;
+  /** `GRAPHQL_EXECUTOR`: graphql-jit (default) or graphql-js for queries and mutations over HTTP (docs/performance.md, D14). */
+  graphqlExecutor?: GraphqlExecutor;
+}
+
+export const GRAPHQL_EXECUTORS = ['jit', 'graphql-js'] as const;
+export type GraphqlExecutor = (typeof GRAPHQL_EXECUTORS)[number];
+
+function readExecutor(value: string | undefined): GraphqlExecutor {
+  if (!value) return 'jit';
+  if (!(GRAPHQL_EXECUTORS as readonly string[]).includes(value)) throw new ConfigError(`GRAPHQL_EXECUTOR must be one of ${GRAPHQL_EXECUTORS.join(', ')}, got "${value}"`);
+  return value as GraphqlExecutor;
 }
 
 /** `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`, the inbound mail and link secrets, storage of attachment bytes. */
@@ -361,5 +372,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     http: readHttp(env, production),
     limits: readLimits(env),
     mail: readMail(env, { production, dataDir, port, database }),
+    graphqlExecutor: readExecutor(env.GRAPHQL_EXECUTOR),
   };
 }

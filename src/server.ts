@@ -36,6 +36,7 @@ import { ping, poolStats, watchConnections } from './read/driver';
 import { currentScope } from './observability/request-context';
 import { resolveLocale } from './i18n';
 import { languagePlugin } from './i18n/apollo-plugin';
+import { jitGateway } from './graphql-executor';
 
 export interface RunningServer {
   url: string;
@@ -170,9 +171,11 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const limits = createLimits(config.limits ?? STATIC_ONLY_LIMITS, { redisUrl: config.redisUrl, namespace: config.redisNamespace, now: opts.now && (() => opts.now!().getTime()) });
   if (config.limits?.trustProxyHops) app.set('trust proxy', config.limits.trustProxyHops);
 
+  // queries and mutations over HTTP run compiled by graphql-jit, unless GRAPHQL_EXECUTOR=graphql-js (docs/performance.md, D14)
+  const executor = (schema: GraphQLSchema) => ((config.graphqlExecutor ?? 'jit') === 'jit' ? { gateway: jitGateway(schema) } : { schema });
   const apolloOptions = (schema: GraphQLSchema, name: 'public' | 'internal', path: string) =>
     new ApolloServer<Context>({
-      schema,
+      ...executor(schema),
       introspection: true,
       includeStacktraceInErrorResponses: !config.production,
       // shutdown is ordered by the caller (src/main.ts: readiness off, then close): Apollo must not stop on its own
