@@ -7,7 +7,7 @@ import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultMailSettings, type AppConfig } from './config';
+import { defaultMailSettings, type AppConfig, type GraphqlExecutor } from './config';
 import { createContext, type Context, type ContextOptions } from './context';
 import { EmlFileEmailSender, SmtpEmailSender } from './delivery/email-sender';
 import { DeliveryWorker } from './delivery/worker';
@@ -55,6 +55,8 @@ export interface RunningServer {
   inboundSmtpPort?: number;
   /** FUP-6: the signer of this instance's attachment URLs. */
   attachmentLinks: AttachmentLinks;
+  /** How queries over HTTP run (GRAPHQL_EXECUTOR) and, with `jit`, how many operations of both endpoints are compiled now. */
+  executor: { kind: GraphqlExecutor; compiledOperations(): number };
   /** Shutdown, first step: /readyz answers 503 from now on while requests are still served. */
   drain(): void;
   close(): Promise<void>;
@@ -172,7 +174,14 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   if (config.limits?.trustProxyHops) app.set('trust proxy', config.limits.trustProxyHops);
 
   // queries and mutations over HTTP run compiled by graphql-jit, unless GRAPHQL_EXECUTOR=graphql-js (docs/performance.md, D14)
-  const executor = (schema: GraphQLSchema) => ((config.graphqlExecutor ?? 'jit') === 'jit' ? { gateway: jitGateway(schema) } : { schema });
+  const executorKind = config.graphqlExecutor ?? 'jit';
+  const gateways: ReturnType<typeof jitGateway>[] = [];
+  const executor = (schema: GraphQLSchema) => {
+    if (executorKind !== 'jit') return { schema };
+    const gateway = jitGateway(schema);
+    gateways.push(gateway);
+    return { gateway };
+  };
   const apolloOptions = (schema: GraphQLSchema, name: 'public' | 'internal', path: string) =>
     new ApolloServer<Context>({
       ...executor(schema),
@@ -333,6 +342,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     inbound,
     inboundSmtpPort: inboundSmtp?.port,
     attachmentLinks,
+    executor: { kind: executorKind, compiledOperations: () => gateways.reduce((sum, gateway) => sum + gateway.stats().compiled, 0) },
     drain() {
       draining = true;
     },
