@@ -53,7 +53,7 @@ export interface AppConfig {
   limits?: LimitsSettings;
   /** E-mail out and in, attachment links (`docs/mail-and-attachments.md`); unset: `defaultMailSettings`. */
   mail?: MailSettings;
-  /** `GRAPHQL_EXECUTOR`: graphql-jit (default) or graphql-js for queries and mutations over HTTP (docs/performance.md, D14). */
+  /** `GRAPHQL_EXECUTOR`: graphql-js (default) or graphql-jit for queries over HTTP (docs/performance.md, D14). */
   graphqlExecutor?: GraphqlExecutor;
 }
 
@@ -61,7 +61,7 @@ export const GRAPHQL_EXECUTORS = ['jit', 'graphql-js'] as const;
 export type GraphqlExecutor = (typeof GRAPHQL_EXECUTORS)[number];
 
 function readExecutor(value: string | undefined): GraphqlExecutor {
-  if (!value) return 'jit';
+  if (!value) return 'graphql-js';
   if (!(GRAPHQL_EXECUTORS as readonly string[]).includes(value)) throw new ConfigError(`GRAPHQL_EXECUTOR must be one of ${GRAPHQL_EXECUTORS.join(', ')}, got "${value}"`);
   return value as GraphqlExecutor;
 }

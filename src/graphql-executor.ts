@@ -14,7 +14,7 @@ export const EXECUTOR_KINDS: readonly ExecutorKind[] = ['jit', 'graphql-js'];
 export interface JitExecutorOptions {
   /** Distinct operations kept compiled (least recently used dropped first). */
   maxCompiled?: number;
-  /** A document is compiled on this use (1: at once); before, graphql-js runs it. One-off operations never pay for a compilation. */
+  /** A document is compiled on this use (default the second; 1: at once); before, graphql-js runs it, so one-off operations (a tenant sweep, an explorer session) never pay for a compilation. */
   compileOnUse?: number;
 }
 
@@ -73,7 +73,7 @@ function withGraphqlErrors<T extends ExecutionResult<Record<string, unknown>>>(r
  * they did.
  */
 export function jitGateway(schema: GraphQLSchema, options: JitExecutorOptions = {}): GatewayInterface & { stats(): { compiled: number; entries: number } } {
-  const compileOnUse = options.compileOnUse ?? 1;
+  const compileOnUse = options.compileOnUse ?? 2;
   const entries = new LRUCache<string, Entry>({ max: options.maxCompiled ?? 500 });
 
   const compiledFor = (key: string, document: DocumentNode, operation: OperationDefinitionNode | undefined, operationName: string | undefined): CompiledQuery | undefined => {

@@ -173,8 +173,8 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const limits = createLimits(config.limits ?? STATIC_ONLY_LIMITS, { redisUrl: config.redisUrl, namespace: config.redisNamespace, now: opts.now && (() => opts.now!().getTime()) });
   if (config.limits?.trustProxyHops) app.set('trust proxy', config.limits.trustProxyHops);
 
-  // queries and mutations over HTTP run compiled by graphql-jit, unless GRAPHQL_EXECUTOR=graphql-js (docs/performance.md, D14)
-  const executorKind = config.graphqlExecutor ?? 'jit';
+  // GRAPHQL_EXECUTOR=jit: queries over HTTP run compiled by graphql-jit; graphql-js by default, as jit measured no gain (docs/performance.md, D14)
+  const executorKind = config.graphqlExecutor ?? 'graphql-js';
   const gateways: ReturnType<typeof jitGateway>[] = [];
   const executor = (schema: GraphQLSchema) => {
     if (executorKind !== 'jit') return { schema };
