@@ -3,13 +3,9 @@ import { execute, GraphQLError, GraphQLInputObjectType, Kind, type SourceLocatio
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 
-/** `GRAPHQL_EXECUTOR`: how queries and mutations over HTTP are executed (docs/performance.md, D14). */
 /** Apollo's gateway interface, as its constructor takes it (the package itself is Apollo's dependency, not ours). */
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
-
-export type ExecutorKind = 'jit' | 'graphql-js';
-export const EXECUTOR_KINDS: readonly ExecutorKind[] = ['jit', 'graphql-js'];
 
 export interface JitExecutorOptions {
   /** Distinct operations kept compiled (least recently used dropped first). */
