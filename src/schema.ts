@@ -31,6 +31,8 @@ import { resolveSubscriptionPayloadsDirectly } from './resolvers/subscription-pa
 import { mapMutationErrors } from './resolvers/domain-error.mapper';
 import { subscriptionPubSub } from './realtime/pubsub';
 import { ViewerResolver } from './resolvers/public/viewer.resolver';
+import { ViewerCapabilitiesResolver } from './resolvers/public/viewer-capabilities.resolver';
+import { NodeResolver } from './resolvers/public/node.resolver';
 import { ChatTicketType, ConferenceTicketType, EmailTicketType, EscalationType, PhoneTicketType } from './resolvers/types/ticket.types';
 import { nodeTypeName } from './resolvers/types/node';
 
@@ -74,8 +76,40 @@ function synchronousResolveTypes(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
-/**
+/** Descriptions of the root operation types (type-graphql has no option for them); every schema must give all three. */
+interface RootDescriptions {
+  query: string;
+  mutation: string;
+  subscription: string;
+}
 
+function describeRoots(schema: GraphQLSchema, text: RootDescriptions): GraphQLSchema {
+  const roots = [
+    [schema.getQueryType(), text.query],
+    [schema.getMutationType(), text.mutation],
+    [schema.getSubscriptionType(), text.subscription],
+  ] as const;
+  for (const [type, description] of roots) if (type) type.description = description;
+  return schema;
+}
+
+const PUBLIC_ROOTS: RootDescriptions = {
+  query:
+    'Reads of the Customer Success Hub for a signed-in customer: the viewer and their profile sections, ticket history, contact options and hours, and (without sign-in) the status page. A refused part is null with its error on its own path; the rest of the answer still resolves.',
+  mutation:
+    'Changes a customer makes: contacting support, replying to and closing tickets, proxy access, e-mail preferences and billing contacts. Each takes one `input` and answers a payload with `userErrors` for anything the user can fix.',
+  subscription:
+    'Live updates over WebSocket (graphql-transport-ws) or server-sent events: ticket changes, the callback queue, live chat and the status page; every event is authorized for each subscriber when it is delivered (RT-3).',
+};
+
+const INTERNAL_ROOTS: RootDescriptions = {
+  query: 'Reads for support agents: any ticket, by global id.',
+  mutation:
+    'Ticket work for support agents (assign, reply, escalate, callbacks, chats, conference calls) and provisioning for the CRM integration (brands, accounts, account teams, contracts, linked accounts, status page).',
+  subscription: 'Live updates for support agents on `ws://…/internal/graphql`: ticket changes and live chats, each event authorized at delivery (RT-3).',
+};
+
+/**
  * Schema-wide changes after building: synchronous type resolution, the FED-1 field guard, the
  * refusal of unstorable text in mutation arguments (src/edge/input.ts), and outermost the one mapper
  * of domain errors (userErrors in mutations, src/resolvers/domain-error.mapper.ts).
@@ -87,25 +121,25 @@ const finish = (schema: GraphQLSchema) => mapMutationErrors(storableMutationText
  * outside `ANY_CALLER_FIELDS` refuses staff and integration tokens (`customersOnly`, src/auth).
  */
 export async function buildPublicSchema(): Promise<GraphQLSchema> {
-  const schema = customersOnly(finish(await buildSchema({
+  const schema = customersOnly(describeRoots(finish(await buildSchema({
     ...common,
-    resolvers: [ViewerResolver, TicketResolver, TicketFollowupResolver, TicketCapabilitiesResolver, ContactResolver, CreateTicketPayloadResolver, ConversationResolver, ProfileFieldsResolver, ProfileResolver, ...SHARED_TYPE_RESOLVERS, RealtimeResolver],
+    resolvers: [ViewerResolver, ViewerCapabilitiesResolver, NodeResolver, TicketResolver, TicketFollowupResolver, TicketCapabilitiesResolver, ContactResolver, CreateTicketPayloadResolver, ConversationResolver, ProfileFieldsResolver, ProfileResolver, ...SHARED_TYPE_RESOLVERS, RealtimeResolver],
     // real time: subscriptions have their own `subscribe` over the domain event bus (src/realtime)
     pubSub: subscriptionPubSub,
-  })));
+  })), PUBLIC_ROOTS));
   resolveSubscriptionPayloadsDirectly(schema);
   return schema;
 }
 
 /** The internal schema: support agents and provisioning integrations; its subscriptions are on `ws://…/internal/graphql`. */
 export async function buildInternalSchema(): Promise<GraphQLSchema> {
-  const schema = finish(
+  const schema = describeRoots(finish(
     await buildSchema({
       ...common,
       resolvers: [ProvisioningResolver, AgentTicketResolver, TicketWorkResolver, CallbackResolver, ChatWorkResolver, ApplicationStatusAdminResolver, ...SHARED_TYPE_RESOLVERS, AgentRealtimeResolver],
       pubSub: subscriptionPubSub,
     }),
-  );
+  ), INTERNAL_ROOTS);
   resolveSubscriptionPayloadsDirectly(schema);
   return schema;
 }

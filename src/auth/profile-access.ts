@@ -1,6 +1,7 @@
 import { AccountType, BrandRole, EmailPreferenceCategory } from '../entities/enums';
 import type { MessageKey } from '../i18n';
 import { ForbiddenReason } from './errors';
+import type { AccessViewer } from './viewer';
 
 /** What the profile rules need to know about a customer: plain data, so the rules are table-testable. */
 export interface ProfileFacts {
@@ -14,6 +15,7 @@ export interface ProfileFacts {
 export enum SectionUnavailableReason {
   FEDRAMP_RESTRICTED = 'FEDRAMP_RESTRICTED',
   FREE_ACCOUNT = 'FREE_ACCOUNT',
+  NOT_BILLING_CONTACT = 'NOT_BILLING_CONTACT',
 }
 
 /** Whether a section is shown; when not, why, and the catalog text that explains it (LANG-1). */
@@ -93,6 +95,32 @@ export function billingAccess(facts: Pick<ProfileFacts, 'role' | 'email'>, contr
     };
   }
   return { allowed: true, all: false, contractIndexes };
+}
+
+/** `node(id)` of an account: a customer reads their own account (the Viewer) and no one else's. */
+export function canReadAccountNode(viewer: AccessViewer, accountId: string): boolean {
+  return viewer.kind === 'customer' && viewer.accountId === accountId;
+}
+
+/** `node(id)` of a brand: a customer reads their own brand and no other. */
+export function canReadBrandNode(viewer: AccessViewer, brandId: string): boolean {
+  return viewer.kind === 'customer' && viewer.brandId === brandId;
+}
+
+/** BILL-2: a billing inquiry is read back by the account that submitted it, within its brand. */
+export function canReadBillingInquiry(viewer: AccessViewer, inquiry: { accountId: string; brandId: string }): boolean {
+  return viewer.kind === 'customer' && viewer.accountId === inquiry.accountId && viewer.brandId === inquiry.brandId;
+}
+
+/** BILL-1 as a section: billing is shown when `billingAccess` allows it; otherwise why, like every other section. */
+export function billingAvailability(decision: BillingDecision): Availability {
+  if (decision.allowed) return AVAILABLE;
+  return { available: false, reason: SectionUnavailableReason.NOT_BILLING_CONTACT, messageKey: 'section.billing.NOT_BILLING_CONTACT' };
+}
+
+/** BILL-5 / BILL-7: contacts are editable by whoever sees billing (BILL-1), and only where the organization enables editing. */
+export function canEditBillingContacts(decision: BillingDecision, organizationEditingEnabled: boolean): boolean {
+  return decision.allowed && organizationEditingEnabled;
 }
 
 /** BILL-6: the reminder starts this many days before a contract ends. */

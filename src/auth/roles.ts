@@ -1,6 +1,7 @@
 import type { AuthChecker } from 'type-graphql';
 import type { Context } from '../context';
 import { ForbiddenReason, forbidden, unauthenticated } from './errors';
+import type { CustomerViewer } from './viewer';
 
 /** Roles for type-graphql's `@Authorized(...)`: who may call an operation at all. */
 export enum Role {
@@ -32,3 +33,9 @@ export const authChecker: AuthChecker<Context, Role> = ({ context }, roles) => {
   }
   throw forbidden(ForbiddenReason.NOT_STAFF, 'This operation is for support staff and integrations.');
 };
+
+/** The customer behind a request; FORBIDDEN (NOT_A_CUSTOMER) for anyone else (fields under `viewer`). */
+export function customerOf(ctx: Pick<Context, 'viewer'>): CustomerViewer {
+  if (ctx.viewer.kind !== 'customer') throw forbidden(ForbiddenReason.NOT_A_CUSTOMER, 'This operation is for customer accounts.');
+  return ctx.viewer;
+}

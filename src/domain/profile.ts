@@ -1,5 +1,5 @@
 import type { SectionUnavailableReason } from '../auth/profile-access';
-import type { AccountType, ApplicationComponentKey, ComponentStatus, EmailPreferenceCategory, SupportLanguage } from '../entities/enums';
+import type { AccountType, ApplicationComponentKey, CertificationStatus, ComponentStatus, EmailPreferenceCategory, SupportLanguage } from '../entities/enums';
 
 /**
  * The plain shapes the profile, billing, e-mail preference and status services take and return
@@ -46,7 +46,7 @@ export interface AccountDeletion {
 /** LINK-1, LINK-2. */
 export interface LinkedAccounts {
   community: { username: string; rank: string; memberSince: Date; topicsParticipated: number } | null;
-  certifications: { name: string; status: string; completedAt: Date | null; certificateUrl: string | null }[];
+  certifications: { name: string; status: CertificationStatus; completedAt: Date | null; certificateUrl: string | null }[];
 }
 
 /** STAT-1: one component of the status page. */

@@ -1,9 +1,10 @@
 import { ForbiddenReason } from '../auth/errors';
-import { billingAccess, billingContactsConfirmationDue, contractDurationMonths } from '../auth/profile-access';
+import { billingAccess, billingAvailability, canReadBillingInquiry, billingContactsConfirmationDue, canEditBillingContacts, contractDurationMonths, type Availability, type BillingDecision } from '../auth/profile-access';
 import type { CustomerViewer } from '../auth/viewer';
 import type { Context } from '../context';
 import { DomainError, DomainErrorCode, InputProblems, StateReason } from '../domain/errors';
 import {
+  BillingInquiryTopic,
   ContractContactKind,
   type Billing,
   type BillingContactChange,
@@ -42,26 +43,64 @@ export class BillingService {
     return viewer;
   }
 
-  /** BILL-1: the contracts this viewer may see; FORBIDDEN (NOT_BILLING_CONTACT) when none. */
-  async visibleContracts(): Promise<Contract[]> {
+  /** BILL-1: the brand's contracts and what `billingAccess` decides over them for this viewer. */
+  private async access(): Promise<{ decision: BillingDecision; contracts: Contract[] }> {
     const viewer = this.viewer;
     const contracts = await this.em.find(Contract, { brand: viewer.brandId }, { orderBy: { endDate: 'desc', id: 'asc' } });
     const decision = billingAccess(
       { role: viewer.role, email: viewer.account.email },
       contracts.map((c) => ({ primaryEmail: c.primaryContact.email, billingEmail: c.billingContact.email })),
     );
+    return { decision, contracts };
+  }
+
+  /** BILL-1: the contracts this viewer may see; FORBIDDEN (NOT_BILLING_CONTACT) when none (the mutations). */
+  async visibleContracts(): Promise<Contract[]> {
+    const { decision, contracts } = await this.access();
     if (!decision.allowed) throw DomainError.forbidden(decision.reason, decision.message);
     return decision.all ? contracts : decision.contractIndexes.map((i) => contracts[i]);
   }
 
-  async billing(): Promise<Billing> {
+  /** BILL-1: whether the billing section is shown and, if not, why (`viewer.billingAvailability`, `viewer.canSeeBilling`). */
+  async availability(): Promise<Availability> {
+    return billingAvailability((await this.access()).decision);
+  }
+
+  /** BILL-5 / BILL-7: may this viewer edit contract contacts (`viewer.canEditBillingContacts`; `updateBillingContact` asks the same). */
+  async canEditContacts(): Promise<boolean> {
+    const { decision } = await this.access();
+    const brand = await this.em.findOneOrFail(Brand, { id: this.viewer.brandId });
+    return canEditBillingContacts(decision, brand.billingContactEditing);
+  }
+
+  /** BILL-1…7: the billing section; null when `billingAvailability` says it is not shown. */
+  async billing(): Promise<Billing | null> {
+    const { decision } = await this.access();
+    if (!billingAvailability(decision).available) return null;
     const contracts = await this.visibleContracts();
     const brand = await this.em.findOneOrFail(Brand, { id: this.viewer.brandId });
     return {
-      contracts: await this.toViews(contracts, brand.billingContactEditing),
+      contracts: await this.toViews(contracts, canEditBillingContacts(decision, brand.billingContactEditing)),
       documents: SECURITY_DOCUMENTS.map((d) => ({ ...d })),
       contactEditingEnabled: brand.billingContactEditing,
     };
+  }
+
+  /** A contract this viewer may see, for `node(id)`; null otherwise (never an error: ids are not probed). */
+  async findVisibleContract(id: number): Promise<ContractView | null> {
+    const { decision, contracts } = await this.access();
+    if (!decision.allowed) return null;
+    const visible = decision.all ? contracts : decision.contractIndexes.map((i) => contracts[i]);
+    const contract = visible.find((c) => c.id === id);
+    if (!contract) return null;
+    const brand = await this.em.findOneOrFail(Brand, { id: this.viewer.brandId });
+    return (await this.toViews([contract], canEditBillingContacts(decision, brand.billingContactEditing)))[0];
+  }
+
+  /** BILL-2: an inquiry the viewer submitted, for `node(id)`; null for anyone else's. */
+  async findOwnInquiry(id: number): Promise<BillingInquiryView | null> {
+    const inquiry = await this.em.findOne(BillingInquiry, { id });
+    return inquiry && canReadBillingInquiry(this.viewer, { accountId: inquiry.accountId, brandId: inquiry.brand.id }) ? { id: inquiry.id, topic: inquiry.topic as BillingInquiryTopic, subject: inquiry.subject, createdAt: inquiry.createdAt } : null;
   }
 
   private async toViews(contracts: Contract[], editable: boolean): Promise<ContractView[]> {
@@ -94,8 +133,7 @@ export class BillingService {
   /** BILL-5 / BILL-7: edit a contact; applies at once and counts as confirming for this cycle (BILL-6). */
   async updateContact(input: BillingContactChange): Promise<ContractView> {
     const contract = await this.contractFor(input.contractId);
-    const brand = await this.em.findOneOrFail(Brand, { id: this.viewer.brandId });
-    if (!brand.billingContactEditing) {
+    if (!(await this.canEditContacts())) {
       throw DomainError.state(['input'], StateReason.CONTACT_EDITING_DISABLED, this.ctx.t('userError.contactsReadOnly'));
     }
     const now = this.ctx.now();
@@ -123,12 +161,11 @@ export class BillingService {
   /** BILL-6: confirm the contacts for the renewal cycle ending at the contract's end date. */
   async confirmContacts(contractId: number): Promise<ContractView> {
     const contract = await this.contractFor(contractId);
-    const brand = await this.em.findOneOrFail(Brand, { id: this.viewer.brandId });
     const now = this.ctx.now();
     contract.contactsConfirmedAt = now;
     contract.contactsConfirmedForEndDate = contract.endDate;
     await this.em.flush();
-    return (await this.toViews([contract], brand.billingContactEditing))[0];
+    return (await this.toViews([contract], await this.canEditContacts()))[0];
   }
 
   /** BILL-2: stored as a billing inquiry (never a support ticket); English only. */

@@ -18,7 +18,7 @@ export class AgentTicketResolver {
 
   @Authorized(Role.AGENT)
   @Mutation(() => RecordTicketPayload, { description: 'Record a ticket of any kind with its thread, transcript, details and escalation.' })
-  async recordTicket(@Ctx() ctx: Context, @Arg('input', () => RecordTicketInput) input: RecordTicketInput) {
+  async recordTicket(@Ctx() ctx: Context, @Arg('input', () => RecordTicketInput, { description: 'The mutation input.' }) input: RecordTicketInput) {
     return { ticket: await new TicketRecordService(ctx).record(input) };
   }
 }

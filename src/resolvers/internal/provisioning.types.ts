@@ -1,14 +1,8 @@
 import { IsEmail, IsOptional, IsUrl, Length, Matches, Max, Min, ValidateNested, ArrayMaxSize } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { AccountType, BrandRole, CertificationStatus } from '../../entities/enums';
-import { registerEnumType } from 'type-graphql';
+import { AccountType, BrandRole } from '../../entities/enums';
+import { CertificationStatus } from '../types/profile.types';
 import { UserError } from '../types/user-error';
-
-registerEnumType(CertificationStatus, {
-  name: 'CertificationStatus',
-  description: 'Progress of a certification.',
-  valuesConfig: { IN_PROGRESS: { description: 'Started, not completed.' }, COMPLETED: { description: 'Completed; a certificate is available.' } },
-});
 
 const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 

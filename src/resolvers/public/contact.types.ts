@@ -8,7 +8,16 @@ import { LoginHelpTopic } from '../../services/login-help';
 import { TicketInterface } from '../types/ticket.types';
 import { UserError } from '../types/user-error';
 
-registerEnumType(ContactMethod, { name: 'ContactMethod', description: 'A way to reach support.' });
+registerEnumType(ContactMethod, {
+  name: 'ContactMethod',
+  description: 'A way to reach support.',
+  valuesConfig: {
+    CHAT: { description: 'Live chat with an agent (CON-5, CHAT-1).' },
+    EMAIL: { description: 'An e-mail ticket; asynchronous (CON-6).' },
+    PHONE: { description: 'A phone callback request (CON-7, PHN-1).' },
+    CONFERENCE: { description: 'A scheduled conference call with a support specialist (ENT-3).' },
+  },
+});
 registerEnumType(UnavailableReason, {
   name: 'ContactUnavailableReason',
   description: 'Why a contact method is not offered now (CON-4).',
@@ -30,7 +39,14 @@ registerEnumType(SupportTeam, {
     XM_DISCOVER_SUPPORT: { description: 'The separate XM Discover / Social Connect team (CON-3).' },
   },
 });
-registerEnumType(RedirectTarget, { name: 'SupportRedirectTarget', description: 'Who a request may belong to instead of support (CON-2).' });
+registerEnumType(RedirectTarget, {
+  name: 'SupportRedirectTarget',
+  description: 'Who a request may belong to instead of support (CON-2).',
+  valuesConfig: {
+    BRAND_ADMIN: { description: "The user's brand administrator (license features, account deletion, survey ownership)." },
+    ACCOUNT_TEAM: { description: "The brand's account team (purchases, billing, renewals, betas)." },
+  },
+});
 registerEnumType(SupportTopic, {
   name: 'SupportTopic',
   description: 'Topics a user can pick before contacting support (CON-2); `ProductAreaInfo.topics` lists those offered to the viewer per product area.',
@@ -53,8 +69,29 @@ registerEnumType(LoginHelpTopic, {
     CREATE_ACCOUNT: { description: 'Creating an account or joining an organization’s license.' },
   },
 });
-registerEnumType(CallbackState, { name: 'CallbackState', description: 'Where a phone callback request is.' });
-registerEnumType(Weekday, { name: 'Weekday', description: 'A day of the week.' });
+registerEnumType(CallbackState, {
+  name: 'CallbackState',
+  description: 'Where a phone callback request is.',
+  valuesConfig: {
+    WAITING: { description: 'In the callback queue (PHN-1).' },
+    IN_CALL: { description: 'An agent took the request and the call is running.' },
+    DONE: { description: 'The agent completed the call (PHN-5).' },
+    CANCELLED: { description: 'The user left the queue or the request was closed (PHN-5).' },
+  },
+});
+registerEnumType(Weekday, {
+  name: 'Weekday',
+  description: 'A day of the week.',
+  valuesConfig: {
+    SUNDAY: { description: 'Sunday.' },
+    MONDAY: { description: 'Monday.' },
+    TUESDAY: { description: 'Tuesday.' },
+    WEDNESDAY: { description: 'Wednesday.' },
+    THURSDAY: { description: 'Thursday.' },
+    FRIDAY: { description: 'Friday.' },
+    SATURDAY: { description: 'Saturday.' },
+  },
+});
 registerEnumType(HoursKind, {
   name: 'SupportHoursKind',
   description: 'How the hours of a contact method are organised.',

@@ -1,10 +1,10 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ForbiddenReason, forbidden } from '../../auth/errors';
 import { emailPreferencesEligibility, linkedAccountsAvailability } from '../../auth/profile-access';
-import { Role } from '../../auth/roles';
-import type { CustomerViewer, ViewerAccount } from '../../auth/viewer';
+import { customerOf, Role } from '../../auth/roles';
+import type { ViewerAccount } from '../../auth/viewer';
 import type { Context } from '../../context';
-import type { ContractView } from '../../domain/profile';
+import type { BillingInquiry as BillingInquiryView, ContractView } from '../../domain/profile';
 import { ApplicationStatusService } from '../../services/application-status.service';
 import { BillingService } from '../../services/billing.service';
 import { EmailPreferencesService, verifyManageLinkToken } from '../../services/email-preferences.service';
@@ -13,6 +13,7 @@ import {
   AccountDeletionInfo,
   AccountTeamType,
   ApplicationComponentStatusType,
+  BillingInquiryType,
   BillingType,
   ConfirmBillingContactsInput,
   ContractPayload,
@@ -27,27 +28,28 @@ import {
   UpdateEmailPreferencesInput,
   UpdateEmailPreferencesPayload,
 } from '../types/profile.types';
-import { inputIdOf, toGlobalId } from '../types/node';
+import { asNode, inputIdOf, toGlobalId } from '../types/node';
 import { ViewerType } from '../types/viewer.types';
 
-/** A contract as the schema shows it: its global id. */
-function contractType(contract: ContractView): ContractType {
-  return { ...contract, id: toGlobalId('Contract', contract.id) };
+/** A contract as the schema shows it: its global id, served as a Node. */
+export function contractType(contract: ContractView): ContractType {
+  return asNode('Contract', { ...contract, id: toGlobalId('Contract', contract.id) });
+}
+
+/** A billing inquiry as the schema shows it: its global id, served as a Node. */
+export function billingInquiryType(inquiry: BillingInquiryView): BillingInquiryType {
+  return asNode('BillingInquiry', { ...inquiry, id: toGlobalId('BillingInquiry', inquiry.id) });
 }
 
 const contractId = (globalId: string) => inputIdOf('Contract', globalId, ['input', 'contractId'], 'No such contract.');
 
-function customer(ctx: Context): CustomerViewer {
-  if (ctx.viewer.kind !== 'customer') throw forbidden(ForbiddenReason.NOT_A_CUSTOMER, 'This operation is for customer accounts.');
-  return ctx.viewer;
-}
 
 /** Profile fields of `viewer` (ACC, PREF, BILL, LINK). The root is always the viewer's own account. */
 @Resolver(() => ViewerType)
 export class ProfileFieldsResolver {
   @FieldResolver(() => AccountTeamType, { description: 'Who the viewer can turn to (ACC-2); brand administrators\' contacts are hidden from FedRAMP users (FED-2).' })
   accountTeam(@Ctx() ctx: Context): Promise<AccountTeamType> {
-    customer(ctx);
+    customerOf(ctx);
     return new ProfileService(ctx).accountTeam();
   }
 
@@ -58,36 +60,42 @@ export class ProfileFieldsResolver {
 
   @FieldResolver(() => LinkedAccountsType, { nullable: true, description: 'Community account and certifications (LINK-1, LINK-2); null for FedRAMP users (FED-4), see `linkedAccountsAvailability`.' })
   linkedAccounts(@Ctx() ctx: Context): Promise<LinkedAccountsType | null> {
-    customer(ctx);
+    customerOf(ctx);
     return new ProfileService(ctx).linkedAccounts();
   }
 
   @FieldResolver(() => SectionAvailability, { description: 'Whether linked accounts are shown and, if not, why (FED-4).' })
   linkedAccountsAvailability(@Ctx() ctx: Context): SectionAvailability {
-    return toSectionAvailability(linkedAccountsAvailability(profileFacts(customer(ctx))), ctx.t);
+    return toSectionAvailability(linkedAccountsAvailability(profileFacts(customerOf(ctx))), ctx.t);
   }
 
   @FieldResolver(() => EmailPreferencesType, { nullable: true, description: 'Success e-mail preferences of the account\'s address (PREF-1…5); null when not eligible (PREF-3, FED-3), see `emailPreferencesEligibility`.' })
   async emailPreferences(@Ctx() ctx: Context): Promise<EmailPreferencesType | null> {
-    const viewer = customer(ctx);
+    const viewer = customerOf(ctx);
     if (!emailPreferencesEligibility(profileFacts(viewer)).available) return null;
     return new EmailPreferencesService(ctx).get(viewer.account.email, viewer.role);
   }
 
   @FieldResolver(() => SectionAvailability, { description: 'Whether the viewer has e-mail preferences and, if not, why (PREF-3, FED-3).' })
   emailPreferencesEligibility(@Ctx() ctx: Context): SectionAvailability {
-    return toSectionAvailability(emailPreferencesEligibility(profileFacts(customer(ctx))), ctx.t);
+    return toSectionAvailability(emailPreferencesEligibility(profileFacts(customerOf(ctx))), ctx.t);
   }
 
   @FieldResolver(() => BillingType, {
     nullable: true,
     description:
-      'Billing details and contracts (BILL-1…7). Null with a FORBIDDEN error (reason NOT_BILLING_CONTACT) unless brand administrator or primary/billing contact of a contract with the account e-mail; the rest of the viewer still resolves.',
+      'Billing details and contracts (BILL-1…7); null, without an error, unless brand administrator or primary/billing contact of a contract with the account e-mail: see `billingAvailability`.',
   })
-  async billing(@Ctx() ctx: Context): Promise<BillingType> {
-    customer(ctx);
+  async billing(@Ctx() ctx: Context): Promise<BillingType | null> {
+    customerOf(ctx);
     const billing = await new BillingService(ctx).billing();
-    return { ...billing, contracts: billing.contracts.map(contractType) };
+    return billing && { ...billing, contracts: billing.contracts.map(contractType) };
+  }
+
+  @FieldResolver(() => SectionAvailability, { description: 'Whether billing details are shown and, if not, why (BILL-1: NOT_BILLING_CONTACT).' })
+  async billingAvailability(@Ctx() ctx: Context): Promise<SectionAvailability> {
+    customerOf(ctx);
+    return toSectionAvailability(await new BillingService(ctx).availability(), ctx.t);
   }
 }
 
@@ -102,7 +110,7 @@ export class ProfileResolver {
   @Authorized(Role.CUSTOMER)
   @Mutation(() => UpdateEmailPreferencesPayload, { description: 'Change e-mail preferences (PREF-2…5); saved as pending, effective within 24 hours. FORBIDDEN (EMAIL_PREFERENCES_NOT_ELIGIBLE) for free accounts and FedRAMP users.' })
   async updateEmailPreferences(@Ctx() ctx: Context, @Arg('input', () => UpdateEmailPreferencesInput, { description: 'The mutation input.' }) input: UpdateEmailPreferencesInput) {
-    const viewer = customer(ctx);
+    const viewer = customerOf(ctx);
     const eligibility = emailPreferencesEligibility(profileFacts(viewer));
     if (!eligibility.available) throw forbidden(ForbiddenReason.EMAIL_PREFERENCES_NOT_ELIGIBLE, ctx.t(eligibility.messageKey));
     const service = new EmailPreferencesService(ctx);
@@ -122,23 +130,23 @@ export class ProfileResolver {
   @Authorized(Role.CUSTOMER)
   @Mutation(() => ContractPayload, { description: 'Edit the primary or billing contact of a contract (BILL-5); only when the organization has contact editing (BILL-7), else a userError.' })
   async updateBillingContact(@Ctx() ctx: Context, @Arg('input', () => UpdateBillingContactInput, { description: 'The mutation input.' }) input: UpdateBillingContactInput) {
-    customer(ctx);
+    customerOf(ctx);
     return { contract: contractType(await new BillingService(ctx).updateContact({ ...input, contractId: contractId(input.contractId) })) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => ContractPayload, { description: 'Confirm the contacts of a contract for this renewal cycle (BILL-6).' })
   async confirmBillingContacts(@Ctx() ctx: Context, @Arg('input', () => ConfirmBillingContactsInput, { description: 'The mutation input.' }) input: ConfirmBillingContactsInput) {
-    customer(ctx);
+    customerOf(ctx);
     return { contract: contractType(await new BillingService(ctx).confirmContacts(contractId(input.contractId))) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => SubmitBillingInquiryPayload, { description: 'Ask billing a question (BILL-2): quotes, invoices, payments, renewals. English only; stored as a billing inquiry, not a support ticket.' })
   async submitBillingInquiry(@Ctx() ctx: Context, @Arg('input', () => SubmitBillingInquiryInput, { description: 'The mutation input.' }) input: SubmitBillingInquiryInput) {
-    customer(ctx);
+    customerOf(ctx);
     const inquiry = await new BillingService(ctx).submitInquiry({ ...input, contractId: input.contractId ? contractId(input.contractId) : null });
-    return { inquiry: { ...inquiry, id: toGlobalId('BillingInquiry', inquiry.id) } };
+    return { inquiry: billingInquiryType(inquiry) };
   }
 }
 

@@ -3,21 +3,23 @@ import { Arg, Args, Authorized, Ctx, ID, Info, Query, Resolver } from 'type-grap
 import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
 import type { TicketRow } from '../../read/tickets';
-import type { Escalation } from '../../entities';
 import { prefetchTicketRelations } from '../../loaders';
 import { TicketQueryService } from '../../services/ticket-query.service';
 import { selectedFieldsAt } from '../types/look-ahead';
 import { ConnectionArgs, pageRequest } from '../types/connection';
 import { SortDirection, TicketScope } from '../types/enums';
-import { fromGlobalId, Node, numericIdOf } from '../types/node';
+import { numericIdOf } from '../types/node';
 import { TicketConnection, TicketFilter, TicketInterface, TicketOrder } from '../types/ticket.types';
-import { badUserInput } from '../../auth/errors';
 
 /** Ticket history queries (HIST, TKT, ESC, FED-1). */
 @Resolver()
 export class TicketResolver {
   @Authorized(Role.CUSTOMER)
-  @Query(() => TicketConnection, { description: "The viewer's tickets (MINE) or, for brand admins, the organization's (HIST-1…5); with `filter: { escalation: INCIDENT_HISTORY }` the incident history (HIST-8)." })
+  @Query(() => TicketConnection, {
+    nullable: true,
+    description:
+      "The viewer's tickets (MINE) or, for brand admins, the organization's (HIST-1…5). Null with a FORBIDDEN error on this path when refused (FEDRAMP_RESTRICTED for FedRAMP users, FED-1; NOT_BRAND_ADMIN for ORGANIZATION without the role, HIST-3): the rest of the answer, `viewer` included, still resolves. With `filter: { escalation: INCIDENT_HISTORY }` the incident history (HIST-8). `viewer.canSeeTicketHistory` / `viewer.canListOrganizationTickets` say so up front.",
+  })
   async tickets(
     @Ctx() ctx: Context,
     @Args(() => ConnectionArgs) paging: ConnectionArgs,
@@ -66,25 +68,4 @@ export class TicketResolver {
   ticket(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global ticket id.' }) id: string): Promise<TicketRow | null> {
     return new TicketQueryService(ctx).findReadableRow(numericIdOf('Ticket', id));
   }
-
-  @Authorized(Role.CUSTOMER)
-  @Query(() => Node, { nullable: true, description: 'Any object by global id, or null when it does not exist or is not visible.' })
-  node(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global id.' }) id: string): Promise<TicketRow | Escalation | null> {
-    return resolveNode(ctx, id);
-  }
-
-  @Authorized(Role.CUSTOMER)
-  @Query(() => [Node], { nullable: 'items', description: 'Objects by global ids (at most 100), in order; null for each one not found or not visible.' })
-  nodes(@Ctx() ctx: Context, @Arg('ids', () => [ID], { description: 'Global ids.' }) ids: string[]): Promise<(TicketRow | Escalation | null)[]> {
-    if (ids.length > 100) throw badUserInput('`ids` takes at most 100 ids.', 'ids');
-    return Promise.all(ids.map((id) => resolveNode(ctx, id)));
-  }
-}
-
-async function resolveNode(ctx: Context, id: string): Promise<TicketRow | Escalation | null> {
-  const { type } = fromGlobalId(id);
-  const service = new TicketQueryService(ctx);
-  if (type === 'Ticket') return service.findReadableRow(numericIdOf('Ticket', id));
-  if (type === 'Escalation') return service.findReadableEscalation(numericIdOf('Escalation', id));
-  return null;
 }

@@ -3,7 +3,7 @@ import { Role } from '../../auth/roles';
 import type { Context } from '../../context';
 import type { ViewerAccount } from '../../auth/viewer';
 import { BrandType, ViewerType } from '../types/viewer.types';
-import { toGlobalId } from '../types/node';
+import { asNode, toGlobalId } from '../types/node';
 
 @Resolver(() => ViewerType)
 export class ViewerResolver {
@@ -22,7 +22,7 @@ export class ViewerResolver {
   @FieldResolver(() => BrandType, { description: 'The brand (organization) of the account.' })
   async brand(@Root() account: ViewerAccount, @Ctx() ctx: Context): Promise<BrandType> {
     const brand = await ctx.loaders.brand.load(account.brand.id);
-    return { id: toGlobalId('Brand', brand!.id), name: brand!.name };
+    return asNode('Brand', { id: toGlobalId('Brand', brand!.id), name: brand!.name });
   }
 
   @FieldResolver(() => Boolean, { description: 'The brand is FedRAMP: ticket history, e-mail preferences and linked accounts are restricted.' })

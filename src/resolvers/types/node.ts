@@ -13,11 +13,24 @@ const TICKET_TYPE_NAMES: Record<TicketKind, string> = {
   [TicketKind.CONFERENCE]: 'ConferenceTicket',
 };
 
-/** The GraphQL object type of an object served as a Node (also the Ticket interface's resolver): a ticket row or entity, an escalation. */
+/** The object types served as a Node that are plain objects, not rows or entities: they carry their type name. */
+export type TaggedNodeType = 'Viewer' | 'Brand' | 'Contract' | 'BillingInquiry';
+
+const NODE_TYPE = Symbol('nodeType');
+
+/** Marks a plain object as a Node of `type`, so `nodeTypeName` (and `node(id)`) knows what it is. */
+export function asNode<T extends object>(type: TaggedNodeType, value: T): T {
+  return { ...value, [NODE_TYPE]: type };
+}
+
+/**
+ * The GraphQL object type of an object served as a Node (also the Ticket interface's resolver): a
+ * ticket row or entity, an escalation, or a plain object marked with `asNode`.
+ */
 export function nodeTypeName(value: object): string | undefined {
   if (value instanceof TicketRow || value instanceof Ticket) return TICKET_TYPE_NAMES[value.kind];
   if (value instanceof Escalation) return 'Escalation';
-  return undefined;
+  return (value as { [NODE_TYPE]?: TaggedNodeType })[NODE_TYPE];
 }
 
 /** The Relay node interface: anything with an opaque global id that `node(id)` can fetch again. */

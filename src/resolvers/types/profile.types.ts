@@ -1,7 +1,9 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, ValidateNested } from 'class-validator';
+import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { SectionUnavailableReason } from '../../auth/profile-access';
-import { AccountType, ApplicationComponentKey, ComponentStatus, EmailPreferenceCategory, SupportLanguage } from '../../entities/enums';
+import { AccountType, ApplicationComponentKey, CertificationStatus, ComponentStatus, EmailPreferenceCategory, SupportLanguage } from '../../entities/enums';
+import { Node } from './node';
 import { UserError } from './user-error';
 import { BillingInquiryTopic, ContractContactKind } from '../../domain/profile';
 
@@ -11,17 +13,59 @@ registerEnumType(SectionUnavailableReason, {
   valuesConfig: {
     FEDRAMP_RESTRICTED: { description: 'Restricted for FedRAMP accounts (FED-2…4).' },
     FREE_ACCOUNT: { description: 'Not offered to free accounts (PREF-3).' },
+    NOT_BILLING_CONTACT: { description: 'Billing details are for brand administrators and the primary or billing contact of a contract (BILL-1).' },
   },
 });
 registerEnumType(EmailPreferenceCategory, {
   name: 'EmailPreferenceCategory',
   description: 'A category of success e-mails (PREF-1).',
-  valuesConfig: { OPERATIONAL_UPDATES: { description: 'Brand administrators only; cannot be unsubscribed (PREF-2).' } },
+  valuesConfig: {
+    PERSONALIZED_LEARNING: { description: 'Personalized learning: courses and training suggestions.' },
+    NEWS_AND_UPDATES: { description: 'Product news and updates.' },
+    CUSTOMER_EVENTS: { description: 'Invitations to customer events.' },
+    OPERATIONAL_UPDATES: { description: 'Brand administrators only; cannot be unsubscribed (PREF-2).' },
+  },
 });
-registerEnumType(ApplicationComponentKey, { name: 'ApplicationComponent', description: 'A product or service on the status page (STAT-1).' });
-registerEnumType(ComponentStatus, { name: 'ComponentStatus', description: 'Current state of a product or service.' });
+registerEnumType(ApplicationComponentKey, {
+  name: 'ApplicationComponent',
+  description: 'A product or service on the status page (STAT-1); `ApplicationComponentStatus.name` is its display name in the answer language.',
+  valuesConfig: {
+    LOGINS: { description: 'Signing in to the platform.' },
+    SURVEY_EDITING: { description: 'Building and editing surveys.' },
+    SURVEY_TAKING: { description: 'Respondents taking surveys.' },
+    DATA_INGESTION: { description: 'Importing and processing response data.' },
+    CONTACT_IMPORTS: { description: 'Importing contacts.' },
+    EMAIL_DISTRIBUTIONS: { description: 'Sending surveys by e-mail.' },
+    REPORTING: { description: 'Reports and results.' },
+    ACTIONS_AND_TICKETING: { description: 'Workflow actions and ticketing.' },
+    API_V3: { description: 'The public API, version 3.' },
+    CX_DASHBOARDS: { description: 'Customer-experience dashboards.' },
+    EMPLOYEE_360: { description: 'Employee 360 feedback projects.' },
+    EX_DASHBOARDS: { description: 'Employee-experience dashboards.' },
+    EX_PROJECT_MANAGEMENT: { description: 'Employee-experience project management.' },
+    WEBSITE_APP_FEEDBACK_COLLECTION: { description: 'Website and app feedback: collecting data.' },
+    WEBSITE_APP_FEEDBACK_MANAGEMENT: { description: 'Website and app feedback: managing projects.' },
+    XM_DIRECTORY: { description: 'XM Directory (contacts and directories).' },
+  },
+});
+registerEnumType(ComponentStatus, {
+  name: 'ComponentStatus',
+  description: 'Current state of a product or service.',
+  valuesConfig: {
+    OPERATIONAL: { description: 'Working normally.' },
+    DEGRADED_PERFORMANCE: { description: 'Working, but slower than normal.' },
+    PARTIAL_OUTAGE: { description: 'Some users or functions are affected.' },
+    MAJOR_OUTAGE: { description: 'Not available.' },
+    MAINTENANCE: { description: 'Planned maintenance in progress.' },
+  },
+});
 
-export { BillingInquiryTopic, ContractContactKind };
+export { BillingInquiryTopic, CertificationStatus, ContractContactKind };
+registerEnumType(CertificationStatus, {
+  name: 'CertificationStatus',
+  description: 'Progress of a certification (LINK-2).',
+  valuesConfig: { IN_PROGRESS: { description: 'Started, not completed.' }, COMPLETED: { description: 'Completed; a certificate is available.' } },
+});
 registerEnumType(ContractContactKind, {
   name: 'ContractContactKind',
   description: 'Which contact of a contract (BILL-5).',
@@ -31,7 +75,17 @@ registerEnumType(ContractContactKind, {
   },
 });
 
-registerEnumType(BillingInquiryTopic, { name: 'BillingInquiryTopic', description: 'What a billing inquiry is about (BILL-2).' });
+registerEnumType(BillingInquiryTopic, {
+  name: 'BillingInquiryTopic',
+  description: 'What a billing inquiry is about (BILL-2).',
+  valuesConfig: {
+    QUOTE: { description: 'A quote for a purchase or change.' },
+    INVOICE: { description: 'An invoice: a copy, a correction, a question.' },
+    PAYMENT: { description: 'A payment made or due.' },
+    RENEWAL: { description: 'The renewal of a contract.' },
+    OTHER: { description: 'Another billing question.' },
+  },
+});
 
 @ObjectType('SectionAvailability', { description: 'Whether a profile section is shown and, when it is not, why.' })
 export class SectionAvailability {
@@ -129,8 +183,8 @@ export class CertificationType {
   @Field({ description: 'Certification name.' })
   name!: string;
 
-  @Field(() => String, { description: 'IN_PROGRESS or COMPLETED.' })
-  status!: string;
+  @Field(() => CertificationStatus, { description: 'In progress or completed.' })
+  status!: CertificationStatus;
 
   @Field(() => Date, { nullable: true, description: 'Completion date; null while in progress.' })
   completedAt?: Date | null;
@@ -299,18 +353,18 @@ export class ContractContactType {
   updatedAt?: Date | null;
 }
 
-@ObjectType('Contract', { description: 'A contract the viewer may see (BILL-3).' })
+@ObjectType('Contract', { implements: Node, description: 'A contract the viewer may see (BILL-1, BILL-3); `node(id)` fetches it again under the same rule.' })
 export class ContractType {
-  @Field(() => ID, { description: 'Opaque global id.' })
+  @Field(() => ID, { description: 'Opaque global id; resolves through `node(id)`.' })
   id!: string;
 
   @Field({ description: 'Contract number.' })
   number!: string;
 
-  @Field({ description: 'Start date (YYYY-MM-DD).' })
+  @Field(() => LocalDateResolver, { description: 'First day of the contract: a calendar date (YYYY-MM-DD) without time or zone.' })
   startDate!: string;
 
-  @Field({ description: 'End date, inclusive (YYYY-MM-DD).' })
+  @Field(() => LocalDateResolver, { description: 'Last day of the contract, inclusive: a calendar date (YYYY-MM-DD) without time or zone.' })
   endDate!: string;
 
   @Field(() => Int, {
@@ -410,9 +464,9 @@ export class SubmitBillingInquiryInput {
   language?: SupportLanguage | null;
 }
 
-@ObjectType('BillingInquiry', { description: 'A stored billing inquiry; handled by billing, not by technical support.' })
+@ObjectType('BillingInquiry', { implements: Node, description: 'A stored billing inquiry; handled by billing, not by technical support. `node(id)` fetches it again for the account that submitted it.' })
 export class BillingInquiryType {
-  @Field(() => ID, { description: 'Opaque global id.' })
+  @Field(() => ID, { description: 'Opaque global id; resolves through `node(id)` for its submitter.' })
   id!: string;
 
   @Field(() => BillingInquiryTopic, { description: 'Topic.' })

@@ -1,9 +1,10 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { AccountType, BrandRole } from '../../entities/enums';
+import { Node } from './node';
 
-@ObjectType('Brand', { description: 'The customer organization (license) an account belongs to.' })
+@ObjectType('Brand', { implements: Node, description: "The customer organization (license) an account belongs to; `node(id)` fetches it again for the brand's own accounts." })
 export class BrandType {
-  @Field(() => ID, { description: 'Opaque global id.' })
+  @Field(() => ID, { description: 'Opaque global id; resolves through `node(id)`.' })
   id!: string;
 
   @Field({ description: 'Organization name.' })
@@ -11,9 +12,9 @@ export class BrandType {
 }
 
 /** ACC-1: the account's details as the profile shows them (username, e-mail, name, language, brand, account type, role). */
-@ObjectType('Viewer', { description: 'The signed-in account (ACC-1).' })
+@ObjectType('Viewer', { implements: Node, description: 'The signed-in account (ACC-1); `node(id)` with its id answers the viewer itself, with any other account\'s id null.' })
 export class ViewerType {
-  @Field(() => ID, { description: 'Opaque global id of the account.' })
+  @Field(() => ID, { description: 'Opaque global id of the account; resolves through `node(id)` for the account itself.' })
   id!: string;
 
   @Field({ description: 'Username.' })
