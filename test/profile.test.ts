@@ -286,12 +286,11 @@ describe.each(DATABASE_TARGETS)('hub profile through the real server ($name)', (
   });
 
   describe('billing', () => {
-    it('BILL-1: a standard user who is not a contact gets FORBIDDEN', async () => {
-      const res = await viewer(tok['a-std'], 'username billing { contracts { number } }');
-      expect(res.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_BILLING_CONTACT' });
-      expect(res.errors?.[0].path).toEqual(['viewer', 'billing']);
+    it('BILL-1: a standard user who is not a contact gets no billing section, and billingAvailability says why (no error)', async () => {
+      const res = await viewer(tok['a-std'], 'username billing { contracts { number } } billingAvailability { available reason }');
+      expect(res.errors).toBeUndefined();
       // the rest of the profile still loads
-      expect(res.data).toEqual({ viewer: { username: 'a-std', billing: null } });
+      expect(res.data).toEqual({ viewer: { username: 'a-std', billing: null, billingAvailability: { available: false, reason: 'NOT_BILLING_CONTACT' } } });
     });
 
     it('BILL-1 / BILL-3: the billing contact with a matching e-mail sees exactly that contract', async () => {
