@@ -24,6 +24,11 @@ export const SECURITY_DOCUMENTS = [
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** The contracts an allowing `billingAccess` decision covers: all of the brand's, or those listing the viewer. */
+function visibleOf(decision: Extract<BillingDecision, { allowed: true }>, contracts: Contract[]): Contract[] {
+  return decision.all ? contracts : decision.contractIndexes.map((i) => contracts[i]);
+}
+
 /** BILL-1…7: billing details, contracts, contacts and billing inquiries. */
 export class BillingService {
   constructor(private readonly ctx: Context) {}
@@ -58,7 +63,7 @@ export class BillingService {
   async visibleContracts(): Promise<Contract[]> {
     const { decision, contracts } = await this.access();
     if (!decision.allowed) throw DomainError.forbidden(decision.reason, decision.message);
-    return decision.all ? contracts : decision.contractIndexes.map((i) => contracts[i]);
+    return visibleOf(decision, contracts);
   }
 
   /** BILL-1: whether the billing section is shown and, if not, why (`viewer.billingAvailability`, `viewer.canSeeBilling`). */
@@ -75,9 +80,9 @@ export class BillingService {
 
   /** BILL-1…7: the billing section; null when `billingAvailability` says it is not shown. */
   async billing(): Promise<Billing | null> {
-    const { decision } = await this.access();
-    if (!billingAvailability(decision).available) return null;
-    const contracts = await this.visibleContracts();
+    const { decision, contracts: all } = await this.access();
+    if (!decision.allowed) return null;
+    const contracts = visibleOf(decision, all);
     const brand = await this.em.findOneOrFail(Brand, { id: this.viewer.brandId });
     return {
       contracts: await this.toViews(contracts, canEditBillingContacts(decision, brand.billingContactEditing)),
@@ -90,8 +95,7 @@ export class BillingService {
   async findVisibleContract(id: number): Promise<ContractView | null> {
     const { decision, contracts } = await this.access();
     if (!decision.allowed) return null;
-    const visible = decision.all ? contracts : decision.contractIndexes.map((i) => contracts[i]);
-    const contract = visible.find((c) => c.id === id);
+    const contract = visibleOf(decision, contracts).find((c) => c.id === id);
     if (!contract) return null;
     const brand = await this.em.findOneOrFail(Brand, { id: this.viewer.brandId });
     return (await this.toViews([contract], canEditBillingContacts(decision, brand.billingContactEditing)))[0];

@@ -43,7 +43,6 @@ export function billingInquiryType(inquiry: BillingInquiryView): BillingInquiryT
 
 const contractId = (globalId: string) => inputIdOf('Contract', globalId, ['input', 'contractId'], 'No such contract.');
 
-
 /** Profile fields of `viewer` (ACC, PREF, BILL, LINK). The root is always the viewer's own account. */
 @Resolver(() => ViewerType)
 export class ProfileFieldsResolver {
