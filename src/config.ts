@@ -55,6 +55,35 @@ export interface AppConfig {
   mail?: MailSettings;
   /** `GRAPHQL_EXECUTOR`: graphql-js (default) or graphql-jit for queries over HTTP (docs/performance.md, D14). */
   graphqlExecutor?: GraphqlExecutor;
+  /** Webhook deliveries (`docs/webhooks.md`); unset: `defaultWebhookSettings(production)`. */
+  webhooks?: WebhookSettings;
+}
+
+/** `WEBHOOK_TIMEOUT_MS`, `WEBHOOK_ALLOW_PRIVATE_URLS`. */
+export interface WebhookSettings {
+  /** One delivery attempt, connect to last byte, well inside the outbox lease (60 s). */
+  timeoutMs: number;
+  /**
+   * Off (production default): only `https` URLs whose every address is public, checked at
+   * registration and on each attempt. On (development and tests): `http` and loopback/private
+   * addresses are allowed too.
+   */
+  allowPrivateUrls: boolean;
+}
+
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
+
+/** Webhook settings when none are configured: private URLs only outside production. */
+export function defaultWebhookSettings(production: boolean): WebhookSettings {
+  return { timeoutMs: DEFAULT_WEBHOOK_TIMEOUT_MS, allowPrivateUrls: !production };
+}
+
+function readWebhooks(env: NodeJS.ProcessEnv, production: boolean): WebhookSettings {
+  return {
+    timeoutMs: parseInteger('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS, DEFAULT_WEBHOOK_TIMEOUT_MS, 100, 30_000),
+    // production accepts `true` only when set explicitly (a hub whose integrations sit on a private network); the server logs a warning
+    allowPrivateUrls: parseBoolean('WEBHOOK_ALLOW_PRIVATE_URLS', env.WEBHOOK_ALLOW_PRIVATE_URLS, !production),
+  };
 }
 
 export const GRAPHQL_EXECUTORS = ['jit', 'graphql-js'] as const;
@@ -373,5 +402,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     limits: readLimits(env),
     mail: readMail(env, { production, dataDir, port, database }),
     graphqlExecutor: readExecutor(env.GRAPHQL_EXECUTOR),
+    webhooks: readWebhooks(env, production),
   };
 }

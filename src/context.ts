@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from './auth/viewer';
 import { resolveLocale, translator, type Locale, type Translate } from './i18n';
-import { DEFAULT_SUPPORT_SETTINGS, type SupportSettings } from './config';
+import { DEFAULT_SUPPORT_SETTINGS, type SupportSettings, type WebhookSettings } from './config';
 import { createLoaders, type Loaders } from './loaders';
 import type { EventBus } from './realtime/events';
 import type { RealtimeRuntime } from './realtime/runtime';
@@ -37,6 +37,8 @@ export interface Context {
   mailer?: TicketMailer;
   /** FUP-6: signs the short-lived attachment URLs. */
   attachmentLinks?: AttachmentLinks;
+  /** Webhook URL rules (private addresses allowed or not); unset: production rules. */
+  webhooks?: WebhookSettings;
   /**
    * Subscriptions only (RT-3): a brand-new context, viewer re-read from the database, for one event
    * (contexts for the same `eventId` share their fork and loaders on this instance).
@@ -56,6 +58,7 @@ export interface ContextOptions {
   preferenceLinkKey?: Uint8Array;
   mailer?: TicketMailer;
   attachmentLinks?: AttachmentLinks;
+  webhooks?: WebhookSettings;
   /** LANG-1: the request's (or WebSocket's) `Accept-Language`. */
   acceptLanguage?: string;
 }
@@ -81,6 +84,7 @@ export function createContext(rootEm: EntityManager, viewer: Viewer, opts: Conte
     uploads: opts.uploads,
     mailer: opts.mailer,
     attachmentLinks: opts.attachmentLinks,
+    webhooks: opts.webhooks,
   };
 }
 

@@ -12,6 +12,7 @@ import { ApplicationStatusAdminResolver } from './resolvers/internal/application
 import { ProvisioningResolver } from './resolvers/internal/provisioning.resolver';
 import { TicketWorkResolver } from './resolvers/internal/ticket-work.resolver';
 import { ChatWorkResolver } from './resolvers/internal/chat-work.resolver';
+import { WebhookResolver } from './resolvers/internal/webhook.resolver';
 import { ConversationResolver } from './resolvers/public/conversation.resolver';
 import { TicketCapabilitiesResolver, TicketFollowupResolver } from './resolvers/public/ticket-followup.resolver';
 import { ApplicationComponentStatusFieldsResolver, ProfileFieldsResolver, ProfileResolver } from './resolvers/public/profile.resolver';
@@ -136,7 +137,7 @@ export async function buildInternalSchema(): Promise<GraphQLSchema> {
   const schema = describeRoots(finish(
     await buildSchema({
       ...common,
-      resolvers: [ProvisioningResolver, AgentTicketResolver, TicketWorkResolver, CallbackResolver, ChatWorkResolver, ApplicationStatusAdminResolver, ...SHARED_TYPE_RESOLVERS, AgentRealtimeResolver],
+      resolvers: [ProvisioningResolver, AgentTicketResolver, TicketWorkResolver, CallbackResolver, ChatWorkResolver, ApplicationStatusAdminResolver, WebhookResolver, ...SHARED_TYPE_RESOLVERS, AgentRealtimeResolver],
       pubSub: subscriptionPubSub,
     }),
   ), INTERNAL_ROOTS);

@@ -7,10 +7,12 @@ import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultMailSettings, type AppConfig, type GraphqlExecutor } from './config';
+import { defaultMailSettings, defaultWebhookSettings, type AppConfig, type GraphqlExecutor } from './config';
 import { createContext, type Context, type ContextOptions } from './context';
 import { EmlFileEmailSender, SmtpEmailSender } from './delivery/email-sender';
 import { DeliveryWorker } from './delivery/worker';
+import { enqueueWebhookDeliveries, purgeWebhookLog } from './delivery/webhook-producer';
+import { WebhookSender } from './delivery/webhook-sender';
 import { OutboxTransport } from './entities';
 import { InboundMailService } from './mail/inbound.service';
 import { mountInboundWebhook, startInboundSmtp } from './mail/inbound-transports';
@@ -22,7 +24,7 @@ import { ANONYMOUS, resolveViewer, type Viewer } from './auth/viewer';
 import { createOrm, routeDriverLogs, type Orm } from './db/orm';
 import { buildInternalSchema, buildPublicSchema } from './schema';
 import { applyDuePreferenceChanges } from './services/email-preferences.service';
-import { EventBus } from './realtime/events';
+import { EventBus, EventRoute } from './realtime/events';
 import { startSubscriptionServer, type SubscriptionServer, type SubscriptionServerImplementation } from './realtime/ws-server';
 import { bridgeToRedis } from './realtime/redis-bridge';
 import { mountUploads } from './uploads';
@@ -51,6 +53,8 @@ export interface RunningServer {
   delivery: DeliveryWorker;
   /** Inbound mail processing (also reached over SMTP and `POST /inbound/mail`). */
   inbound: InboundMailService;
+  /** The webhook producer of this instance: `idle()` resolves once the events heard so far are enqueued. */
+  webhooks: { idle(): Promise<void> };
   /** The port of the inbound SMTP listener, when INBOUND_SMTP_PORT is set. */
   inboundSmtpPort?: number;
   /** FUP-6: the signer of this instance's attachment URLs. */
@@ -150,9 +154,12 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const now = () => opts.now?.() ?? new Date();
   // CON-10: the outbox is drained after each commit that wrote to it (ORM subscriber) and on a timer
   const emailSender = mail.smtpUrl ? new SmtpEmailSender(mail.smtpUrl, mail.from) : new EmlFileEmailSender(mail.mailDir, mail.from);
+  // webhooks: the same outbox and worker as e-mail, their own sender (signed POSTs, SSRF checks; docs/webhooks.md)
+  const webhookSettings = config.webhooks ?? defaultWebhookSettings(config.production);
+  if (config.production && webhookSettings.allowPrivateUrls) logger.warn({ component: 'webhooks' }, 'WEBHOOK_ALLOW_PRIVATE_URLS is on in production: webhooks may reach http and private addresses');
   const delivery = new DeliveryWorker(orm.em, {
     settings: mail.delivery,
-    senders: { [OutboxTransport.EMAIL]: emailSender },
+    senders: { [OutboxTransport.EMAIL]: emailSender, [OutboxTransport.WEBHOOK]: new WebhookSender(orm.em, webhookSettings, now) },
     now: opts.now,
     log: (entry, message) => (entry.error && message.includes('good') ? logger.error({ component: 'outbox', ...entry }, message) : logger.warn({ component: 'outbox', ...entry }, message)),
   });
@@ -220,7 +227,16 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const mailer = new TicketMailer({ from: mail.from, domain: mail.domain, publicUrl: mail.publicUrl, manageLinkKey: mail.manageLinkKey });
   const attachmentLinks = new AttachmentLinks(mail.attachmentUrlKey, mail.publicUrl, mail.attachmentUrlTtlSeconds);
   // called per request, after `uploads` below exists
-  const contextOptions = (): ContextOptions => ({ now: opts.now, settings: config.support, events, uploads, preferenceLinkKey, mailer, attachmentLinks });
+  const contextOptions = (): ContextOptions => ({ now: opts.now, settings: config.support, events, uploads, preferenceLinkKey, mailer, attachmentLinks, webhooks: webhookSettings });
+  // THE one point where domain events become webhook deliveries: after commit, on the instance that
+  // hears the event; an event heard on several instances (Redis) is enqueued once (unique outbox key)
+  const producing = new Set<Promise<unknown>>();
+  const stopWebhooks = events.subscribe((event) => {
+    const run = enqueueWebhookDeliveries(event, orm.em.fork(), now())
+      .catch((error: unknown) => logger.error({ component: 'webhooks', err: error, eventId: event.eventId }, 'webhook deliveries not enqueued'))
+      .finally(() => producing.delete(run));
+    producing.add(run);
+  }, [EventRoute.allTickets]);
   const contextFor = (viewer: Viewer) => createContext(orm.em, viewer, contextOptions());
   const uploads = mountUploads(app, { viewerFrom, contextFor, rootEm: orm.em, dataDir: config.dataDir, now: opts.now, storage: mail.attachmentStorage, links: attachmentLinks });
   // CON-9: replies by e-mail, over HTTP (INBOUND_MAIL_SECRET) and SMTP (INBOUND_SMTP_PORT)
@@ -325,6 +341,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
         // FUP-3: staged uploads never linked are removed after their expiry
         uploads.sweepExpired().catch(jobFailed('staged upload sweep failed'));
         delivery.purgeDelivered().catch(jobFailed('outbox purge failed'));
+        purgeWebhookLog(orm.em.fork(), now()).catch(jobFailed('webhook log purge failed'));
       }, preferenceInterval)
     : undefined;
   preferenceTimer?.unref();
@@ -340,6 +357,11 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     subscriptions,
     delivery,
     inbound,
+    webhooks: {
+      async idle() {
+        while (producing.size) await Promise.allSettled([...producing]);
+      },
+    },
     inboundSmtpPort: inboundSmtp?.port,
     attachmentLinks,
     executor: { kind: executorKind, compiledOperations: () => gateways.reduce((sum, gateway) => sum + gateway.stats().compiled, 0) },
@@ -355,6 +377,8 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
         await redisBridge?.close();
         await Promise.all([publicApollo.stop(), internalApollo.stop()]);
         await limits.close();
+        stopWebhooks();
+        await Promise.allSettled([...producing]);
         await delivery.stop();
         emailSender.close();
         unwatchConnections();

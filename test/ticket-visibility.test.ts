@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canReadTicket, type TicketAccessFacts, visibleTicketsWhere, type VisibilityScope } from '../src/auth/ticket-access';
 import type { Viewer } from '../src/auth/viewer';
+import { webhookAudience } from '../src/auth/webhook-access';
 import { createOrm, type Orm } from '../src/db/orm';
 import { Account, Agent, Brand, BrandRole, ParticipantRole, ProductArea, Ticket, TicketKind, TicketParticipant } from '../src/entities';
 import { selectRows, withDateParams } from '../src/read/driver';
@@ -60,6 +61,12 @@ const ALICE_IN_GLOBEX: Who = {
 };
 const INTEGRATION: Who = { name: 'integration', synthetic: { kind: 'integration', subject: 'crm-sync' } };
 const ANONYMOUS: Who = { name: 'anonymous', synthetic: { kind: 'anonymous' } };
+/** Webhook audiences (src/auth/webhook-access.ts): an integration scoped to brands, FedRAMP ones only when cleared. */
+const FEDRAMP_BRANDS = new Set(BRANDS.filter((b) => b.fedramp).map((b) => b.id));
+const HOOK_ACME: Who = { name: 'webhook-acme', synthetic: webhookAudience({ ownerSubject: 'crm-sync', brandIds: ['acme'], fedrampCleared: false }, FEDRAMP_BRANDS) };
+const HOOK_UNCLEARED: Who = { name: 'webhook-uncleared', synthetic: webhookAudience({ ownerSubject: 'crm-sync', brandIds: ['globex', 'fed'], fedrampCleared: false }, FEDRAMP_BRANDS) };
+const HOOK_CLEARED: Who = { name: 'webhook-cleared', synthetic: webhookAudience({ ownerSubject: 'crm-gov', brandIds: ['fed'], fedrampCleared: true }, FEDRAMP_BRANDS) };
+const HOOK_NONE: Who = { name: 'webhook-no-brand', synthetic: webhookAudience({ ownerSubject: 'crm-sync', brandIds: [], fedrampCleared: true }, FEDRAMP_BRANDS) };
 
 /** scope `undefined`: a single ticket (`ticket(id)`, mutations, `ticketUpdated`), every ticket the viewer may read. */
 const CASES: [title: string, who: Who, scope: VisibilityScope | undefined, ticket: TicketName, visible: boolean][] = [
@@ -96,6 +103,13 @@ const CASES: [title: string, who: Who, scope: VisibilityScope | undefined, ticke
   ["FED-1: a FedRAMP brand admin does not list their brand's tickets", 'hank', 'ORGANIZATION', 'fed', false],
   ['an integration never reads tickets', INTEGRATION, undefined, 'acme', false],
   ['an anonymous caller never reads tickets', ANONYMOUS, 'MINE', 'acme', false],
+  ["a webhook reads its brand's tickets", HOOK_ACME, undefined, 'acme', true],
+  ["a webhook reads its brand's tickets filed before the cutoff (staff side, like agents)", HOOK_ACME, undefined, 'beforeCutoff', true],
+  ["a webhook never reads another brand's ticket", HOOK_ACME, undefined, 'globex', false],
+  ['FED-1: a webhook of an uncleared integration naming a FedRAMP brand does not read its tickets', HOOK_UNCLEARED, undefined, 'fed', false],
+  ['FED-1: … and still reads its other brand', HOOK_UNCLEARED, undefined, 'globex', true],
+  ['FED-1: a FedRAMP-cleared webhook reads its FedRAMP brand', HOOK_CLEARED, undefined, 'fed', true],
+  ['a webhook without brands reads nothing', HOOK_NONE, undefined, 'acme', false],
 ];
 
 const SCOPES: (VisibilityScope | undefined)[] = [undefined, 'MINE', 'ORGANIZATION'];
@@ -169,7 +183,7 @@ describe.each(DATABASE_TARGETS)('ticket visibility: one rule, as a function and 
   });
 
   it('HIST-1, HIST-3, HIST-5, FED-1: for every viewer, scope and ticket, the SQL selects exactly the tickets canReadTicket allows', async () => {
-    const everyone: Who[] = [AGENT, ...ACCOUNTS.map((a) => a.id), ALICE_IN_GLOBEX, INTEGRATION, ANONYMOUS];
+    const everyone: Who[] = [AGENT, ...ACCOUNTS.map((a) => a.id), ALICE_IN_GLOBEX, INTEGRATION, ANONYMOUS, HOOK_ACME, HOOK_UNCLEARED, HOOK_CLEARED, HOOK_NONE];
     let compared = 0;
     for (const who of everyone) {
       const viewer = viewerOf(who);

@@ -74,6 +74,8 @@ export interface TicketVisibility {
   since?: Date;
   /** Only this brand's tickets: never another brand's. */
   brandId?: string;
+  /** Only these brands' tickets (a webhook's audience; empty: none). */
+  brandIds?: readonly string[];
   /** HIST-1: this account must be the ticket's submitter or one of its participants. */
   onTicket?: string;
 }
@@ -83,10 +85,13 @@ export interface TicketVisibility {
  * A customer sees, from the HIST-5 cutoff and within their brand, the tickets they submitted or are
  * associated with (HIST-1), or in `ORGANIZATION` scope, when brand admin, every ticket of the brand
  * (HIST-3); a standard user's `ORGANIZATION` is their own tickets (the list refuses it up front,
- * `canListOrganizationTickets`). FedRAMP customers (FED-1), integrations and anonymous callers see none.
+ * `canListOrganizationTickets`). FedRAMP customers (FED-1) and anonymous callers see none; an
+ * integration sees none either, except as a webhook's audience (`webhookAudience`): every ticket of
+ * the brands it is scoped to, FedRAMP brands already left out unless it is cleared.
  */
 export function ticketVisibility(viewer: AccessViewer, scope: VisibilityScope = 'ORGANIZATION'): TicketVisibility | null {
   if (viewer.kind === 'agent') return {};
+  if (viewer.kind === 'integration') return viewer.brandIds ? { brandIds: viewer.brandIds } : null;
   if (viewer.kind !== 'customer' || viewer.isFedramp) return null;
   const wholeBrand = scope === 'ORGANIZATION' && viewer.role === BrandRole.BRAND_ADMIN;
   return wholeBrand ? { since: HISTORY_CUTOFF, brandId: viewer.brandId } : { since: HISTORY_CUTOFF, brandId: viewer.brandId, onTicket: viewer.accountId };
@@ -101,6 +106,7 @@ export function canReadTicket(viewer: AccessViewer, ticket: TicketAccessFacts, s
   if (!visibility) return false;
   if (visibility.since && ticket.createdAt.getTime() < visibility.since.getTime()) return false;
   if (visibility.brandId !== undefined && ticket.brandId !== visibility.brandId) return false;
+  if (visibility.brandIds !== undefined && !visibility.brandIds.includes(ticket.brandId)) return false;
   if (visibility.onTicket !== undefined && ticket.submitterId !== visibility.onTicket && !ticket.participantIds.includes(visibility.onTicket)) return false;
   return true;
 }
@@ -128,6 +134,10 @@ export function visibleTicketsWhere(viewer: AccessViewer, scope?: VisibilityScop
   if (visibility.brandId !== undefined) {
     parts.push('t.brand_id = ?');
     params.push(visibility.brandId);
+  }
+  if (visibility.brandIds !== undefined) {
+    parts.push(visibility.brandIds.length ? `t.brand_id in (${visibility.brandIds.map(() => '?').join(', ')})` : '1 = 0');
+    params.push(...visibility.brandIds);
   }
   if (visibility.onTicket !== undefined) {
     parts.push('(t.submitter_id = ? or exists (select 1 from ticket_participant p where p.ticket_id = t.id and p.account_id = ?))');

@@ -5,6 +5,8 @@ import type { AuthConfig } from '../config';
 /** Scopes a token may carry; customers carry none. */
 export const AGENT_SCOPE = 'hub:agent';
 export const INTEGRATION_SCOPE = 'hub:integration';
+/** On an integration token: cleared for FedRAMP data (its webhooks may cover FedRAMP brands, docs/webhooks.md). */
+export const FEDRAMP_SCOPE = 'hub:fedramp';
 
 /** What a verified token says: who (`sub`) and, for internal callers, which scopes. */
 export interface VerifiedToken {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AccountType, BrandRole } from '../entities';
 import { readAgents, readCustomers } from '../read/viewers';
-import { AGENT_SCOPE, INTEGRATION_SCOPE, type VerifiedToken } from './token';
+import { AGENT_SCOPE, FEDRAMP_SCOPE, INTEGRATION_SCOPE, type VerifiedToken } from './token';
 
 /** The signed-in account as read at the start of the request: a snapshot, not a managed entity. */
 export interface ViewerAccount {
@@ -60,6 +60,13 @@ export interface AgentViewer {
 export interface IntegrationViewer {
   kind: 'integration';
   subject: string;
+  /** The token carries `hub:fedramp`: the integration may handle FedRAMP brands' data (its webhooks). */
+  fedrampCleared?: boolean;
+  /**
+   * Only set on the viewer a webhook receives events as (src/auth/webhook-access.ts): the brands whose
+   * tickets it may read. A request's integration viewer has none and reads no ticket.
+   */
+  brandIds?: readonly string[];
 }
 
 export interface AnonymousViewer {
@@ -89,7 +96,7 @@ export function tokenKind(token: VerifiedToken): 'integration' | 'agent' | 'cust
  */
 export async function resolveViewer(em: EntityManager, token: VerifiedToken): Promise<Viewer | undefined> {
   const kind = tokenKind(token);
-  if (kind === 'integration') return { kind: 'integration', subject: token.subject };
+  if (kind === 'integration') return { kind: 'integration', subject: token.subject, fedrampCleared: token.scopes.includes(FEDRAMP_SCOPE) };
   if (kind === 'agent') return (await readAgents(em, [token.subject])).get(token.subject);
   return (await readCustomers(em, [token.subject])).get(token.subject);
 }

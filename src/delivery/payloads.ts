@@ -17,3 +17,15 @@ export interface EmailPayload {
   /** Extra headers, e.g. `Auto-Submitted: auto-replied` on bounces (loop protection). */
   headers?: Record<string, string>;
 }
+
+/** A webhook delivery (docs/webhooks.md): the body is signed on each attempt with the webhook's current secret. */
+export interface WebhookPayload {
+  webhookId: string;
+  /** `Hub-Delivery`: the id of the `webhook_delivery` row, the same on every attempt. */
+  deliveryId: string;
+  /** `Hub-Event`: a `WebhookEvent` value. */
+  event: string;
+  ticketId: number | null;
+  /** The exact JSON POSTed. */
+  body: string;
+}

@@ -82,6 +82,10 @@ export const StateReason = {
   CONTACT_EDITING_DISABLED: 'CONTACT_EDITING_DISABLED',
   // PREF-3, PREF-6
   EMAIL_PREFERENCES_NOT_ELIGIBLE: 'EMAIL_PREFERENCES_NOT_ELIGIBLE',
+  // webhooks (docs/webhooks.md)
+  WEBHOOK_URL_NOT_ALLOWED: 'WEBHOOK_URL_NOT_ALLOWED',
+  FEDRAMP_NOT_CLEARED: 'FEDRAMP_NOT_CLEARED',
+  WEBHOOK_PAUSED: 'WEBHOOK_PAUSED',
 } as const;
 export type StateReason = (typeof StateReason)[keyof typeof StateReason];
 

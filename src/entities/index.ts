@@ -22,6 +22,7 @@ export { ConferenceDetails, PhoneDetails, Ticket } from './ticket.entity';
 export { TicketFeedback } from './ticket-feedback.entity';
 export { TicketParticipant } from './ticket-participant.entity';
 export { TicketReference } from './ticket-reference.entity';
+export { Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent } from './webhook.entity';
 
 import { Account } from './account.entity';
 import { AccountTeam } from './account-team.entity';
@@ -46,6 +47,7 @@ import { ConferenceDetails, PhoneDetails, Ticket } from './ticket.entity';
 import { TicketFeedback } from './ticket-feedback.entity';
 import { TicketParticipant } from './ticket-participant.entity';
 import { TicketReference } from './ticket-reference.entity';
+import { Webhook, WebhookAttempt, WebhookDelivery } from './webhook.entity';
 
 /** Every entity and embeddable, for the ORM configuration. */
 export const ALL_ENTITIES = [
@@ -53,5 +55,5 @@ export const ALL_ENTITIES = [
   ChatSession, ChatTranscriptEntry, BillingInquiry, Contract, ContractContact, License, EmailPreference,
   PendingPreferenceChange, Escalation, EscalationTimelineEntry, Certification, CommunityAccount,
   Message, OutboxEntry, ProxyAccessChange, SharedResource, ConferenceDetails, PhoneDetails, Ticket,
-  TicketFeedback, TicketParticipant, TicketReference, StagedUploadRecord, StoredFile,
+  TicketFeedback, TicketParticipant, TicketReference, StagedUploadRecord, StoredFile, Webhook, WebhookDelivery, WebhookAttempt,
 ];

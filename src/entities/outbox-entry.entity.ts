@@ -1,11 +1,12 @@
 import { Entity, Enum, Index, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
 
 /**
- * How an outbox entry leaves the hub. E-mail today; issue 18 adds signed webhook deliveries through
- * the same table and worker (a new value here and a sender registered for it).
+ * How an outbox entry leaves the hub: e-mail, or a signed webhook delivery (docs/webhooks.md), both
+ * through the same table and worker (one sender registered per transport).
  */
 export enum OutboxTransport {
   EMAIL = 'EMAIL',
+  WEBHOOK = 'WEBHOOK',
 }
 
 /** Where an entry is in its life: waiting (or retrying), delivered, or given up after the last attempt. */
@@ -37,7 +38,7 @@ export class OutboxEntry {
   @Property({ type: 'string', length: 50 })
   topic!: string;
 
-  /** The main recipient: for e-mail the first `To` address (for webhooks, later: the endpoint). */
+  /** The main recipient: for e-mail the first `To` address, for a webhook its id. */
   @Property({ type: 'string', length: 320 })
   destination!: string;
 

@@ -5,6 +5,7 @@ import { Escalation, Ticket } from '../../entities';
 import { TicketKind } from '../../entities/enums';
 import { DomainError, DomainErrorCode } from '../../domain/errors';
 import type { TicketOrEscalationRef } from '../../domain/tickets';
+import { toGlobalId } from '../../domain/global-id';
 
 const TICKET_TYPE_NAMES: Record<TicketKind, string> = {
   [TicketKind.EMAIL]: 'EmailTicket',
@@ -44,10 +45,8 @@ export abstract class Node {
   id!: string;
 }
 
-/** Encodes a global id; the type name is part of it so ids of different types never collide. */
-export function toGlobalId(type: string, localId: string | number): string {
-  return Buffer.from(`${type}:${localId}`, 'utf8').toString('base64url');
-}
+// defined below the GraphQL layer: webhook bodies name tickets by the same ids
+export { toGlobalId };
 
 /** Decodes a global id; throws BAD_USER_INPUT for anything that is not one of ours. */
 export function fromGlobalId(globalId: string): { type: string; localId: string } {

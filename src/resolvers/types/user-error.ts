@@ -60,6 +60,9 @@ registerEnumType(StateReason, {
     ESCALATION_OUT_OF_ORDER: { description: 'ESC-3: the requested status is not the next one (or the escalation is resolved).' },
     CONTACT_EDITING_DISABLED: { description: "BILL-7: the organization's contract contacts are read-only in the hub." },
     EMAIL_PREFERENCES_NOT_ELIGIBLE: { description: 'PREF-3 / PREF-6: the address has no e-mail preferences to manage.' },
+    WEBHOOK_URL_NOT_ALLOWED: { description: 'Webhooks: the URL is not https, carries credentials, or reaches a non-public address (SSRF protection; code INVALID).' },
+    FEDRAMP_NOT_CLEARED: { description: 'Webhooks: a FedRAMP brand named by an integration whose token is not FedRAMP-cleared (`hub:fedramp`; code INVALID).' },
+    WEBHOOK_PAUSED: { description: 'Webhooks: the webhook is paused; resume it before redelivering.' },
   },
 });
 
