@@ -76,9 +76,9 @@ describe.each(DATABASE_TARGETS)('webhooks through the real server ($name)', (tar
     f = new Fixtures(t);
     receiver = await WebhookReceiver.start();
     other = await WebhookReceiver.start();
-    for (const brand of ['acme', 'globex', 'later-fed']) await f.brand(brand);
+    for (const brand of ['acme', 'globex', 'later-fed', 'turning']) await f.brand(brand);
     await f.brand('fed', { fedramp: true });
-    for (const [account, brand] of [['ann', 'acme'], ['gus', 'globex'], ['fay', 'fed'], ['lou', 'later-fed']]) await f.account(account, brand);
+    for (const [account, brand] of [['ann', 'acme'], ['gus', 'globex'], ['fay', 'fed'], ['lou', 'later-fed'], ['tim', 'turning']]) await f.account(account, brand);
     await f.agent('agent-w');
     agent = await t.token('agent-w', ['hub:agent']);
   }, 60_000);
@@ -292,6 +292,27 @@ describe.each(DATABASE_TARGETS)('webhooks through the real server ($name)', (tar
     expect(receiver.received.length).toBe(before);
     expect((await deliveryLog(t))[uncleared.webhook.id]).toEqual([]);
     for (const [id, token] of [[cleared.webhook.id, gov], [uncleared.webhook.id, undefined]] as const) ok(await t.internal(REMOVE, { input: { id } }, token));
+  });
+
+  it('FED-1 at send time: a retry waiting when its brand turns FedRAMP is not sent to an uncleared webhook', async () => {
+    const res = await register(t, { url: receiver.url('/turning'), brandIds: ['turning'], events: ['TICKET_CREATED'] });
+    receiver.answer(503);
+    const before = receiver.received.length;
+    await f.ticket({ submitterId: 'tim' });
+    await receiver.waitFor(before + 1);
+    await settled(t);
+    await f.brand('turning', { fedramp: true });
+    const failedBefore = t.server.delivery.counters().failed;
+    t.clock.now = new Date(t.clock.now.getTime() + 31_000);
+    t.server.delivery.wake();
+    await t.server.delivery.until((stats) => stats.failed === failedBefore + 1 && stats.inFlight === 0);
+    expect(receiver.received.length).toBe(before + 1);
+    const [delivery] = (await deliveryLog(t))[res.webhook.id];
+    expect(delivery.state).toBe('FAILED');
+    expect(delivery.attempts.map((a: any) => a.statusCode)).toEqual([503]);
+    const row = await t.orm.em.fork().findOneOrFail(OutboxEntry, { deliveryKey: { $like: `webhook:${res.webhook.id}:%` } });
+    expect(row.lastError).toBe("the ticket is no longer in the webhook's audience");
+    ok(await t.internal(REMOVE, { input: { id: res.webhook.id } }));
   });
 });
 
