@@ -225,3 +225,23 @@ describe('observability and HTTP settings (LOG_LEVEL, CORS_ORIGINS, METRICS_TOKE
     expectConfigError({ ...env(), [name]: value }, new RegExp(name));
   });
 });
+
+describe('webhook settings (WEBHOOK_TIMEOUT_MS, WEBHOOK_ALLOW_PRIVATE_URLS)', () => {
+  const production = { NODE_ENV: 'production', DATABASE_URL: PG_URL, AUTH_JWT_SECRET: LONG_SECRET, ...PROD_MAIL };
+
+  it('private URLs are allowed in development and refused in production by default; the timeout defaults to 10 s', () => {
+    expect(loadConfig({ HUB_DATA_DIR: tempDir() }).webhooks).toEqual({ timeoutMs: 10_000, allowPrivateUrls: true });
+    expect(loadConfig(production).webhooks).toEqual({ timeoutMs: 10_000, allowPrivateUrls: false });
+  });
+
+  it('reads them; production accepts private URLs only when set explicitly', () => {
+    expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_TIMEOUT_MS: '2500' }).webhooks).toEqual({ timeoutMs: 2_500, allowPrivateUrls: true });
+    expect(loadConfig({ HUB_DATA_DIR: tempDir(), WEBHOOK_ALLOW_PRIVATE_URLS: 'false' }).webhooks?.allowPrivateUrls).toBe(false);
+  });
+
+  it('refuses a timeout outside 100–30000 ms (an attempt must end inside the outbox lease) and a non-boolean flag', () => {
+    expectConfigError({ HUB_DATA_DIR: tempDir(), WEBHOOK_TIMEOUT_MS: '60000' }, /WEBHOOK_TIMEOUT_MS/);
+    expectConfigError({ HUB_DATA_DIR: tempDir(), WEBHOOK_TIMEOUT_MS: '50' }, /WEBHOOK_TIMEOUT_MS/);
+    expectConfigError({ HUB_DATA_DIR: tempDir(), WEBHOOK_ALLOW_PRIVATE_URLS: 'maybe' }, /WEBHOOK_ALLOW_PRIVATE_URLS/);
+  });
+});

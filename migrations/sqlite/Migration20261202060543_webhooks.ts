@@ -4,6 +4,19 @@ import { Migration } from '@mikro-orm/migrations';
 // transport. Written from the generated diff: SQLite cannot alter a check constraint, so `outbox` is
 // rebuilt; the comparator's other rebuilds (type-affinity noise on every table) are no change and left out.
 
+/** SQLite cannot alter a check constraint: `outbox` is rebuilt with the transports allowed. */
+function rebuildOutbox(migration: Migration, transports: string): void {
+  migration.addSql(`pragma foreign_keys = off;`);
+  migration.addSql(`create table \`outbox__temp_alter\` (\`id\` integer not null primary key autoincrement, \`transport\` text check (\`transport\` in (${transports})) not null, \`topic\` text not null, \`destination\` text not null, \`delivery_key\` text not null, \`payload\` json not null, \`ticket_id\` integer null, \`status\` text check (\`status\` in ('PENDING', 'DELIVERED', 'FAILED')) not null default 'PENDING', \`attempts\` integer not null default 0, \`next_attempt_at\` datetime not null, \`claimed_until\` datetime null, \`claimed_by\` text null, \`last_error\` text null, \`created_at\` datetime not null, \`delivered_at\` datetime null);`);
+  migration.addSql(`insert into \`outbox__temp_alter\` select \`id\`, \`transport\`, \`topic\`, \`destination\`, \`delivery_key\`, \`payload\`, \`ticket_id\`, \`status\`, \`attempts\`, \`next_attempt_at\`, \`claimed_until\`, \`claimed_by\`, \`last_error\`, \`created_at\`, \`delivered_at\` from \`outbox\`;`);
+  migration.addSql(`drop table \`outbox\`;`);
+  migration.addSql(`alter table \`outbox__temp_alter\` rename to \`outbox\`;`);
+  migration.addSql(`create unique index \`outbox_delivery_key_unique\` on \`outbox\` (\`delivery_key\`);`);
+  migration.addSql(`create index \`outbox_ticket_id_index\` on \`outbox\` (\`ticket_id\`);`);
+  migration.addSql(`create index \`outbox_status_next_attempt_at_index\` on \`outbox\` (\`status\`, \`next_attempt_at\`);`);
+  migration.addSql(`pragma foreign_keys = on;`);
+}
+
 export class Migration20261202060543_webhooks extends Migration {
 
   override async up(): Promise<void> {
@@ -15,28 +28,12 @@ export class Migration20261202060543_webhooks extends Migration {
 
     this.addSql(`create table \`webhook_delivery\` (\`id\` text not null, \`webhook_id\` text not null, \`event\` text not null, \`event_id\` text not null, \`ticket_id\` integer null, \`body\` text not null, \`outbox_key\` text not null, \`redelivery_of\` text null, \`created_at\` datetime not null, primary key (\`id\`));`);
     this.addSql(`create index \`webhook_delivery_webhook_id_created_at_index\` on \`webhook_delivery\` (\`webhook_id\`, \`created_at\`);`);
-    this.addSql(`pragma foreign_keys = off;`);
-    this.addSql(`create table \`outbox__temp_alter\` (\`id\` integer not null primary key autoincrement, \`transport\` text check (\`transport\` in ('EMAIL', 'WEBHOOK')) not null, \`topic\` text not null, \`destination\` text not null, \`delivery_key\` text not null, \`payload\` json not null, \`ticket_id\` integer null, \`status\` text check (\`status\` in ('PENDING', 'DELIVERED', 'FAILED')) not null default 'PENDING', \`attempts\` integer not null default 0, \`next_attempt_at\` datetime not null, \`claimed_until\` datetime null, \`claimed_by\` text null, \`last_error\` text null, \`created_at\` datetime not null, \`delivered_at\` datetime null);`);
-    this.addSql(`insert into \`outbox__temp_alter\` select \`id\`, \`transport\`, \`topic\`, \`destination\`, \`delivery_key\`, \`payload\`, \`ticket_id\`, \`status\`, \`attempts\`, \`next_attempt_at\`, \`claimed_until\`, \`claimed_by\`, \`last_error\`, \`created_at\`, \`delivered_at\` from \`outbox\`;`);
-    this.addSql(`drop table \`outbox\`;`);
-    this.addSql(`alter table \`outbox__temp_alter\` rename to \`outbox\`;`);
-    this.addSql(`create unique index \`outbox_delivery_key_unique\` on \`outbox\` (\`delivery_key\`);`);
-    this.addSql(`create index \`outbox_ticket_id_index\` on \`outbox\` (\`ticket_id\`);`);
-    this.addSql(`create index \`outbox_status_next_attempt_at_index\` on \`outbox\` (\`status\`, \`next_attempt_at\`);`);
-    this.addSql(`pragma foreign_keys = on;`);
+    rebuildOutbox(this, `'EMAIL', 'WEBHOOK'`);
   }
 
   override async down(): Promise<void> {
     this.addSql(`delete from \`outbox\` where \`transport\` = 'WEBHOOK';`);
-    this.addSql(`pragma foreign_keys = off;`);
-    this.addSql(`create table \`outbox__temp_alter\` (\`id\` integer not null primary key autoincrement, \`transport\` text check (\`transport\` in ('EMAIL')) not null, \`topic\` text not null, \`destination\` text not null, \`delivery_key\` text not null, \`payload\` json not null, \`ticket_id\` integer null, \`status\` text check (\`status\` in ('PENDING', 'DELIVERED', 'FAILED')) not null default 'PENDING', \`attempts\` integer not null default 0, \`next_attempt_at\` datetime not null, \`claimed_until\` datetime null, \`claimed_by\` text null, \`last_error\` text null, \`created_at\` datetime not null, \`delivered_at\` datetime null);`);
-    this.addSql(`insert into \`outbox__temp_alter\` select \`id\`, \`transport\`, \`topic\`, \`destination\`, \`delivery_key\`, \`payload\`, \`ticket_id\`, \`status\`, \`attempts\`, \`next_attempt_at\`, \`claimed_until\`, \`claimed_by\`, \`last_error\`, \`created_at\`, \`delivered_at\` from \`outbox\`;`);
-    this.addSql(`drop table \`outbox\`;`);
-    this.addSql(`alter table \`outbox__temp_alter\` rename to \`outbox\`;`);
-    this.addSql(`create unique index \`outbox_delivery_key_unique\` on \`outbox\` (\`delivery_key\`);`);
-    this.addSql(`create index \`outbox_ticket_id_index\` on \`outbox\` (\`ticket_id\`);`);
-    this.addSql(`create index \`outbox_status_next_attempt_at_index\` on \`outbox\` (\`status\`, \`next_attempt_at\`);`);
-    this.addSql(`pragma foreign_keys = on;`);
+    rebuildOutbox(this, `'EMAIL'`);
     this.addSql(`drop table if exists \`webhook_attempt\`;`);
     this.addSql(`drop table if exists \`webhook_delivery\`;`);
     this.addSql(`drop table if exists \`webhook\`;`);
