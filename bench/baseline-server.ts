@@ -1,36 +1,24 @@
-import { jwtVerify } from 'jose';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { canRead, cursor, HISTORY_CUTOFF, globalId, HttpError, iso, messageOf, person as personOf, requireBrandAdmin, type Row, SQL, ticketNumberOf, type Viewer, viewerOf } from './lib/access';
 import { type BenchDb, openDatabase } from './lib/db';
+import { createEmailTicketRows, type EmailTicketInput } from './lib/email-ticket';
 
 /**
  * The read-path baseline: node:http, hand-written SQL, no GraphQL and no ORM. It does what the API
  * must do for the same two reads — verify the bearer token, load the viewer, apply the same access
- * rules (FED-1, HIST-3, HIST-5, brand) — and answers with the same JSON as the GraphQL queries in
- * bench/read.ts. `x-sql-statements` says how many statements the request ran.
+ * rules (FED-1, HIST-3, HIST-5, brand; bench/lib/access.ts, shared with the peer) — and answers with
+ * the same JSON as the GraphQL queries in bench/read.ts. `x-sql-statements` says how many statements
+ * the request ran. `POST /email-tickets` is the write case's baseline (bench/write.ts).
  */
 
-const HISTORY_CUTOFF = new Date('2019-07-15T00:00:00.000Z');
-
-type Row = Record<string, unknown>;
-
-const iso = (value: unknown): string => (value instanceof Date ? value : new Date(Number(value))).toISOString();
-const globalId = (type: string, id: number | string) => Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
-const cursor = (createdAt: string, id: number) => Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
 const TYPE_OF: Record<string, string> = { EMAIL: 'EMAIL', PHONE: 'PHONE', CHAT: 'CHAT', CONFERENCE: 'CONFERENCE' };
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
-interface Viewer {
-  id: string;
-  role: string;
-  brandId: string;
-  fedramp: boolean;
-}
-
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
+/** A request's JSON body (the write case). */
+async function jsonBody(req: IncomingMessage): Promise<EmailTicketInput> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as EmailTicketInput;
 }
 
 /** The answer's text (a named function so that profiles show serialization apart from the handler). */
@@ -45,50 +33,28 @@ export function createBaseline(db: BenchDb, secret: Uint8Array) {
     return db.query<T>(sql, params);
   };
 
-  async function viewerOf(req: IncomingMessage): Promise<Viewer> {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!match) throw new HttpError(401, 'unauthenticated');
-    let subject: string;
-    try {
-      const { payload } = await jwtVerify(match[1], secret, { algorithms: ['HS256'] });
-      subject = String(payload.sub);
-    } catch {
-      throw new HttpError(401, 'invalid token');
-    }
-    const [row] = await q<Row>('select a.id as id, a.role as role, a.brand_id as brand_id, b.fedramp as fedramp from account a join brand b on b.id = a.brand_id where a.id = ?', [subject]);
-    if (!row) throw new HttpError(401, 'unknown subject');
-    const viewer = { id: String(row.id), role: String(row.role), brandId: String(row.brand_id), fedramp: Boolean(row.fedramp) };
-    if (viewer.fedramp) throw new HttpError(403, 'FEDRAMP_RESTRICTED');
-    return viewer;
-  }
-
   /** (a) tickets(first, scope: ORGANIZATION) with submitter, participants, assignee, escalation timeline. */
   async function organizationTickets(viewer: Viewer, first: number) {
-    if (viewer.role !== 'BRAND_ADMIN') throw new HttpError(403, 'NOT_BRAND_ADMIN');
+    requireBrandAdmin(viewer);
     const [counted, page] = await Promise.all([
-      q<{ n: number | string }>('select count(*) as n from ticket where brand_id = ? and created_at >= ?', [viewer.brandId, HISTORY_CUTOFF]),
-      q<Row>(
-        'select id, kind, status, subject, created_at, submitter_id, assignee_id from ticket where brand_id = ? and created_at >= ? order by created_at desc, id desc limit ?',
-        [viewer.brandId, HISTORY_CUTOFF, first + 1],
-      ),
+      q<{ n: number | string }>(SQL.count, [viewer.brandId, HISTORY_CUTOFF]),
+      q<Row>(SQL.page, [viewer.brandId, HISTORY_CUTOFF, first + 1]),
     ]);
     const tickets = page.slice(0, first);
     const ids = tickets.map((t) => Number(t.id));
     const agentIds = [...new Set(tickets.map((t) => t.assignee_id).filter((id): id is string => typeof id === 'string'))];
     const [participants, escalations, agents] = ids.length
       ? await Promise.all([
-          q<Row>(`select ticket_id, account_id, role from ticket_participant where ticket_id in (${placeholders(ids.length)}) order by added_at asc, id asc`, ids),
-          q<Row>(`select id, ticket_id, reference, status from escalation where ticket_id in (${placeholders(ids.length)})`, ids),
-          agentIds.length ? q<Row>(`select id, display_name from agent where id in (${placeholders(agentIds.length)})`, agentIds) : Promise.resolve([]),
+          q<Row>(SQL.participants(ids.length), ids),
+          q<Row>(SQL.escalations(ids.length), ids),
+          agentIds.length ? q<Row>(SQL.agents(agentIds.length), agentIds) : Promise.resolve([]),
         ])
       : [[], [], []];
     const accountIds = [...new Set([...tickets.map((t) => String(t.submitter_id)), ...participants.map((p) => String(p.account_id))])];
     const escalationIds = escalations.map((e) => Number(e.id));
     const [accounts, timeline] = await Promise.all([
-      accountIds.length ? q<Row>(`select id, username, first_name, last_name from account where id in (${placeholders(accountIds.length)})`, accountIds) : Promise.resolve([]),
-      escalationIds.length
-        ? q<Row>(`select escalation_id, status, reached_at from escalation_timeline_entry where escalation_id in (${placeholders(escalationIds.length)}) order by reached_at asc, id asc`, escalationIds)
-        : Promise.resolve([]),
+      accountIds.length ? q<Row>(SQL.accounts(accountIds.length), accountIds) : Promise.resolve([]),
+      escalationIds.length ? q<Row>(SQL.timeline(escalationIds.length), escalationIds) : Promise.resolve([]),
     ]);
     const accountById = new Map(accounts.map((a) => [String(a.id), a]));
     const agentById = new Map(agents.map((a) => [String(a.id), a]));
@@ -97,10 +63,7 @@ export function createBaseline(db: BenchDb, secret: Uint8Array) {
     const timelineOf = new Map<number, Row[]>();
     for (const entry of timeline) timelineOf.set(Number(entry.escalation_id), [...(timelineOf.get(Number(entry.escalation_id)) ?? []), entry]);
     const escalationOf = new Map(escalations.map((e) => [Number(e.ticket_id), e]));
-    const person = (id: string) => {
-      const account = accountById.get(id)!;
-      return { username: account.username, displayName: `${account.first_name} ${account.last_name}` };
-    };
+    const person = (id: string) => personOf(accountById.get(id)!);
 
     const edges = tickets.map((t) => {
       const id = Number(t.id);
@@ -142,17 +105,12 @@ export function createBaseline(db: BenchDb, secret: Uint8Array) {
 
   /** (b) ticket(id) with its messages; null when absent or not readable, as the API does. */
   async function oneTicket(viewer: Viewer, id: string) {
-    const decoded = Buffer.from(id, 'base64url').toString('utf8');
-    const number = Number(decoded.slice('Ticket:'.length));
-    if (!decoded.startsWith('Ticket:') || !Number.isSafeInteger(number)) throw new HttpError(400, 'bad id');
-    const [t] = await q<Row>('select id, kind, status, subject, created_at, brand_id, submitter_id from ticket where id = ?', [number]);
+    const number = ticketNumberOf(id);
+    const [t] = await q<Row>(SQL.ticket, [number]);
     if (!t) return { data: { ticket: null } };
-    const participants = await q<Row>('select account_id from ticket_participant where ticket_id = ?', [number]);
-    const createdAt = new Date(iso(t.created_at));
-    const involved = t.submitter_id === viewer.id || participants.some((p) => p.account_id === viewer.id);
-    const readable = createdAt >= HISTORY_CUTOFF && t.brand_id === viewer.brandId && (involved || viewer.role === 'BRAND_ADMIN');
-    if (!readable) return { data: { ticket: null } };
-    const messages = await q<Row>('select author_kind, subject, body_html, recipients, created_at from message where ticket_id = ? order by created_at asc, id asc', [number]);
+    const participants = await q<Row>(SQL.ticketParticipants, [number]);
+    if (!canRead(viewer, t, participants.map((p) => p.account_id))) return { data: { ticket: null } };
+    const messages = await q<Row>(SQL.messages, [number]);
     return {
       data: {
         ticket: {
@@ -161,14 +119,8 @@ export function createBaseline(db: BenchDb, secret: Uint8Array) {
           type: TYPE_OF[String(t.kind)],
           status: t.status,
           subject: t.subject,
-          createdAt: createdAt.toISOString(),
-          messages: messages.map((m) => ({
-            authorKind: m.author_kind,
-            subject: m.subject,
-            bodyHtml: m.body_html,
-            recipients: typeof m.recipients === 'string' ? JSON.parse(m.recipients) : m.recipients,
-            createdAt: iso(m.created_at),
-          })),
+          createdAt: iso(t.created_at),
+          messages: messages.map(messageOf),
         },
       },
     };
@@ -178,9 +130,10 @@ export function createBaseline(db: BenchDb, secret: Uint8Array) {
     const before = statements;
     try {
       const url = new URL(req.url ?? '/', 'http://baseline');
-      const viewer = await viewerOf(req);
+      const viewer = await viewerOf(req.headers.authorization, secret, q);
       let body: unknown;
-      if (url.pathname === '/tickets') body = await organizationTickets(viewer, Math.min(100, Number(url.searchParams.get('first') ?? 20)));
+      if (url.pathname === '/email-tickets' && req.method === 'POST') body = { data: { createEmailTicket: { ticket: await createEmailTicketRows(db, viewer, await jsonBody(req)), userErrors: [] } } };
+      else if (url.pathname === '/tickets') body = await organizationTickets(viewer, Math.min(100, Number(url.searchParams.get('first') ?? 20)));
       else if (url.pathname === '/ticket') body = await oneTicket(viewer, url.searchParams.get('id') ?? '');
       else throw new HttpError(404, 'not found');
       const json = answerJson(body);

@@ -71,7 +71,7 @@ function accountId(a: number): string {
  * Writes the dataset with plain bulk inserts into a schema created by the project's own migrations.
  * Every random choice comes from seeded streams, so the same parameters give the same rows.
  */
-async function fill(db: BenchDb, p: DatasetParams): Promise<Record<string, number>> {
+export async function fill(db: BenchDb, p: DatasetParams): Promise<Record<string, number>> {
   const rows: Record<string, number> = {};
   const perBrand = Math.floor(p.accounts / p.brands);
   const brandOfAccount = (a: number) => Math.min(p.brands - 1, Math.floor(a / perBrand));
@@ -255,13 +255,19 @@ async function fill(db: BenchDb, p: DatasetParams): Promise<Record<string, numbe
       }
     })(),
   );
+  if (db.kind === 'postgresql') {
+    // the rows carry their ids: later inserts (the write case, tests) continue after them
+    for (const table of ['ticket', 'ticket_participant', 'message', 'escalation', 'escalation_timeline_entry']) {
+      await db.exec(`select setval(pg_get_serial_sequence('${table}', 'id'), (select coalesce(max(id), 1) from "${table}"))`);
+    }
+  }
   return rows;
 }
 
 const ESCALATED_RESOLVED = ESCALATION_STATUSES.indexOf('RESOLVED');
 
 /** The e-mail ticket of the admin brand with the most messages (first such by id). */
-async function sampleTicket(db: BenchDb, adminBrandId: string): Promise<number> {
+export async function sampleTicket(db: BenchDb, adminBrandId: string): Promise<number> {
   const [row] = await db.query<{ id: number }>(
     `select t.id as id from ticket t join message m on m.ticket_id = t.id where t.brand_id = ? and t.kind = 'EMAIL' group by t.id order by count(*) desc, t.id asc limit 1`,
     [adminBrandId],
@@ -338,9 +344,6 @@ export async function ensureDataset(env: NodeJS.ProcessEnv = process.env, log: (
     await db.exec('drop schema public cascade; create schema public;');
     await migrate(databaseUrl);
     const rows = await fill(db, params);
-    for (const table of ['ticket', 'ticket_participant', 'message', 'escalation', 'escalation_timeline_entry']) {
-      await db.exec(`select setval(pg_get_serial_sequence('${table}', 'id'), (select coalesce(max(id), 1) from "${table}"))`);
-    }
     await db.exec('analyze');
     await db.exec(`create table bench_dataset (key text not null); insert into bench_dataset values ('${key}')`);
     const generatedMs = performance.now() - started;

@@ -7,6 +7,7 @@ import { machineLine } from './lib/machine';
 import { REPO_ROOT, RESULTS_DIR } from './lib/params';
 import { readTable, runRead } from './read';
 import { runStartup, startupTable } from './startup';
+import { runWrite, writeTable } from './write';
 
 /** One line of the summary: a figure, its target and whether the run met it. */
 export interface TargetRow {
@@ -84,14 +85,28 @@ async function main(): Promise<void> {
 
   const read = await runRead(dataset, process.env, log);
   const [a, b] = read.cases;
+  const pair = (c: typeof a) => `peer / baseline ${c.peerRatio.toFixed(2)}, API / peer ${c.apiPeerRatio.toFixed(2)} (peer ${c.peer.requestsPerSecond.toFixed(0)} req/s; CPU ms/request API ${c.cpuMs.graphql.toFixed(2)}, peer ${c.cpuMs.peer.toFixed(2)}, baseline ${c.cpuMs.baseline.toFixed(2)})`;
   rows.push({ figure: '(a) tickets(first: 50) throughput GraphQL / baseline', value: `${a.ratio.toFixed(2)} (${a.graphql.requestsPerSecond.toFixed(0)} / ${a.baseline.requestsPerSecond.toFixed(0)} req/s)`, target: '≥ 0.5', met: a.ratio >= 0.5 });
   rows.push({ figure: '(a) latency p50 / p99', value: `${a.graphql.p50Ms} / ${a.graphql.p99Ms} ms (baseline ${a.baseline.p50Ms} / ${a.baseline.p99Ms})`, target: '—', met: null });
   rows.push({ figure: '(b) ticket(id) throughput GraphQL / baseline', value: `${b.ratio.toFixed(2)} (${b.graphql.requestsPerSecond.toFixed(0)} / ${b.baseline.requestsPerSecond.toFixed(0)} req/s)`, target: '—', met: null });
+  rows.push({ figure: '(a) against the peer (Mercurius + graphql-jit)', value: pair(a), target: 'API / peer: aim 1.0', met: null });
+  rows.push({ figure: '(b) against the peer (Mercurius + graphql-jit)', value: pair(b), target: 'API / peer: aim 1.0', met: null });
   rows.push({ figure: '(b) latency p50 / p99', value: `${b.graphql.p50Ms} / ${b.graphql.p99Ms} ms (baseline ${b.baseline.p50Ms} / ${b.baseline.p99Ms})`, target: '—', met: null });
   const sql = read.sqlPerRequest;
   rows.push({ figure: 'SQL statements per request, first: 10 vs first: 50', value: `${sql.graphqlFirst10} vs ${sql.graphqlFirst50}`, target: 'equal', met: sql.graphqlFirst10 === sql.graphqlFirst50 });
   rows.push({ figure: 'GraphQL and baseline answer the same JSON', value: read.cases.every((c) => c.sameJson) ? 'yes' : 'no', target: 'yes', met: read.cases.every((c) => c.sameJson) });
   sections.push(`### Read path (${read.engine}, autocannon ${read.connections} connections, ${read.rounds} rounds of ${read.durationSeconds} s per server and case)\n\n${readTable(read)}`);
+
+  const write = await runWrite(dataset, process.env, log);
+  if (write) {
+    rows.push({
+      figure: 'write: createEmailTicket GraphQL / baseline',
+      value: `${write.ratio.toFixed(2)} (${write.graphql.requestsPerSecond.toFixed(0)} / ${write.baseline.requestsPerSecond.toFixed(0)} req/s); peer / baseline ${write.peerRatio.toFixed(2)}; CPU ms/request API ${write.cpuMs.graphql.toFixed(2)}, peer ${write.cpuMs.peer.toFixed(2)}, baseline ${write.cpuMs.baseline.toFixed(2)}`,
+      target: '—',
+      met: null,
+    });
+    sections.push(`### Write case (${write.engine}, autocannon ${write.connections} connections)\n\n${writeTable(write)}`);
+  }
 
   const startup = await runStartup(process.env, log);
   rows.push({ figure: 'start-up to ready (embedded SQLite, existing database)', value: `${startup.readyMs.toFixed(0)} ms`, target: '≤ 2000 ms', met: startup.readyMs <= 2000 });

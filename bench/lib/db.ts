@@ -12,6 +12,11 @@ export interface BenchDb {
   kind: 'sqlite' | 'postgresql';
   query<T = Record<string, unknown>>(sql: string, params?: readonly Cell[]): Promise<T[]>;
   exec(sql: string): Promise<void>;
+  /**
+   * Runs `work` in one transaction on one connection and commits (rolls back if it throws). On
+   * SQLite transactions queue behind each other, so no other statement joins an open one.
+   */
+  transaction<T>(work: (query: BenchDb['query']) => Promise<T>): Promise<T>;
   /** Inserts rows in large transactional batches; returns how many. */
   insertMany(table: string, columns: readonly string[], rows: Iterable<Cell[]>): Promise<number>;
   close(): Promise<void>;
@@ -46,10 +51,29 @@ export function openSqlite(path: string, opts: { bulk?: boolean; readonly?: bool
     }
     return statement;
   };
+  const query = async <T>(sql: string, params: readonly Cell[] = []) => {
+    const statement = prepared(sql);
+    const values = params.map(sqliteValue);
+    return (statement.reader ? statement.all(...values) : (statement.run(...values), [])) as T[];
+  };
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     kind: 'sqlite',
-    async query<T>(sql: string, params: readonly Cell[] = []) {
-      return prepared(sql).all(...params.map(sqliteValue)) as T[];
+    query,
+    transaction<T>(work: (q: BenchDb['query']) => Promise<T>): Promise<T> {
+      const run = queue.then(async () => {
+        db.exec('begin immediate');
+        try {
+          const result = await work(query);
+          db.exec('commit');
+          return result;
+        } catch (error) {
+          db.exec('rollback');
+          throw error;
+        }
+      });
+      queue = run.catch(() => undefined);
+      return run;
     },
     async exec(sql) {
       db.exec(sql);
@@ -88,6 +112,20 @@ export function openPostgres(url: string, opts: { max?: number } = {}): BenchDb 
     },
     async exec(sql) {
       await pool.query(sql);
+    },
+    async transaction<T>(work: (q: BenchDb['query']) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await work(async <R>(sql: string, params: readonly Cell[] = []) => (await client.query(numbered(sql), params as unknown[])).rows as R[]);
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
     },
     async insertMany(table, columns, rows) {
       // PostgreSQL allows 65,535 parameters per statement

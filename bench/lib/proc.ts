@@ -134,16 +134,32 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts the hand-written baseline server (dist/bench/baseline-server.js); resolves with its port. */
-export async function startBaseline(databaseUrl: string, opts: { nodeArgs?: string[] } = {}): Promise<{ child: ChildProcess; baseUrl: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), resolve(REPO_ROOT, 'dist/bench/baseline-server.js')], {
+export interface ChildServer {
+  child: ChildProcess;
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a compiled bench server (`dist/bench/<script>.js`) that reports its port over IPC. */
+async function startChildServer(script: string, env: Record<string, string>, opts: { nodeArgs?: string[] }): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), resolve(REPO_ROOT, 'dist/bench', `${script}.js`)], {
     cwd: REPO_ROOT,
-    env: { ...process.env, BASELINE_DATABASE_URL: databaseUrl, BASELINE_JWT_SECRET: BENCH_JWT_SECRET, PORT: '0' },
+    env: { ...process.env, ...env, PORT: '0' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((done, fail) => {
     child.once('message', (message: { port: number }) => done(message.port));
-    child.once('exit', (code) => fail(new Error(`baseline exited with ${code}`)));
+    child.once('exit', (code) => fail(new Error(`${script} exited with ${code}`)));
   });
   return { child, baseUrl: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}
+
+/** Starts the hand-written baseline server (dist/bench/baseline-server.js); resolves with its port. */
+export function startBaseline(databaseUrl: string, opts: { nodeArgs?: string[] } = {}): Promise<ChildServer> {
+  return startChildServer('baseline-server', { BASELINE_DATABASE_URL: databaseUrl, BASELINE_JWT_SECRET: BENCH_JWT_SECRET }, opts);
+}
+
+/** Starts the Mercurius + graphql-jit peer (dist/bench/peer-server.js, production mode like the API); resolves with its port. */
+export function startPeer(databaseUrl: string, opts: { nodeArgs?: string[] } = {}): Promise<ChildServer> {
+  return startChildServer('peer-server', { NODE_ENV: 'production', PEER_DATABASE_URL: databaseUrl, PEER_JWT_SECRET: BENCH_JWT_SECRET }, opts);
 }
