@@ -159,14 +159,14 @@ async function countGraphqlStatements(dataset: Dataset, token: string, dataDir: 
 }
 
 const f1 = (n: number) => n.toFixed(1);
-export const median = (values: readonly number[]) => {
+const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
 /** Several rounds of one server's load as one figure: medians of the rates and latencies, sums of the counts. */
-export function combine(rounds: readonly LoadFigures[]): LoadFigures {
+function combine(rounds: readonly LoadFigures[]): LoadFigures {
   return {
     requestsPerSecond: median(rounds.map((r) => r.requestsPerSecond)),
     p50Ms: median(rounds.map((r) => r.p50Ms)),
@@ -194,7 +194,7 @@ export async function serverCpuPerRequest(pid: number, target: Target, rounds = 
 }
 
 /** Each round's throughput of `of` over that of `to` in the same round. */
-export const ratios = (of: readonly LoadFigures[], to: readonly LoadFigures[]) => of.map((x, r) => x.requestsPerSecond / to[r].requestsPerSecond);
+const ratios = (of: readonly LoadFigures[], to: readonly LoadFigures[]) => of.map((x, r) => x.requestsPerSecond / to[r].requestsPerSecond);
 
 /** Loads the three servers in `rounds` rounds, back to back, their order rotating (ORDERS). */
 export async function loadRounds(targets: Record<Server, Target>, rounds: number, durationSeconds: number, connections: number): Promise<Record<Server, LoadFigures[]>> {
@@ -203,6 +203,24 @@ export async function loadRounds(targets: Record<Server, Target>, rounds: number
     for (const server of ORDERS[r % ORDERS.length]) loaded[server].push(await load(targets[server], durationSeconds, connections));
   }
   return loaded;
+}
+
+/** The three servers' rounds as figures and ratios (each ratio the median of the rounds', with the rounds'). */
+export function summarizeRounds(loaded: Record<Server, LoadFigures[]>) {
+  const roundRatios = ratios(loaded.graphql, loaded.baseline);
+  const peerRoundRatios = ratios(loaded.peer, loaded.baseline);
+  const apiPeerRoundRatios = ratios(loaded.graphql, loaded.peer);
+  return {
+    graphql: combine(loaded.graphql),
+    baseline: combine(loaded.baseline),
+    peer: combine(loaded.peer),
+    ratio: median(roundRatios),
+    roundRatios,
+    peerRatio: median(peerRoundRatios),
+    peerRoundRatios,
+    apiPeerRatio: median(apiPeerRoundRatios),
+    apiPeerRoundRatios,
+  };
 }
 
 /** `median [min–max]` of a case's round ratios. */
@@ -312,29 +330,13 @@ export async function runRead(dataset: Dataset, env: NodeJS.ProcessEnv = process
       for (const server of ['baseline', 'graphql', 'peer'] as const) await load(c[server], warmupSeconds, connections);
       // the machine's speed drifts (other work, CPU steal): each round compares the three under the same conditions
       const loaded = await loadRounds(c, rounds, durationSeconds, connections);
-      const roundRatios = ratios(loaded.graphql, loaded.baseline);
-      const peerRoundRatios = ratios(loaded.peer, loaded.baseline);
-      const apiPeerRoundRatios = ratios(loaded.graphql, loaded.peer);
       log(`Server CPU per request of ${c.name}, requests one at a time…`);
       const cpuMs = {
         graphql: await serverCpuPerRequest(api.child.pid!, c.graphql),
         baseline: await serverCpuPerRequest(baseline.child.pid!, c.baseline),
         peer: await serverCpuPerRequest(peer.child.pid!, c.peer),
       };
-      results.push({
-        cpuMs,
-        name: c.name,
-        graphql: combine(loaded.graphql),
-        baseline: combine(loaded.baseline),
-        peer: combine(loaded.peer),
-        ratio: median(roundRatios),
-        roundRatios,
-        peerRatio: median(peerRoundRatios),
-        peerRoundRatios,
-        apiPeerRatio: median(apiPeerRoundRatios),
-        apiPeerRoundRatios,
-        sameJson: difference === null,
-      });
+      results.push({ name: c.name, ...summarizeRounds(loaded), cpuMs, sameJson: difference === null });
     }
     const result: ReadResult = {
       engine: dataset.engine,

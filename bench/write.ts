@@ -8,7 +8,7 @@ import { type Dataset, ensureDataset } from './generate';
 import { openSqlite } from './lib/db';
 import { BENCH_JWT_SECRET, RESULTS_DIR } from './lib/params';
 import { apiEnv, startApi, startBaseline, startPeer } from './lib/proc';
-import { call, combine, firstDifference, type LoadFigures, load, loadRounds, median, ratios, serverCpuPerRequest, spread, type Target } from './read';
+import { call, firstDifference, type LoadFigures, load, loadRounds, serverCpuPerRequest, spread, summarizeRounds, type Target } from './read';
 
 /** The write case: an e-mail ticket with an idempotency key, selecting what a client shows after it. */
 export const CREATE_EMAIL_TICKET = `mutation CreateEmailTicket($input: CreateEmailTicketInput!) {
@@ -143,23 +143,12 @@ export async function runWrite(dataset: Dataset, env: NodeJS.ProcessEnv = proces
       peer: await serverCpuPerRequest(peer.child.pid!, targets.peer),
       baseline: await serverCpuPerRequest(baseline.child.pid!, targets.baseline),
     };
-    const roundRatios = ratios(loaded.graphql, loaded.baseline);
-    const peerRoundRatios = ratios(loaded.peer, loaded.baseline);
-    const apiPeerRoundRatios = ratios(loaded.graphql, loaded.peer);
     const result: WriteResult = {
       engine: dataset.engine,
       durationSeconds,
       rounds,
       connections,
-      graphql: combine(loaded.graphql),
-      peer: combine(loaded.peer),
-      baseline: combine(loaded.baseline),
-      ratio: median(roundRatios),
-      roundRatios,
-      peerRatio: median(peerRoundRatios),
-      peerRoundRatios,
-      apiPeerRatio: median(apiPeerRoundRatios),
-      apiPeerRoundRatios,
+      ...summarizeRounds(loaded),
       cpuMs,
       rowsPerCreate,
     };

@@ -83,7 +83,7 @@ describe.each(DATABASE_TARGETS)('bench peer answers as the API does ($name)', (t
     expect(((await res.json()) as any).data).toEqual(one.api.body.data);
   });
 
-  it('HIST-1, HIST-3, brand: what the API hides, the peer hides', async () => {
+  it('access: what the API hides from a standard user or another brand, the peer hides', async () => {
     // a standard user of the brand, not involved, and a user of another brand: no ticket
     for (const subject of [standard, otherBrand]) {
       const one = await both(ONE_TICKET, { id: ticketId }, subject);
@@ -98,7 +98,7 @@ describe.each(DATABASE_TARGETS)('bench peer answers as the API does ($name)', (t
     expect(page.peer.body.data?.tickets ?? null).toBeNull();
   });
 
-  it('FED-1: a FedRAMP customer is refused by both', async () => {
+  it('FedRAMP: a FedRAMP customer is refused by both', async () => {
     await db.exec(`update brand set fedramp = ${db.kind === 'sqlite' ? 1 : 'true'} where id = 'brand-0001'`);
     try {
       const one = await both(ONE_TICKET, { id: ticketId }, otherBrand);
