@@ -7,7 +7,7 @@ import { type BenchDb, openDatabase } from './lib/db';
 import { createEmailTicketRows, type EmailTicketInput } from './lib/email-ticket';
 
 /**
- * The peer of the read bench (issue 19, docs/performance.md D16): the fastest conventional Node
+ * The peer of the read bench (issue 19, docs/performance.md D15): the fastest conventional Node
  * GraphQL stack on the same work — Fastify 5 + Mercurius 16 with graphql-jit (compiled on a
  * document's first use), a hand-written SDL schema of the same shape as the API's for the two read
  * cases, DataLoader batching, and the baseline's token check, viewer query and access condition
