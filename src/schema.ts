@@ -23,6 +23,7 @@ import {
   EscalationFieldsResolver,
   MessageFieldsResolver,
   PhoneTicketResolver,
+  TranscriptEntryFieldsResolver,
   TicketFieldsResolver,
 } from './resolvers/public/ticket-fields.resolver';
 import { ContactResolver, CreateTicketPayloadResolver, EmailTicketEnterpriseResolver, PhoneTicketCallbackResolver, TicketTopicResolver } from './resolvers/public/contact.resolver';
@@ -41,6 +42,7 @@ import { nodeTypeName } from './resolvers/types/node';
 const SHARED_TYPE_RESOLVERS = [
   TicketFieldsResolver,
   MessageFieldsResolver,
+  TranscriptEntryFieldsResolver,
   AttachmentFieldsResolver,
   ApplicationComponentStatusFieldsResolver,
   PhoneTicketResolver,

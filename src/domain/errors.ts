@@ -86,6 +86,8 @@ export const StateReason = {
   WEBHOOK_URL_NOT_ALLOWED: 'WEBHOOK_URL_NOT_ALLOWED',
   FEDRAMP_NOT_CLEARED: 'FEDRAMP_NOT_CLEARED',
   WEBHOOK_PAUSED: 'WEBHOOK_PAUSED',
+  // issue 20: an idempotency key already used for a different request (code TAKEN)
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
 } as const;
 export type StateReason = (typeof StateReason)[keyof typeof StateReason];
 

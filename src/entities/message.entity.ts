@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref, OptionalProps } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref, OptionalProps, Unique } from '@mikro-orm/core';
 import { Account } from './account.entity';
 import { Agent } from './agent.entity';
 import { MessageAuthorKind } from './enums';
@@ -7,8 +7,9 @@ import { Ticket } from './ticket.entity';
 /** One e-mail of a ticket's thread (TKT-2, FUP-1). The body is stored sanitized (FUP-2). */
 @Entity({ tableName: 'message' })
 @Index({ properties: ['ticket', 'createdAt'] })
+@Unique({ properties: ['idempotencyScope', 'idempotencyKey'] })
 export class Message {
-  [OptionalProps]?: 'recipients' | 'createdAt' | 'emailMessageId';
+  [OptionalProps]?: 'recipients' | 'createdAt' | 'emailMessageId' | 'idempotencyScope' | 'idempotencyKey' | 'requestFingerprint';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -44,4 +45,16 @@ export class Message {
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
+
+  /** Issue 20: whose `idempotencyKey` this is (`account:<id>` or `agent:<id>`), see src/services/idempotency.ts. */
+  @Property({ type: 'string', length: 80, nullable: true })
+  idempotencyScope?: string | null;
+
+  /** The client's key of the request that wrote this message; a retry with it returns this message. */
+  @Property({ type: 'string', length: 100, nullable: true })
+  idempotencyKey?: string | null;
+
+  /** A digest of that request's input: the same key with another input is refused, never replayed. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  requestFingerprint?: string | null;
 }

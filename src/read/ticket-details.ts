@@ -39,6 +39,10 @@ export interface EscalationRow {
 export interface MessageRow {
   id: number;
   authorKind: MessageAuthorKind;
+  /** The customer account that wrote it (null for agents' e-mails and mail from outside the hub's accounts). */
+  authorAccountId: string | null;
+  /** The agent that wrote it (null for customers' e-mails). */
+  authorAgentId: string | null;
   subject: string;
   bodyHtml: string;
   recipients: string[];
@@ -124,11 +128,13 @@ export function readMessages(em: EntityManager, ticketIds: readonly number[]): P
   return grouped(
     em,
     ticketIds,
-    (inList) => `select id, ticket_id, author_kind, subject, body_html, recipients, created_at from message where ticket_id in (${inList}) order by created_at asc, id asc`,
+    (inList) => `select id, ticket_id, author_kind, author_account_id, author_agent_id, subject, body_html, recipients, created_at from message where ticket_id in (${inList}) order by created_at asc, id asc`,
     'ticket_id',
     (row) => ({
       id: Number(row.id),
       authorKind: row.author_kind as MessageAuthorKind,
+      authorAccountId: (row.author_account_id as string | null) ?? null,
+      authorAgentId: (row.author_agent_id as string | null) ?? null,
       subject: row.subject as string,
       bodyHtml: row.body_html as string,
       // a JSON column: text on SQLite, already parsed by the PostgreSQL driver

@@ -18,6 +18,7 @@ import {
   TranscriptAuthorKind,
 } from '../entities';
 import { chatQueueMoved, chatUpdated, ticketUpdated, type DomainEvent } from '../realtime/events';
+import { idempotencyScope, idempotent, requestFingerprint } from './idempotency';
 
 /** Limits of live chat (CHAT-1, CHAT-2); documented in docs/chat-and-calls.md. */
 export const CHAT_LIMITS = {
@@ -181,23 +182,54 @@ export class ChatService {
     }
   }
 
-  /** CHAT-2: the caller (the chat's customer or its agent) sends lines; both sides see them live. */
-  async send(ticketId: number, texts: string[], field: string[] = ['input', 'text']): Promise<ChatView & { lines: ChatTranscriptEntry[] }> {
+  /**
+   * CHAT-2: the caller (the chat's customer or its agent) sends lines; both sides see them live.
+   * Idempotent per (author, key) (src/services/idempotency.ts): a retry answers with the lines the key
+   * sent first, even after the chat ended, and stores and publishes nothing.
+   */
+  async send(ticketId: number, texts: string[], field: string[] = ['input', 'text'], idempotencyKey?: string | null): Promise<ChatView & { lines: ChatTranscriptEntry[] }> {
+    const scope = idempotencyScope(this.ctx);
+    const fingerprint = requestFingerprint({ ticketId, texts });
+    const { result, replayed } = await idempotent(this.ctx, {
+      key: idempotencyKey,
+      find: async (em) => {
+        const sent = await em.find(ChatTranscriptEntry, { idempotencyScope: scope, idempotencyKey }, { orderBy: { idempotencyPosition: 'asc' } });
+        return sent.length ? { view: await this.followable(sent[0].ticket.id, em), lines: sent } : null;
+      },
+      sameRequest: (stored) => stored.lines[0].requestFingerprint === fingerprint,
+      write: () => this.writeLines(ticketId, texts, field, idempotencyKey ? { scope, key: idempotencyKey, fingerprint } : null),
+    });
+    const { view, lines } = result;
+    if (!replayed) {
+      const now = lines[0].sentAt;
+      this.publish([...lines.map((line) => chatUpdated(view.ticket, 'LINE', { lineId: line.id }, now)), ticketUpdated(view.ticket, 'TRANSCRIPT', now)]);
+    }
+    return { ...view, lines };
+  }
+
+  private async writeLines(ticketId: number, texts: string[], field: string[], idempotency: { scope: string; key: string; fingerprint: string } | null): Promise<{ view: ChatView; lines: ChatTranscriptEntry[] }> {
     if (texts.length === 0) throw DomainError.input(field, DomainErrorCode.REQUIRED, 'No lines to send.', StateReason.EMPTY_LINE);
     const clean = texts.map((text, i) => ChatService.line(text, texts.length > 1 ? [...field, String(i)] : field));
     const author = this.author();
     const now = this.ctx.now();
-    const { view, lines } = await this.em.transactional(async (em) => {
+    return this.em.transactional(async (em) => {
       const view = await this.followable(ticketId, em);
       enforce(canSendChatLine(this.ctx.viewer, view.facts));
       await this.withinRate(em, ticketId, author.kind, clean.length, now);
       // keep the order of lines sent together even when they share the instant
-      const lines = clean.map((text, i) => em.create(ChatTranscriptEntry, { ticket: view.ticket, authorKind: author.kind, authorName: author.name, text, sentAt: new Date(now.getTime() + i) }));
+      const lines = clean.map((text, i) =>
+        em.create(ChatTranscriptEntry, {
+          ticket: view.ticket,
+          authorKind: author.kind,
+          authorName: author.name,
+          text,
+          sentAt: new Date(now.getTime() + i),
+          ...(idempotency ? { idempotencyScope: idempotency.scope, idempotencyKey: idempotency.key, idempotencyPosition: i, requestFingerprint: idempotency.fingerprint } : {}),
+        }),
+      );
       view.ticket.lastActivityAt = now;
       return { view, lines };
     });
-    this.publish([...lines.map((line) => chatUpdated(view.ticket, 'LINE', { lineId: line.id }, now)), ticketUpdated(view.ticket, 'TRANSCRIPT', now)]);
-    return { ...view, lines };
   }
 
   /** Typing signals (welcome, never stored): published to the other side while the chat is ACTIVE. */
@@ -245,7 +277,14 @@ export class ChatService {
       const session = await em.findOneOrFail(ChatSession, { ticket: ticketId }, { refresh: true });
       ticket.assignee = em.getReference(Agent, agentId) as never;
       ticket.lastActivityAt = now;
-      em.create(ChatTranscriptEntry, { ticket, authorKind: TranscriptAuthorKind.SYSTEM, authorName: 'Support', text: `${agentName} joined the chat.`, sentAt: now });
+      em.create(ChatTranscriptEntry, {
+        ticket,
+        authorKind: TranscriptAuthorKind.SYSTEM,
+        authorName: 'Support',
+        text: `${agentName} joined the chat.`,
+        systemNotice: { code: 'AGENT_JOINED', agentName },
+        sentAt: now,
+      });
       return { ticket, session, facts: await this.factsOf(ticket, session, em) };
     });
     if (!view) return null;
@@ -285,6 +324,7 @@ export class ChatService {
       authorKind: TranscriptAuthorKind.SYSTEM,
       authorName: 'Support',
       text: waiting ? 'The customer left the queue; the chat was cancelled.' : `The chat was ended by the ${by === ChatParty.CUSTOMER ? 'customer' : 'agent'}.`,
+      systemNotice: { code: waiting ? 'QUEUE_LEFT' : by === ChatParty.CUSTOMER ? 'ENDED_BY_CUSTOMER' : 'ENDED_BY_AGENT' },
       sentAt: now,
     });
     // a cancelled chat never happened: its ticket is closed with it

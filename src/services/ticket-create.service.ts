@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/core';
 import { getCountries, getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { CustomerViewer } from '../auth/viewer';
 import type { Context } from '../context';
@@ -29,6 +29,7 @@ import {
 import type { SupportSettings } from '../config';
 import { callbackQueueMoved, chatQueueMoved, ticketUpdated, type DomainEvent } from '../realtime/events';
 import { ChatService } from './chat.service';
+import { idempotent } from './idempotency';
 import { TicketQueryService } from './ticket-query.service';
 import { CallbackQueueService, type QueueStatus } from './callback-queue.service';
 import {
@@ -417,84 +418,73 @@ export class TicketCreateService {
     });
   }
 
-  /** The ticket a key already produced for this submitter, if any. */
-  private async replay(kind: TicketKind, key: string | null | undefined, em: EntityManager = this.ctx.em): Promise<Ticket | null> {
-    if (!key) return null;
-    const existing = await em.findOne(Ticket, { submitter: this.viewer.accountId, idempotencyKey: key });
-    if (existing && existing.kind !== kind) {
-      throw DomainError.input(['input', 'idempotencyKey'], DomainErrorCode.TAKEN, 'This idempotency key was already used for a different kind of request.');
-    }
-    return existing;
-  }
-
   /**
-   * The shared create path: idempotent replay first (a retry must succeed even if the window closed
-   * meanwhile), then the kind's validation, then one transaction.
+   * The shared create path, idempotent per (submitter, key) through src/services/idempotency.ts: the
+   * replay comes first (a retry must succeed even if the window closed meanwhile), then the kind's
+   * validation, then one transaction. A key used for another kind of request is refused.
    */
   private async create(kind: TicketKind, key: string | null | undefined, build: () => TicketSpec): Promise<Ticket> {
-    const replayed = await this.replay(kind, key);
-    if (replayed) return replayed;
-    const spec = build();
+    const { result } = await idempotent(this.ctx, {
+      key,
+      find: (em) => em.findOne(Ticket, { submitter: this.viewer.accountId, idempotencyKey: key }),
+      sameRequest: (stored) => stored.kind === kind,
+      write: () => this.write(build()),
+    });
+    return result;
+  }
+
+  private async write(spec: TicketSpec): Promise<Ticket> {
     this.requireTopic(spec.topic, spec.productArea);
     const viewer = this.viewer;
     const now = this.ctx.now();
     const references = await this.resolveReferences(spec.references ?? []);
-    try {
-      const created = await this.ctx.em.transactional(async (em) => {
-        const seat = isEnterpriseSeatHolder(facts(viewer));
-        // ENT-2/ENT-4: seat holders reach Enterprise Support inside 24×5; outside it general support takes the request
-        const enterprise =
-          spec.enterpriseChannel && (spec.kind === TicketKind.CONFERENCE ? seat && enterpriseServesArea(spec.productArea) : enterpriseHandlesNow(facts(viewer), now, spec.productArea));
-        // ENT-4: general support takes it now; Enterprise Support from the next opening of its window
-        const handoverAt = spec.enterpriseChannel && spec.kind !== TicketKind.CONFERENCE ? enterpriseHandoverAt(facts(viewer), now, spec.productArea) : null;
-        const handover = handoverAt !== null;
-        const submitter = em.getReference(Account, viewer.accountId);
-        const ticket = em.create(Ticket, {
-          kind: spec.kind,
-          subject: ticketSubject(spec.kind, viewer.account.username, spec.subject),
-          description: spec.description,
-          descriptionLanguage: spec.descriptionLanguage ?? DESCRIPTION_LANGUAGE[spec.language],
-          supportLanguage: spec.language,
-          productArea: spec.productArea,
-          topic: spec.topic ?? null,
-          brand: em.getReference(Brand, viewer.brandId),
-          submitter,
-          enterprise,
-          enterpriseHandoverAt: handoverAt,
-          idempotencyKey: spec.idempotencyKey ?? null,
-          phone: spec.phone ?? null,
-          conference: spec.conference ?? null,
-          createdAt: now,
-          lastActivityAt: now,
-        });
-        em.create(TicketParticipant, { ticket, account: submitter, role: ParticipantRole.SUBMITTER, addedAt: now });
-        for (const target of references) {
-          em.create(TicketReference, {
-            ticket,
-            referencedTicket: target instanceof Ticket ? em.getReference(Ticket, target.id) : null,
-            referencedEscalation: target instanceof Escalation ? em.getReference(Escalation, target.id) : null,
-            createdAt: now,
-          });
-        }
-        spec.extra?.(em, ticket);
-        await em.flush();
-        // CON-9: the confirmation; replies to it reach the ticket through its number in the subject
-        await this.ctx.mailer?.confirmation(em, ticket, spec.confirmationTo, now);
-        if (handover) this.ctx.mailer?.handover(em, ticket, this.ctx.settings.enterpriseMailbox, viewer.account.username, now);
-        return ticket;
+    const created = await this.ctx.em.transactional(async (em) => {
+      const seat = isEnterpriseSeatHolder(facts(viewer));
+      // ENT-2/ENT-4: seat holders reach Enterprise Support inside 24×5; outside it general support takes the request
+      const enterprise =
+        spec.enterpriseChannel && (spec.kind === TicketKind.CONFERENCE ? seat && enterpriseServesArea(spec.productArea) : enterpriseHandlesNow(facts(viewer), now, spec.productArea));
+      // ENT-4: general support takes it now; Enterprise Support from the next opening of its window
+      const handoverAt = spec.enterpriseChannel && spec.kind !== TicketKind.CONFERENCE ? enterpriseHandoverAt(facts(viewer), now, spec.productArea) : null;
+      const handover = handoverAt !== null;
+      const submitter = em.getReference(Account, viewer.accountId);
+      const ticket = em.create(Ticket, {
+        kind: spec.kind,
+        subject: ticketSubject(spec.kind, viewer.account.username, spec.subject),
+        description: spec.description,
+        descriptionLanguage: spec.descriptionLanguage ?? DESCRIPTION_LANGUAGE[spec.language],
+        supportLanguage: spec.language,
+        productArea: spec.productArea,
+        topic: spec.topic ?? null,
+        brand: em.getReference(Brand, viewer.brandId),
+        submitter,
+        enterprise,
+        enterpriseHandoverAt: handoverAt,
+        idempotencyKey: spec.idempotencyKey ?? null,
+        phone: spec.phone ?? null,
+        conference: spec.conference ?? null,
+        createdAt: now,
+        lastActivityAt: now,
       });
-      // RT-1: after commit, so subscribers (ticketsUpdated) see the new ticket
-      this.ctx.events?.publish(ticketUpdated(created, 'CREATED', now));
-      for (const event of spec.events?.(created) ?? []) this.ctx.events?.publish(event);
-      return created;
-    } catch (error) {
-      // a concurrent retry with the same key won the insert: answer with its ticket
-      if (error instanceof UniqueConstraintViolationException && key) {
-        const winner = await this.replay(kind, key, this.ctx.em.fork({ clear: true }));
-        if (winner) return winner;
+      em.create(TicketParticipant, { ticket, account: submitter, role: ParticipantRole.SUBMITTER, addedAt: now });
+      for (const target of references) {
+        em.create(TicketReference, {
+          ticket,
+          referencedTicket: target instanceof Ticket ? em.getReference(Ticket, target.id) : null,
+          referencedEscalation: target instanceof Escalation ? em.getReference(Escalation, target.id) : null,
+          createdAt: now,
+        });
       }
-      throw error;
-    }
+      spec.extra?.(em, ticket);
+      await em.flush();
+      // CON-9: the confirmation; replies to it reach the ticket through its number in the subject
+      await this.ctx.mailer?.confirmation(em, ticket, spec.confirmationTo, now);
+      if (handover) this.ctx.mailer?.handover(em, ticket, this.ctx.settings.enterpriseMailbox, viewer.account.username, now);
+      return ticket;
+    });
+    // RT-1: after commit, so subscribers (ticketsUpdated) see the new ticket
+    this.ctx.events?.publish(ticketUpdated(created, 'CREATED', now));
+    for (const event of spec.events?.(created) ?? []) this.ctx.events?.publish(event);
+    return created;
   }
 
   /**

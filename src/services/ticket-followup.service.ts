@@ -15,6 +15,7 @@ import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import type { TicketView } from '../read/tickets';
 import { Account, Attachment, ChatParty, Message, MessageAuthorKind, ProxyAccessChange, Ticket, TicketFeedback, TicketStatus } from '../entities';
 import { CallbackQueueService } from './callback-queue.service';
+import { idempotencyScope, idempotent, requestFingerprint } from './idempotency';
 import { ChatService } from './chat.service';
 import { ticketUpdated, type TicketChange } from '../realtime/events';
 import { MAX_ATTACHMENTS_PER_MESSAGE, StagedUploadUnavailableError, type StagedUpload } from './attachment-storage';
@@ -58,6 +59,8 @@ export interface ReplyInput {
   attachmentIds?: string[] | null;
   /** Set when the reply arrived by e-mail (CON-10): the sender's `Message-ID`, so a mail delivered twice is stored once. */
   emailMessageId?: string | null;
+  /** Issue 20: the client's key; a retry with it returns the first reply instead of posting another. */
+  idempotencyKey?: string | null;
 }
 
 /**
@@ -99,8 +102,27 @@ export class TicketFollowupService {
     return this.ctx.viewer.accountId;
   }
 
-  /** FUP-1…4: a reply joining the ticket's thread, with staged attachments. */
+  /**
+   * FUP-1…4: a reply joining the ticket's thread, with staged attachments. Idempotent per (author,
+   * key) (src/services/idempotency.ts): a retry answers with the first reply even if the ticket was
+   * closed meanwhile, and writes, mails and publishes nothing.
+   */
   async reply(input: ReplyInput): Promise<{ ticket: Ticket; message: Message }> {
+    const attachmentIds = input.attachmentIds ?? [];
+    const scope = idempotencyScope(this.ctx);
+    const fingerprint = requestFingerprint({ ticketId: input.ticketId, bodyHtml: input.bodyHtml, attachmentIds });
+    const ticket = await this.readable(input.ticketId);
+    const { result: message, replayed } = await idempotent(this.ctx, {
+      key: input.idempotencyKey,
+      find: (em) => em.findOne(Message, { idempotencyScope: scope, idempotencyKey: input.idempotencyKey }),
+      sameRequest: (stored) => stored.requestFingerprint === fingerprint,
+      write: () => this.writeReply(ticket, input, { scope, fingerprint }),
+    });
+    if (!replayed) this.publish(ticket, 'MESSAGE');
+    return { ticket: await this.ctx.em.findOneOrFail(Ticket, { id: ticket.id }, { refresh: true }), message };
+  }
+
+  private async writeReply(ticket: Ticket, input: ReplyInput, idempotency: { scope: string; fingerprint: string }): Promise<Message> {
     const attachmentIds = input.attachmentIds ?? [];
     if (attachmentIds.length > MAX_ATTACHMENTS_PER_MESSAGE) {
       throw DomainError.input(['input', 'attachmentIds'], DomainErrorCode.LIMIT_EXCEEDED, `At most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message.`);
@@ -116,7 +138,6 @@ export class TicketFollowupService {
       throw DomainError.input(['input', 'bodyHtml'], DomainErrorCode.REQUIRED, 'Write a message or attach a file.');
     }
 
-    const ticket = await this.readable(input.ticketId);
     enforceDecision(canReply(this.ctx.viewer, await this.facts(ticket)));
     const accountId = this.customerId();
 
@@ -152,6 +173,7 @@ export class TicketFollowupService {
           recipients: thread.recipients,
           emailMessageId: input.emailMessageId ?? this.ctx.mailer?.newMessageId(fresh.id) ?? null,
           createdAt: now,
+          ...(input.idempotencyKey ? { idempotencyScope: idempotency.scope, idempotencyKey: input.idempotencyKey, requestFingerprint: idempotency.fingerprint } : {}),
         });
         // CON-10: a customer's reply is copied to the thread's other recipients
         const viewer = this.ctx.viewer;
@@ -188,8 +210,7 @@ export class TicketFollowupService {
     if (uploads.length) await this.ctx.uploads!.finish(uploads);
     this.ctx.loaders.messageCount.clear(ticket.id);
     this.ctx.loaders.messagesByTicket.clear(ticket.id);
-    this.publish(ticket, 'MESSAGE');
-    return { ticket: await this.ctx.em.findOneOrFail(Ticket, { id: ticket.id }, { refresh: true }), message };
+    return message;
   }
 
   /** CLS-1: the owner closes an open ticket. */

@@ -3,7 +3,7 @@ import { badUserInput, forbidden } from '../auth/errors';
 import type { Context } from '../context';
 import { accessFactsOf } from '../read/access-facts';
 import { readTicketPage, readTicketRow, sortPositionParams, type SortPosition, type TicketRow, type TicketView } from '../read/tickets';
-import { Escalation, Ticket } from '../entities';
+import { ChatTranscriptEntry, Escalation, Message, Ticket } from '../entities';
 import {
   incidentHistorySince,
   SortDirection,
@@ -155,6 +155,20 @@ export class TicketQueryService {
     if (!escalation) return null;
     const ticket = await this.findReadableRow(escalation.ticket.id);
     return ticket ? escalation : null;
+  }
+
+  /** An e-mail of a thread by id, readable when its ticket is (the same rule as `ticket(id)`). */
+  async findReadableMessage(id: number): Promise<Message | null> {
+    enforce(canUseTicketHistory(this.ctx.viewer));
+    const message = await this.ctx.em.findOne(Message, { id });
+    return message && (await this.findReadableRow(message.ticket.id)) ? message : null;
+  }
+
+  /** A chat transcript line by id, readable when its ticket is. */
+  async findReadableTranscriptLine(id: number): Promise<ChatTranscriptEntry | null> {
+    enforce(canUseTicketHistory(this.ctx.viewer));
+    const line = await this.ctx.em.findOne(ChatTranscriptEntry, { id });
+    return line && (await this.findReadableRow(line.ticket.id)) ? line : null;
   }
 }
 

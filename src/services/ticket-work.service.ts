@@ -23,10 +23,18 @@ import { ticketUpdated, type DomainEvent, type TicketChange } from '../realtime/
 import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import { CallbackQueueService } from './callback-queue.service';
 import { ChatService } from './chat.service';
+import { idempotencyScope, idempotent, requestFingerprint } from './idempotency';
 import { threadOf } from './ticket-followup.service';
 import { sanitizeMessageHtml } from './ticket-rules';
 
 const TICKET_FIELD = ['input', 'ticketId'];
+
+/** One line an agent records in a chat transcript (TKT-5). */
+export interface TranscriptLine {
+  authorKind: TranscriptAuthorKind;
+  authorName: string;
+  text: string;
+}
 
 /** ESC-3: the status after `current`, or null when resolved. */
 export function nextEscalationStatus(current: EscalationStatus): EscalationStatus | null {
@@ -102,8 +110,26 @@ export class TicketWorkService {
     });
   }
 
-  /** An agent e-mail in the ticket's thread: same subject, thread recipients unless given; sanitized (FUP-2). */
-  async postReply(input: { ticketId: number; bodyHtml: string; recipients?: string[] | null }): Promise<{ ticket: Ticket; message: Message }> {
+  /**
+   * An agent e-mail in the ticket's thread: same subject, thread recipients unless given; sanitized
+   * (FUP-2). Idempotent per (agent, key) like the customer's reply (src/services/idempotency.ts).
+   */
+  async postReply(input: { ticketId: number; bodyHtml: string; recipients?: string[] | null; idempotencyKey?: string | null }): Promise<{ ticket: Ticket; message: Message }> {
+    const scope = idempotencyScope(this.ctx);
+    const fingerprint = requestFingerprint({ ticketId: input.ticketId, bodyHtml: input.bodyHtml, recipients: input.recipients ?? null });
+    const { result } = await idempotent(this.ctx, {
+      key: input.idempotencyKey,
+      find: async (em) => {
+        const message = await em.findOne(Message, { idempotencyScope: scope, idempotencyKey: input.idempotencyKey });
+        return message ? { ticket: await em.findOneOrFail(Ticket, { id: message.ticket.id }), message } : null;
+      },
+      sameRequest: (stored) => stored.message.requestFingerprint === fingerprint,
+      write: () => this.writeReply(input, input.idempotencyKey ? { idempotencyScope: scope, idempotencyKey: input.idempotencyKey, requestFingerprint: fingerprint } : {}),
+    });
+    return result;
+  }
+
+  private async writeReply(input: { ticketId: number; bodyHtml: string; recipients?: string[] | null }, idempotency: Partial<Pick<Message, 'idempotencyScope' | 'idempotencyKey' | 'requestFingerprint'>>): Promise<{ ticket: Ticket; message: Message }> {
     const bodyHtml = sanitizeMessageHtml(input.bodyHtml).trim();
     if (!bodyHtml) throw DomainError.input(['input', 'bodyHtml'], DomainErrorCode.REQUIRED, 'The reply is empty.');
     let message!: Message;
@@ -127,6 +153,7 @@ export class TicketWorkService {
         recipients,
         emailMessageId: this.ctx.mailer?.newMessageId(ticket.id) ?? null,
         createdAt: now,
+        ...idempotency,
       });
       // CON-10: every support reply is mailed to the thread's recipients
       if (this.ctx.mailer && message.emailMessageId) {
@@ -149,7 +176,7 @@ export class TicketWorkService {
    * sendChatMessage), recorded under the agent's own name, with the chat's length and rate limits;
    * both sides see them live. Recorded chats (no live session) take any lines, as before.
    */
-  async appendTranscript(input: { ticketId: number; lines: { authorKind: TranscriptAuthorKind; authorName: string; text: string }[] }): Promise<Ticket> {
+  async appendTranscript(input: { ticketId: number; lines: TranscriptLine[]; idempotencyKey?: string | null }): Promise<{ ticket: Ticket; lines: ChatTranscriptEntry[] }> {
     const chat = new ChatService(this.ctx);
     const id = input.ticketId;
     if (await chat.sessionOf(id)) {
@@ -157,16 +184,31 @@ export class TicketWorkService {
       if (other >= 0) {
         throw DomainError.input(['input', 'lines', String(other), 'authorKind'], DomainErrorCode.INVALID, 'In a live chat the agent sends AGENT lines only; the customer writes with sendChatMessage.');
       }
-      return (await chat.send(id, input.lines.map((line) => line.text), ['input', 'lines'])).ticket;
+      const { ticket, lines } = await chat.send(id, input.lines.map((line) => line.text), ['input', 'lines'], input.idempotencyKey);
+      return { ticket, lines };
     }
-    return this.change(input.ticketId, 'TRANSCRIPT', (ticket, now, em) => {
-      if (ticket.kind !== TicketKind.CHAT) throw DomainError.state(TICKET_FIELD, StateReason.NOT_A_CHAT_TICKET, 'Only chat tickets have a transcript.');
-      if (input.lines.length === 0) throw DomainError.input(['input', 'lines'], DomainErrorCode.REQUIRED, 'No lines to append.');
-      input.lines.forEach((line, i) => {
-        // keep the order of the lines even when they share the instant
-        em.create(ChatTranscriptEntry, { ticket, ...line, sentAt: new Date(now.getTime() + i) });
-      });
+    const scope = idempotencyScope(this.ctx);
+    const fingerprint = requestFingerprint({ ticketId: id, lines: input.lines.map((l) => [l.authorKind, l.authorName, l.text]) });
+    const { result } = await idempotent(this.ctx, {
+      key: input.idempotencyKey,
+      find: async (em) => {
+        const lines = await em.find(ChatTranscriptEntry, { idempotencyScope: scope, idempotencyKey: input.idempotencyKey }, { orderBy: { idempotencyPosition: 'asc' } });
+        return lines.length ? { ticket: await em.findOneOrFail(Ticket, { id: lines[0].ticket.id }), lines } : null;
+      },
+      sameRequest: (stored) => stored.lines[0].requestFingerprint === fingerprint,
+      write: async () => {
+        let lines: ChatTranscriptEntry[] = [];
+        const ticket = await this.change(id, 'TRANSCRIPT', (ticket, now, em) => {
+          if (ticket.kind !== TicketKind.CHAT) throw DomainError.state(TICKET_FIELD, StateReason.NOT_A_CHAT_TICKET, 'Only chat tickets have a transcript.');
+          if (input.lines.length === 0) throw DomainError.input(['input', 'lines'], DomainErrorCode.REQUIRED, 'No lines to append.');
+          const keyed = (i: number) => (input.idempotencyKey ? { idempotencyScope: scope, idempotencyKey: input.idempotencyKey, idempotencyPosition: i, requestFingerprint: fingerprint } : {});
+          // keep the order of the lines even when they share the instant
+          lines = input.lines.map((line, i) => em.create(ChatTranscriptEntry, { ticket, ...line, sentAt: new Date(now.getTime() + i), ...keyed(i) }));
+        });
+        return { ticket, lines };
+      },
     });
+    return result;
   }
 
   /** OPEN or CLOSED; ESCALATED is reached only through escalateTicket. */

@@ -7,6 +7,7 @@ import {
   AcceptConferenceCallInput,
   AdvanceEscalationInput,
   AppendChatTranscriptInput,
+  AppendChatTranscriptPayload,
   AssignTicketInput,
   EscalateTicketInput,
   PostAgentReplyInput,
@@ -31,15 +32,15 @@ export class TicketWorkResolver {
   }
 
   @Authorized(Role.AGENT)
-  @Mutation(() => PostAgentReplyPayload, { description: 'Send an e-mail in the ticket thread; the body is sanitized (FUP-2).' })
+  @Mutation(() => PostAgentReplyPayload, { description: 'Send an e-mail in the ticket thread; the body is sanitized (FUP-2); safe to retry with an `idempotencyKey`.' })
   async postAgentReply(@Ctx() ctx: Context, @Arg('input', () => PostAgentReplyInput, { description: 'The mutation input.' }) input: PostAgentReplyInput) {
     return new TicketWorkService(ctx).postReply(decoded(input));
   }
 
   @Authorized(Role.AGENT)
-  @Mutation(() => TicketWorkPayload, { description: "Append lines to a chat ticket's transcript (TKT-5)." })
+  @Mutation(() => AppendChatTranscriptPayload, { description: "Append lines to a chat ticket's transcript (TKT-5); safe to retry with an `idempotencyKey`." })
   async appendChatTranscript(@Ctx() ctx: Context, @Arg('input', () => AppendChatTranscriptInput, { description: 'The mutation input.' }) input: AppendChatTranscriptInput) {
-    return { ticket: await new TicketWorkService(ctx).appendTranscript(decoded(input)) };
+    return new TicketWorkService(ctx).appendTranscript(decoded(input));
   }
 
   @Authorized(Role.AGENT)

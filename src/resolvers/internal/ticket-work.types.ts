@@ -1,7 +1,8 @@
 import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, IsUrl, Length, Matches, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { EscalationStatus, TicketStatus, TranscriptAuthorKind } from '../../entities/enums';
-import { MessageType, TicketInterface } from '../types/ticket.types';
+import { MessageType, TicketInterface, TranscriptEntryType } from '../types/ticket.types';
+import { IdempotentMessageInput } from '../types/idempotency';
 import { UserError } from '../types/user-error';
 
 @ObjectType('TicketWorkPayload', { description: 'Result of an agent ticket-work mutation.' })
@@ -15,8 +16,14 @@ export class TicketWorkPayload {
 
 @ObjectType('PostAgentReplyPayload', { description: 'Result of postAgentReply.' })
 export class PostAgentReplyPayload extends TicketWorkPayload {
-  @Field(() => MessageType, { nullable: true, description: 'The stored e-mail.' })
+  @Field(() => MessageType, { nullable: true, description: 'The stored e-mail (the first one, on a retry with the same `idempotencyKey`); its `id` is stable.' })
   message?: object | null;
+}
+
+@ObjectType('AppendChatTranscriptPayload', { description: 'Result of appendChatTranscript.' })
+export class AppendChatTranscriptPayload extends TicketWorkPayload {
+  @Field(() => [TranscriptEntryType], { nullable: true, description: 'The stored lines, in order (the first ones, on a retry with the same `idempotencyKey`); their ids are stable.' })
+  lines?: object[] | null;
 }
 
 @InputType({ description: 'Assign a ticket.' })
@@ -31,7 +38,7 @@ export class AssignTicketInput {
 }
 
 @InputType({ description: 'An agent e-mail in the ticket thread.' })
-export class PostAgentReplyInput {
+export class PostAgentReplyInput extends IdempotentMessageInput {
   @Field(() => ID, { description: 'The ticket.' })
   ticketId!: string;
 
@@ -61,7 +68,7 @@ export class TranscriptLineInput {
 }
 
 @InputType({ description: 'Lines to append to a chat transcript.' })
-export class AppendChatTranscriptInput {
+export class AppendChatTranscriptInput extends IdempotentMessageInput {
   @Field(() => ID, { description: 'The chat ticket.' })
   ticketId!: string;
 

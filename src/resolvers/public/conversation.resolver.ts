@@ -64,9 +64,9 @@ const conferenceIdOf = (input: { ticketId: string }) => inputIdOf('Ticket', inpu
 @Resolver()
 export class ConversationResolver {
   @Authorized(Role.CUSTOMER)
-  @Mutation(() => SendChatMessagePayload, { description: 'Send a line to your chat once an agent joined (CHAT-2); both sides see it live (chatUpdated).' })
+  @Mutation(() => SendChatMessagePayload, { description: 'Send a line to your chat once an agent joined (CHAT-2); both sides see it live (chatUpdated). Safe to retry with an `idempotencyKey`.' })
   async sendChatMessage(@Ctx() ctx: Context, @Arg('input', () => SendChatMessageInput, { description: 'The line.' }) input: SendChatMessageInput) {
-    const { session, lines } = await new ChatService(ctx).send(chatIdOf(input), [input.text]);
+    const { session, lines } = await new ChatService(ctx).send(chatIdOf(input), [input.text], ['input', 'text'], input.idempotencyKey);
     return { line: lines[0], chat: await chatSessionView(ctx, session) };
   }
 

@@ -10,7 +10,7 @@ import { billingInquiryType, contractType } from './profile.resolver';
 
 /**
  * `node(id)` / `nodes(ids)`: every type implementing Node resolves here, through the same rules as
- * its ordinary path — tickets and escalations as `ticket(id)` (FED-1: FORBIDDEN for FedRAMP users),
+ * its ordinary path — tickets, escalations, messages and chat lines as `ticket(id)` (FED-1: FORBIDDEN for FedRAMP users),
  * the viewer and their brand only for themselves, contracts as `viewer.billing` (BILL-1), billing
  * inquiries for their submitter. Anything else, or not visible, is null: ids cannot be probed.
  * `test/node.test.ts` walks every implementation of Node found by introspection.
@@ -23,6 +23,10 @@ async function resolveNode(ctx: Context, id: string): Promise<object | null> {
       return new TicketQueryService(ctx).findReadableRow(numericIdOf('Ticket', id));
     case 'Escalation':
       return new TicketQueryService(ctx).findReadableEscalation(numericIdOf('Escalation', id));
+    case 'TicketMessage':
+      return new TicketQueryService(ctx).findReadableMessage(numericIdOf('TicketMessage', id));
+    case 'ChatTranscriptEntry':
+      return new TicketQueryService(ctx).findReadableTranscriptLine(numericIdOf('ChatTranscriptEntry', id));
     case 'Account':
       return viewer.kind === 'customer' && canReadAccountNode(viewer, localId) ? asNode('Viewer', viewer.account) : null;
     case 'Brand':

@@ -8,7 +8,7 @@ import { ChatService } from '../../services/chat.service';
 import { supportHandling, type SupportHandling } from '../../services/support-hours';
 import { chatSessionView } from '../chat-support';
 import { ChatSessionType, type ChatSessionView } from '../types/chat.types';
-import { EstimateSource } from '../types/enums';
+import { type AuthorKind, EstimateSource } from '../types/enums';
 import { toGlobalId } from '../types/node';
 import {
   AttachmentType,
@@ -17,6 +17,7 @@ import {
   ConferenceTicketType,
   EscalationType,
   EstimatedResolutionType,
+  MessageAuthorType,
   MessageType,
   PhoneDetailsType,
   PhoneTicketType,
@@ -29,7 +30,8 @@ import {
   TimelineEntryType,
   TranscriptEntryType,
 } from '../types/ticket.types';
-import type { Attachment } from '../../entities';
+import { Message, type Attachment, type ChatTranscriptEntry } from '../../entities';
+import { lineAuthor, lineText, messageAuthor } from '../message-author';
 
 
 const participantOf = (account: AccountName, role: ParticipantRole): TicketParticipantType => ({
@@ -125,13 +127,30 @@ export class TicketFieldsResolver {
   }
 
   @FieldResolver(() => [MessageType], { description: 'The e-mail thread (TKT-2) or related e-mails (TKT-3, TKT-5), oldest first.' })
-  messages(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<MessageRow[]> {
+  messages(@Root() ticket: TicketView, @Ctx() ctx: Context): Promise<MessageSource[]> {
     return ctx.loaders.messagesByTicket.load(ticket.id);
   }
 }
 
+/** A message as a list (read side) or a mutation / `node(id)` (entity) gives it. */
+type MessageSource = MessageRow | Message;
+
+const authorIdsOf = (m: MessageSource) =>
+  m instanceof Message ? { accountId: m.authorAccount?.id ?? null, agentId: m.authorAgent?.id ?? null } : { accountId: m.authorAccountId, agentId: m.authorAgentId };
+
 @Resolver(() => MessageType)
 export class MessageFieldsResolver {
+  @FieldResolver(() => ID)
+  id(@Root() message: MessageSource): string {
+    return toGlobalId('TicketMessage', message.id);
+  }
+
+  @FieldResolver(() => MessageAuthorType, { description: 'Who wrote it: the name the ticket shows and the kind of author.' })
+  async author(@Root() message: MessageSource, @Ctx() ctx: Context): Promise<MessageAuthorType> {
+    const { accountId, agentId } = authorIdsOf(message);
+    return messageAuthor(ctx, message.authorKind as unknown as AuthorKind, accountId ? await ctx.loaders.account.load(accountId) : null, agentId ? await ctx.loaders.agent.load(agentId) : null);
+  }
+
   @FieldResolver(() => [AttachmentType], { description: 'Attached files.' })
   attachments(@Root() message: MessageRow, @Ctx() ctx: Context) {
     return ctx.loaders.attachmentsByMessage.load(message.id);
@@ -177,6 +196,24 @@ export class ConferenceTicketResolver {
   @FieldResolver(() => ConferenceCallType, { nullable: true, description: 'Scheduled time, call status, meeting link and passcode (TKT-4).' })
   conferenceCall(@Root() ticket: TicketView) {
     return ticket.conference ?? null;
+  }
+}
+
+@Resolver(() => TranscriptEntryType)
+export class TranscriptEntryFieldsResolver {
+  @FieldResolver(() => ID)
+  id(@Root() line: ChatTranscriptEntry): string {
+    return toGlobalId('ChatTranscriptEntry', line.id);
+  }
+
+  @FieldResolver(() => MessageAuthorType, { description: 'Who wrote the line: the name recorded with it and the kind of author.' })
+  author(@Root() line: ChatTranscriptEntry, @Ctx() ctx: Context): MessageAuthorType {
+    return lineAuthor(ctx, line);
+  }
+
+  @FieldResolver(() => String, { description: "The text: what its author wrote, or for the hub's own lines (agent joined, chat ended) a notice in the answer's language." })
+  text(@Root() line: ChatTranscriptEntry, @Ctx() ctx: Context): string {
+    return lineText(ctx, line);
   }
 }
 

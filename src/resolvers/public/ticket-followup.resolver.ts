@@ -36,7 +36,7 @@ const ticketIdOf = (input: { ticketId: string }) => inputIdOf('Ticket', input.ti
 @Resolver()
 export class TicketFollowupResolver {
   @Authorized(Role.CUSTOMER)
-  @Mutation(() => ReplyToTicketPayload, { description: 'Reply on an open ticket with an e-mail thread, as its submitter or a brand admin (FUP-1…4).' })
+  @Mutation(() => ReplyToTicketPayload, { description: 'Reply on an open ticket with an e-mail thread, as its submitter or a brand admin (FUP-1…4); safe to retry with an `idempotencyKey`.' })
   async replyToTicket(@Ctx() ctx: Context, @Arg('input', () => ReplyToTicketInput, { description: 'The mutation input.' }) input: ReplyToTicketInput) {
     return new TicketFollowupService(ctx).reply({ ...input, ticketId: ticketIdOf(input) });
   }

@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { ProxyAccessSource, TicketActionRefusal } from '../../auth/ticket-actions';
 import { MessageType, TicketInterface } from '../types/ticket.types';
 import { UserError } from '../types/user-error';
+import { IdempotentMessageInput } from '../types/idempotency';
 
 registerEnumType(TicketActionRefusal, {
   name: 'TicketActionRefusal',
@@ -61,7 +62,7 @@ export class TicketProxyAccessType {
 }
 
 @InputType('ReplyToTicketInput', { description: 'A reply joining the ticket thread (FUP-1).' })
-export class ReplyToTicketInput {
+export class ReplyToTicketInput extends IdempotentMessageInput {
   @Field(() => ID, { description: 'The ticket.' })
   ticketId!: string;
 
@@ -77,7 +78,7 @@ export class ReplyToTicketPayload {
   @Field(() => TicketInterface, { nullable: true, description: 'The ticket, with the reply in its thread.' })
   ticket?: object | null;
 
-  @Field(() => MessageType, { nullable: true, description: 'The stored reply.' })
+  @Field(() => MessageType, { nullable: true, description: 'The stored reply (the first one, on a retry with the same `idempotencyKey`); its `id` is stable.' })
   message?: object | null;
 
   @Field(() => [UserError], { description: 'Fixable problems; empty on success.' })

@@ -3,6 +3,7 @@ import { CallOutcome, ChatParty, ChatState, ProductArea, SupportLanguage } from 
 import type { ChatTranscriptEntry } from '../../entities';
 import { TicketInterface, TranscriptEntryType } from './ticket.types';
 import { UserError } from './user-error';
+import { IdempotentMessageInput } from './idempotency';
 
 registerEnumType(ChatState, {
   name: 'ChatState',
@@ -119,7 +120,7 @@ export class ChatEventType {
 }
 
 @InputType({ description: 'A line to a chat (CHAT-2): plain text, at most 2000 characters, at most 5 lines per 10 seconds per side.' })
-export class SendChatMessageInput {
+export class SendChatMessageInput extends IdempotentMessageInput {
   @Field(() => ID, { description: 'The chat ticket.' })
   ticketId!: string;
 
@@ -129,7 +130,7 @@ export class SendChatMessageInput {
 
 @ObjectType({ description: 'Result of sendChatMessage.' })
 export class SendChatMessagePayload {
-  @Field(() => TranscriptEntryType, { nullable: true, description: 'The line as stored.' })
+  @Field(() => TranscriptEntryType, { nullable: true, description: 'The line as stored (the first one, on a retry with the same `idempotencyKey`); its `id` is stable.' })
   line?: ChatTranscriptEntry | null;
 
   @Field(() => ChatSessionType, { nullable: true, description: 'The chat.' })

@@ -17,6 +17,23 @@ import { SortDirection, TicketEscalationFilter, TicketOrderField, TicketScope } 
 // the list's domain enums, registered here for the schema
 export { SortDirection, TicketEscalationFilter, TicketOrderField, TicketScope };
 
+/** Who wrote a message or a chat line, as `author.kind` shows it (the values of both stored author kinds). */
+export enum AuthorKind {
+  CUSTOMER = 'CUSTOMER',
+  AGENT = 'AGENT',
+  SYSTEM = 'SYSTEM',
+}
+
+registerEnumType(AuthorKind, {
+  name: 'AuthorKind',
+  description: 'Who wrote a message or a chat line.',
+  valuesConfig: {
+    CUSTOMER: { description: 'A user of the customer organization.' },
+    AGENT: { description: 'A support agent.' },
+    SYSTEM: { description: 'The hub itself (chat joins and endings).' },
+  },
+});
+
 /** Where an escalation's estimated resolution date comes from (ESC-4). */
 export enum EstimateSource {
   ENGINEERING = 'ENGINEERING',

@@ -1,7 +1,7 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
 import { badUserInput } from '../../auth/errors';
 import { TicketRow } from '../../read/tickets';
-import { Escalation, Ticket } from '../../entities';
+import { ChatTranscriptEntry, Escalation, Message, Ticket } from '../../entities';
 import { TicketKind } from '../../entities/enums';
 import { DomainError, DomainErrorCode } from '../../domain/errors';
 import type { TicketOrEscalationRef } from '../../domain/tickets';
@@ -31,6 +31,8 @@ export function asNode<T extends object>(type: TaggedNodeType, value: T): T {
 export function nodeTypeName(value: object): string | undefined {
   if (value instanceof TicketRow || value instanceof Ticket) return TICKET_TYPE_NAMES[value.kind];
   if (value instanceof Escalation) return 'Escalation';
+  if (value instanceof Message) return 'TicketMessage';
+  if (value instanceof ChatTranscriptEntry) return 'ChatTranscriptEntry';
   return (value as { [NODE_TYPE]?: TaggedNodeType })[NODE_TYPE];
 }
 

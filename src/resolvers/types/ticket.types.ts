@@ -11,7 +11,7 @@ import {
   TranscriptAuthorKind,
 } from '../../entities/enums';
 import { SupportTeam } from '../../services/support-hours';
-import { EstimateSource, SortDirection, TicketEscalationFilter, TicketOrderField } from './enums';
+import { AuthorKind, EstimateSource, SortDirection, TicketEscalationFilter, TicketOrderField } from './enums';
 import { Node, nodeTypeName, PageInfo } from './index-base';
 
 // `simpleResolvers: true` on every output type here: their plain fields are read with graphql-js's
@@ -76,9 +76,21 @@ export class AttachmentType {
   sizeBytes!: number;
 }
 
-@ObjectType('TicketMessage', { simpleResolvers: true, description: 'One e-mail of a ticket thread (TKT-2).' })
+@ObjectType('MessageAuthor', { simpleResolvers: true, description: 'Who wrote a message or a chat line: the name the ticket shows and the kind of author; nothing else about them.' })
+export class MessageAuthorType {
+  @Field({ description: "The author's display name: a customer's first and last name (their username when they have none), an agent's display name, the hub's own name for system lines." })
+  name!: string;
+
+  @Field(() => AuthorKind, { description: 'Customer, support agent or the hub itself.' })
+  kind!: AuthorKind;
+}
+
+@ObjectType('TicketMessage', { simpleResolvers: true, implements: Node, description: 'One e-mail of a ticket thread (TKT-2); `node(id)` fetches it again for anyone who may read its ticket.' })
 export class MessageType {
-  @Field(() => MessageAuthorKind, { description: 'Customer or support agent.' })
+  @Field(() => ID, { description: 'Opaque global id; stable: the same message always has the same id.' })
+  id!: string;
+
+  @Field(() => MessageAuthorKind, { description: 'Customer or support agent (also `author.kind`).' })
   authorKind!: MessageAuthorKind;
 
   @Field({ description: 'Subject of the e-mail; replies keep the thread subject (FUP-1).' })
@@ -94,16 +106,19 @@ export class MessageType {
   createdAt!: Date;
 }
 
-@ObjectType('ChatTranscriptEntry', { simpleResolvers: true, description: 'One line of a chat transcript (TKT-5).' })
+@ObjectType('ChatTranscriptEntry', { simpleResolvers: true, implements: Node, description: 'One line of a chat transcript (TKT-5); `node(id)` fetches it again for anyone who may read its ticket.' })
 export class TranscriptEntryType {
+  @Field(() => ID, { description: 'Opaque global id; stable: the same line always has the same id.' })
+  id!: string;
+
+  @Field(() => MessageAuthorType, { description: 'Who wrote the line.' })
+  author!: MessageAuthorType;
+
   @Field(() => TranscriptAuthorKind, { description: 'Who wrote the line.' })
   authorKind!: TranscriptAuthorKind;
 
-  @Field({ description: 'Display name of the author.' })
+  @Field({ description: 'Display name of the author (also `author.name`).' })
   authorName!: string;
-
-  @Field({ description: 'The text.' })
-  text!: string;
 
   @Field({ description: 'When it was sent.' })
   sentAt!: Date;

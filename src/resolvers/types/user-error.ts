@@ -63,6 +63,7 @@ registerEnumType(StateReason, {
     WEBHOOK_URL_NOT_ALLOWED: { description: 'Webhooks: the URL is not https, carries credentials, or reaches a non-public address (SSRF protection; code INVALID).' },
     FEDRAMP_NOT_CLEARED: { description: 'Webhooks: a FedRAMP brand named by an integration whose token is not FedRAMP-cleared (`hub:fedramp`; code INVALID).' },
     WEBHOOK_PAUSED: { description: 'Webhooks: the webhook is paused; resume it before redelivering.' },
+    IDEMPOTENCY_KEY_REUSED: { description: 'The `idempotencyKey` was already used by you for a different request (another kind of ticket, another ticket, another text); nothing was written (code TAKEN). Use a new key per request.' },
   },
 });
 
