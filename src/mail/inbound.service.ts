@@ -10,8 +10,9 @@ import { DomainError, DomainErrorCode } from '../domain/errors';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, type StagedUpload, type StagedUploads } from '../services/attachment-storage';
 import { detectAttachmentType } from '../services/attachment-type';
 import { TicketFollowupService } from '../services/ticket-followup.service';
-import { InboundRefusal, InboundRefusalTexts } from './texts';
+import { InboundRefusal, inboundRefusalText, InboundRefusalTexts } from './texts';
 import type { TicketMailer } from './ticket-mailer';
+import type { Translate } from '../i18n';
 
 /** What became of an inbound mail. */
 export type InboundOutcome =
@@ -177,7 +178,10 @@ export class InboundMailService {
     const references = typeof mail.references === 'string' ? [mail.references] : (mail.references ?? []);
     try {
       await this.deps.rootEm.fork().transactional(async (em) => {
-        this.deps.mailer.bounce(em, { key, to, subject: mail.subject ?? '', inReplyTo: mail.messageId, references, reason: refusal.message, ticketId: null }, this.deps.now());
+        // LANG-1: the refusals with a text of their own are told in the sender's language
+        const own = refusal.reason !== InboundRefusal.REPLY_REFUSED && refusal.reason !== InboundRefusal.UNSUPPORTED_ATTACHMENT ? refusal.reason : null;
+        const reason = own ? (t: Translate) => inboundRefusalText(t, own) : refusal.message;
+        await this.deps.mailer.bounce(em, { key, to, subject: mail.subject ?? '', inReplyTo: mail.messageId, references, reason, ticketId: null }, this.deps.now());
       });
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;

@@ -1,35 +1,25 @@
+import { translator, type Translate } from '../i18n';
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE } from '../services/attachment-storage';
+
 /**
- * Every display text of the hub's e-mails, in one place so they can be translated later (LANG-1).
- * Functions of plain data; the ticket texts themselves stay as written (HIST-6).
+ * Every display text of the hub's e-mails, in the recipient's language (LANG-1): the catalogs' `mail.*`
+ * keys through `t`. Functions of plain data; the ticket texts themselves stay as written (HIST-6),
+ * and the `[Ticket #n]` subject tag is never translated (inbound mail finds its ticket by it).
  */
-export const MailTexts = {
+export const mailTexts = (t: Translate) => ({
   subject: (ticketNumber: number, subject: string) => `[Ticket #${ticketNumber}] ${subject}`,
-  confirmation: (ticketNumber: number, subject: string) => [
-    `We received your request #${ticketNumber}: ${subject}.`,
-    'Reply to this e-mail to add context to your ticket; keep the ticket number in the subject.',
-  ],
-  confirmationPhone: 'Support will call you back when you are next in the queue.',
-  confirmationConference: (scheduledAtIso: string) => `Requested call time (UTC): ${scheduledAtIso}. Support will confirm it.`,
-  verifySubject: (subject: string) => `Verify & Confirm: ${subject}`,
-  verify: (ticketNumber: number) => [
-    `Your account team forwarded your question to Enterprise Support (ticket #${ticketNumber}).`,
-    'Verify your account in the Customer Success Hub and choose whether Enterprise Support may access it; nobody works on the ticket until then.',
-  ],
-  handoverSubject: 'Hand-over from general support',
-  handover: (ticketNumber: number, username: string) => [
-    `Ticket #${ticketNumber} was raised by Enterprise Support seat holder ${username} outside Enterprise hours (ENT-4).`,
-    'General support handles it until Enterprise Support is back online (Sunday 17:00 America/Denver).',
-  ],
-  replyIntro: (author: string) => `${author} wrote:`,
-  supportAuthor: 'Support',
-  manageLink: 'Manage your e-mail preferences:',
-  bounceSubject: (subject: string) => `Not delivered to your ticket: ${subject}`,
-  bounce: (reason: string) => [
-    'Your e-mail was not added to a support ticket, and nothing was changed.',
-    `Reason: ${reason}`,
-    'You can reply in the Customer Success Hub, or contact support again and reference the ticket number.',
-  ],
-} as const;
+  confirmation: (ticketNumber: number, subject: string) => [t('mail.confirmation.received', { number: ticketNumber, subject }), t('mail.confirmation.replyHint')],
+  confirmationPhone: t('mail.confirmation.phone'),
+  confirmationConference: (scheduledAtIso: string) => t('mail.confirmation.conference', { at: scheduledAtIso }),
+  verifySubject: (subject: string) => t('mail.verify.subject', { subject }),
+  verify: (ticketNumber: number) => [t('mail.verify.forwarded', { number: ticketNumber }), t('mail.verify.action')],
+  handoverSubject: t('mail.handover.subject'),
+  handover: (ticketNumber: number, username: string) => [t('mail.handover.raised', { number: ticketNumber, username }), t('mail.handover.until')],
+  replyIntro: (author: string) => t('mail.replyIntro', { author }),
+  manageLink: t('mail.manageLink'),
+  bounceSubject: (subject: string) => t('mail.bounce.subject', { subject }),
+  bounce: (reason: string) => [t('mail.bounce.notAdded'), t('mail.bounce.reason', { reason }), t('mail.bounce.howTo')],
+});
 
 /** CON-10: why an inbound mail was not added to a ticket (codes are stable; texts are for the bounce). */
 export enum InboundRefusal {
@@ -43,9 +33,24 @@ export enum InboundRefusal {
   REPLY_REFUSED = 'REPLY_REFUSED',
 }
 
-export const InboundRefusalTexts: Record<Exclude<InboundRefusal, InboundRefusal.REPLY_REFUSED | InboundRefusal.UNSUPPORTED_ATTACHMENT>, string> = {
-  [InboundRefusal.NO_TICKET]: 'We could not match your e-mail to a ticket that this address can reply to. Keep "[Ticket #<number>]" in the subject and write from the address of your hub account.',
-  [InboundRefusal.TOO_MANY_ATTACHMENTS]: 'A message can carry at most 5 attachments.',
-  [InboundRefusal.ATTACHMENT_TOO_LARGE]: 'Attachments are limited to 500 KB each.',
-  [InboundRefusal.EMPTY]: 'The e-mail has no text of its own (only quoted history) and no attachment.',
+/** The bounce texts of the refusals that have one of their own, in the sender's language (LANG-1). */
+export function inboundRefusalText(t: Translate, refusal: Exclude<InboundRefusal, InboundRefusal.REPLY_REFUSED | InboundRefusal.UNSUPPORTED_ATTACHMENT>): string {
+  switch (refusal) {
+    case InboundRefusal.NO_TICKET:
+      return t('mail.refusal.NO_TICKET');
+    case InboundRefusal.TOO_MANY_ATTACHMENTS:
+      return t('mail.refusal.TOO_MANY_ATTACHMENTS', { max: MAX_ATTACHMENTS_PER_MESSAGE });
+    case InboundRefusal.ATTACHMENT_TOO_LARGE:
+      return t('mail.refusal.ATTACHMENT_TOO_LARGE', { kb: MAX_ATTACHMENT_BYTES / 1024 });
+    case InboundRefusal.EMPTY:
+      return t('mail.refusal.EMPTY');
+  }
+}
+
+/** The English text of a refusal, as the inbound service logs and raises it. */
+export const InboundRefusalTexts = {
+  [InboundRefusal.NO_TICKET]: inboundRefusalText(translator('en'), InboundRefusal.NO_TICKET),
+  [InboundRefusal.TOO_MANY_ATTACHMENTS]: inboundRefusalText(translator('en'), InboundRefusal.TOO_MANY_ATTACHMENTS),
+  [InboundRefusal.ATTACHMENT_TOO_LARGE]: inboundRefusalText(translator('en'), InboundRefusal.ATTACHMENT_TOO_LARGE),
+  [InboundRefusal.EMPTY]: inboundRefusalText(translator('en'), InboundRefusal.EMPTY),
 };

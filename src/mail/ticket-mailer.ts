@@ -5,7 +5,11 @@ import { AccountType, OutboxEntry, OutboxTransport, TicketKind, type Ticket } fr
 import { Account } from '../entities';
 import type { EmailPayload } from '../delivery/payloads';
 import { signManageLinkToken } from '../services/email-preferences.service';
-import { MailTexts } from './texts';
+import { resolveLocale, translator, type Translate } from '../i18n';
+import { mailTexts } from './texts';
+
+/** A mail's subject and body, written in one recipient's language. */
+type Compose = (texts: ReturnType<typeof mailTexts>) => { subject: string; html: string };
 
 /** Which mail an outbox entry is (the `topic` column). */
 export const MailTopic = {
@@ -87,29 +91,36 @@ export class TicketMailer {
     });
   }
 
-  /** PREF-3/PREF-6: the manage link for an address, when some account with it has a preferences section. */
-  private async manageLink(em: EntityManager, address: string, now: Date): Promise<string | null> {
-    const accounts = await em.find(Account, { email: address.toLowerCase() }, { populate: ['brand'] });
+  /**
+   * What an address gets besides the mail itself: its language (LANG-1: the preferred language of the
+   * hub account with that address, else English) and, PREF-3/PREF-6, the manage link when some account
+   * with it has a preferences section.
+   */
+  private async recipient(em: EntityManager, address: string, now: Date): Promise<{ t: Translate; manageLink: string | null }> {
+    const accounts = await em.find(Account, { email: address.toLowerCase() }, { populate: ['brand'], orderBy: { createdAt: 'asc', id: 'asc' } });
+    const t = translator(resolveLocale(undefined, accounts[0]?.language));
     const eligible = accounts.some((a) => a.accountType !== AccountType.FREE && !a.brand.getEntity().fedramp);
-    if (!eligible) return null;
+    if (!eligible) return { t, manageLink: null };
     const token = await signManageLinkToken(this.identity.manageLinkKey, address, now);
-    return `${this.identity.publicUrl}/email-preferences?token=${encodeURIComponent(token)}`;
+    return { t, manageLink: `${this.identity.publicUrl}/email-preferences?token=${encodeURIComponent(token)}` };
   }
 
   /** One mail per recipient, each with its own manage link and `Message-ID` in the thread. */
   private async toEach(
     em: EntityManager,
     recipients: readonly string[],
-    build: { topic: MailTopic; ticketId: number; subject: string; html: string; messageId: (index: number) => string; inReplyTo?: string; references?: string[] },
+    build: { topic: MailTopic; ticketId: number; compose: Compose; messageId: (index: number) => string; inReplyTo?: string; references?: string[] },
     now: Date,
   ): Promise<void> {
     const unique = [...new Map(recipients.map((r) => [r.toLowerCase(), r])).values()];
     for (const [index, to] of unique.entries()) {
-      const link = await this.manageLink(em, to, now);
-      const html = build.html + (link ? `<hr><p><small>${escapeHtml(MailTexts.manageLink)} <a href="${escapeHtml(link)}">${escapeHtml(link)}</a></small></p>` : '');
+      const { t, manageLink: link } = await this.recipient(em, to, now);
+      const texts = mailTexts(t);
+      const mail = build.compose(texts);
+      const html = mail.html + (link ? `<hr><p><small>${escapeHtml(texts.manageLink)} <a href="${escapeHtml(link)}">${escapeHtml(link)}</a></small></p>` : '');
       this.enqueue(em, build.topic, build.ticketId, {
         to: [to],
-        subject: build.subject,
+        subject: mail.subject.slice(0, 300),
         html,
         text: convert(html, { wordwrap: 78 }),
         messageId: build.messageId(index),
@@ -124,17 +135,16 @@ export class TicketMailer {
     return this.toEach(em, [to], {
       topic: MailTopic.TICKET_CONFIRMATION,
       ticketId: ticket.id,
-      subject: MailTexts.subject(ticket.id, ticket.subject).slice(0, 300),
-      html: paragraphs(this.confirmationLines(ticket)),
+      compose: (texts) => ({ subject: texts.subject(ticket.id, ticket.subject), html: paragraphs(this.confirmationLines(texts, ticket)) }),
       messageId: () => this.rootId(ticket.id),
     }, now);
   }
 
-  private confirmationLines(ticket: Ticket): string[] {
-    const [received, replyHint] = MailTexts.confirmation(ticket.id, ticket.subject);
+  private confirmationLines(texts: ReturnType<typeof mailTexts>, ticket: Ticket): string[] {
+    const [received, replyHint] = texts.confirmation(ticket.id, ticket.subject);
     const lines = [received];
-    if (ticket.kind === TicketKind.PHONE) lines.push(MailTexts.confirmationPhone);
-    if (ticket.kind === TicketKind.CONFERENCE && ticket.conference) lines.push(MailTexts.confirmationConference(ticket.conference.scheduledAt.toISOString()));
+    if (ticket.kind === TicketKind.PHONE) lines.push(texts.confirmationPhone);
+    if (ticket.kind === TicketKind.CONFERENCE && ticket.conference) lines.push(texts.confirmationConference(ticket.conference.scheduledAt.toISOString()));
     lines.push(replyHint);
     return lines;
   }
@@ -144,18 +154,19 @@ export class TicketMailer {
     return this.toEach(em, [to], {
       topic: MailTopic.ENTERPRISE_VERIFY,
       ticketId: ticket.id,
-      subject: MailTexts.subject(ticket.id, MailTexts.verifySubject(ticket.subject)).slice(0, 300),
-      html: paragraphs(MailTexts.verify(ticket.id)),
+      compose: (texts) => ({ subject: texts.subject(ticket.id, texts.verifySubject(ticket.subject)), html: paragraphs(texts.verify(ticket.id)) }),
       messageId: () => this.rootId(ticket.id),
     }, now);
   }
 
   /** ENT-4: the hand-over to the Enterprise Support mailbox (internal: no manage link). */
   handover(em: EntityManager, ticket: Ticket, mailbox: string, username: string, now: Date): void {
-    const html = paragraphs(MailTexts.handover(ticket.id, username));
+    // the Enterprise Support mailbox is the vendor's own: in English
+    const texts = mailTexts(translator('en'));
+    const html = paragraphs(texts.handover(ticket.id, username));
     this.enqueue(em, MailTopic.ENTERPRISE_HANDOVER, ticket.id, {
       to: [mailbox],
-      subject: MailTexts.subject(ticket.id, MailTexts.handoverSubject),
+      subject: texts.subject(ticket.id, texts.handoverSubject),
       html,
       text: convert(html, { wordwrap: 78 }),
       messageId: `<ticket-${ticket.id}.handover@${this.identity.domain}>`,
@@ -169,15 +180,16 @@ export class TicketMailer {
     const root = this.rootId(mail.ticket.id);
     const earlier = [root, ...mail.earlier.filter((id) => id !== root)];
     const references = earlier.length > MAX_REFERENCES ? [earlier[0], ...earlier.slice(-(MAX_REFERENCES - 1))] : earlier;
-    const html = `<p>${escapeHtml(MailTexts.replyIntro(mail.author))}</p>${mail.bodyHtml}`;
     // the first recipient's copy carries the message's own id when it is ours; other copies get ids of their own
     const ours = this.ticketOfMessageId(mail.messageId) === mail.ticket.id;
     const base = ours ? mail.messageId.slice(1, mail.messageId.lastIndexOf('@')) : `ticket-${mail.ticket.id}.${randomUUID()}`;
     return this.toEach(em, recipients, {
       topic: MailTopic.TICKET_REPLY,
       ticketId: mail.ticket.id,
-      subject: MailTexts.subject(mail.ticket.id, mail.subject.replace(/^\[Ticket #\d+\]\s*/, '')).slice(0, 300),
-      html,
+      compose: (texts) => ({
+        subject: texts.subject(mail.ticket.id, mail.subject.replace(/^\[Ticket #\d+\]\s*/, '')),
+        html: `<p>${escapeHtml(texts.replyIntro(mail.author))}</p>${mail.bodyHtml}`,
+      }),
       messageId: (index) => (ours && index === 0 ? mail.messageId : `<${base}.${index}@${this.identity.domain}>`),
       inReplyTo: earlier[earlier.length - 1],
       references,
@@ -188,11 +200,13 @@ export class TicketMailer {
    * CON-10: the one answer to a refused inbound mail. Marked `Auto-Submitted: auto-replied` so
    * well-behaved auto-responders do not answer it (the inbound side drops such mails: no loops).
    */
-  bounce(em: EntityManager, input: { key: string; to: string; subject: string; inReplyTo?: string; references?: string[]; reason: string; ticketId: number | null }, now: Date): void {
-    const html = paragraphs(MailTexts.bounce(input.reason));
+  async bounce(em: EntityManager, input: { key: string; to: string; subject: string; inReplyTo?: string; references?: string[]; reason: string | ((t: Translate) => string); ticketId: number | null }, now: Date): Promise<void> {
+    const { t } = await this.recipient(em, input.to, now);
+    const texts = mailTexts(t);
+    const html = paragraphs(texts.bounce(typeof input.reason === 'string' ? input.reason : input.reason(t)));
     this.enqueue(em, MailTopic.BOUNCE, input.ticketId, {
       to: [input.to],
-      subject: MailTexts.bounceSubject(input.subject || '(no subject)').slice(0, 300),
+      subject: texts.bounceSubject(input.subject || '(no subject)').slice(0, 300),
       html,
       text: convert(html, { wordwrap: 78 }),
       messageId: `<bounce.${input.key}@${this.identity.domain}>`,

@@ -42,6 +42,8 @@ function userErrorCode(code: FixableCode): UserErrorCode {
 function messageKeysOf(problem: InputProblem): string[] {
   const keys = problem.reason ? [`userError.ticketState.${problem.reason}`, `userError.refusal.${problem.reason}`] : [];
   if (problem.code === DomainErrorCode.REQUIRED) keys.push('userError.required');
+  // last: the code's own text, for developer-facing problems (class-validator constraints, limits)
+  keys.push(`userError.code.${problem.code}`);
   return keys;
 }
 

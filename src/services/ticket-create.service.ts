@@ -495,7 +495,7 @@ export class TicketCreateService {
   private async resolveReferences(refs: TicketOrEscalationRef[]): Promise<(Ticket | Escalation)[]> {
     if (refs.length === 0) return [];
     if (this.viewer.isFedramp) {
-      throw DomainError.input(['input', 'references'], DomainErrorCode.INVALID, 'FedRAMP accounts have no ticket history to reference (FED-1).');
+      throw DomainError.input(['input', 'references'], DomainErrorCode.INVALID, this.ctx.t('userError.reference.fedramp'));
     }
     const history = new TicketQueryService(this.ctx);
     const seen = new Set<string>();
@@ -510,7 +510,7 @@ export class TicketCreateService {
       if (ref?.type === 'Ticket') target = await history.findReadable(ref.id);
       if (ref?.type === 'Escalation') target = await history.findReadableEscalation(ref.id);
       if (!target) {
-        throw DomainError.input(['input', 'references', String(index)], DomainErrorCode.NOT_FOUND, 'The reference is not a ticket or escalation you can see.');
+        throw DomainError.input(['input', 'references', String(index)], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.reference.notFound'));
       }
       targets.push(target);
     }

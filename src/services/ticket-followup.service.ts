@@ -125,17 +125,17 @@ export class TicketFollowupService {
   private async writeReply(ticket: Ticket, input: ReplyInput, idempotency: { scope: string; fingerprint: string }): Promise<Message> {
     const attachmentIds = input.attachmentIds ?? [];
     if (attachmentIds.length > MAX_ATTACHMENTS_PER_MESSAGE) {
-      throw DomainError.input(['input', 'attachmentIds'], DomainErrorCode.LIMIT_EXCEEDED, `At most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message.`);
+      throw DomainError.input(['input', 'attachmentIds'], DomainErrorCode.LIMIT_EXCEEDED, this.ctx.t('userError.attachment.tooMany', { max: MAX_ATTACHMENTS_PER_MESSAGE }));
     }
     if (new Set(attachmentIds).size !== attachmentIds.length) {
-      throw DomainError.input(['input', 'attachmentIds'], DomainErrorCode.INVALID, 'An upload can be attached once.');
+      throw DomainError.input(['input', 'attachmentIds'], DomainErrorCode.INVALID, this.ctx.t('userError.attachment.duplicate'));
     }
     if (input.bodyHtml.length > MAX_REPLY_HTML) {
-      throw DomainError.input(['input', 'bodyHtml'], DomainErrorCode.LIMIT_EXCEEDED, `A reply is limited to ${MAX_REPLY_HTML} characters.`);
+      throw DomainError.input(['input', 'bodyHtml'], DomainErrorCode.LIMIT_EXCEEDED, this.ctx.t('userError.tooLong', { max: MAX_REPLY_HTML }));
     }
     const bodyHtml = sanitizeMessageHtml(input.bodyHtml).trim();
     if (!bodyHtml.replace(/<[^>]*>|&nbsp;|\s/g, '') && attachmentIds.length === 0) {
-      throw DomainError.input(['input', 'bodyHtml'], DomainErrorCode.REQUIRED, 'Write a message or attach a file.');
+      throw DomainError.input(['input', 'bodyHtml'], DomainErrorCode.REQUIRED, this.ctx.t('userError.reply.empty'));
     }
 
     enforceDecision(canReply(this.ctx.viewer, await this.facts(ticket)));
@@ -148,7 +148,7 @@ export class TicketFollowupService {
         uploads = await this.ctx.uploads.claim(attachmentIds, accountId);
       } catch (error) {
         if (error instanceof StagedUploadUnavailableError) {
-          throw DomainError.input(['input', 'attachmentIds', String(error.index)], DomainErrorCode.NOT_FOUND, error.message);
+          throw DomainError.input(['input', 'attachmentIds', String(error.index)], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.attachment.unavailable'));
         }
         throw error;
       }
