@@ -98,6 +98,8 @@ export interface InputProblem {
   message: string;
   /** Set for INVALID_STATE refusals, and for other codes where the rule refusing has a name (e.g. LINE_TOO_LONG). */
   reason?: StateReason | null;
+  /** The message is the English text of a developer-facing check (class-validator): other languages show the code's text (LANG-1). */
+  generic?: boolean;
 }
 
 /**

@@ -43,7 +43,7 @@ function messageKeysOf(problem: InputProblem): string[] {
   const keys = problem.reason ? [`userError.ticketState.${problem.reason}`, `userError.refusal.${problem.reason}`] : [];
   if (problem.code === DomainErrorCode.REQUIRED) keys.push('userError.required');
   // last: the code's own text, for developer-facing problems (class-validator constraints, limits)
-  keys.push(`userError.code.${problem.code}`);
+  if (problem.generic) keys.push(`userError.code.${problem.code}`);
   return keys;
 }
 
@@ -109,7 +109,7 @@ function validationProblems(errors: readonly ValidationError[], argName: string 
         const value = valueAt(args, field);
         const blank = value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
         const code = blank ? DomainErrorCode.REQUIRED : LIMIT_CONSTRAINTS.has(name) ? DomainErrorCode.LIMIT_EXCEEDED : DomainErrorCode.INVALID;
-        problems.push({ field, code, message: `${message}.` });
+        problems.push({ field, code, message: `${message}.`, generic: true });
       }
       if (e.children?.length) walk(e.children, field);
     }
