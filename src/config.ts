@@ -51,6 +51,8 @@ export interface AppConfig {
   http?: HttpSettings;
   /** Abuse limits (`docs/limits.md`); unset: per-operation limits only, no budgets or rate limits. */
   limits?: LimitsSettings;
+  /** The durable event log behind real time (docs/realtime.md, *The event log*). */
+  eventLog?: EventLogSettings;
   /** E-mail out and in, attachment links (`docs/mail-and-attachments.md`); unset: `defaultMailSettings`. */
   mail?: MailSettings;
   /** `GRAPHQL_EXECUTOR`: graphql-js (default) or graphql-jit for queries over HTTP (docs/performance.md, D14). */
@@ -124,6 +126,15 @@ export interface MailSettings {
   /** The delivery worker: how often it looks for due entries, and the retry schedule. */
   delivery: DeliverySettings;
 }
+
+export interface EventLogSettings {
+  /** How often each instance reads the log when nothing woke it (Redis down or absent): the most an event waits then. */
+  pollMs: number;
+  /** How long events stay in the log: a subscriber can resume across a gap this long. */
+  retentionHours: number;
+}
+
+export const DEFAULT_EVENT_LOG: EventLogSettings = { pollMs: 1_000, retentionHours: 24 };
 
 export interface DeliverySettings {
   /** Poll interval in ms (the worker is also woken after each commit that wrote outbox entries). */
@@ -394,6 +405,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     database,
     redisUrl,
     redisNamespace: env.REDIS_NAMESPACE || 'hub',
+    eventLog: {
+      pollMs: parseInteger('EVENT_LOG_POLL_MS', env.EVENT_LOG_POLL_MS, DEFAULT_EVENT_LOG.pollMs, 50, 600_000),
+      retentionHours: parseInteger('EVENT_LOG_RETENTION_HOURS', env.EVENT_LOG_RETENTION_HOURS, DEFAULT_EVENT_LOG.retentionHours, 1, 24 * 90),
+    },
     auth: readAuth(env, production, dataDir),
     seedDemoData: parseBoolean('SEED_DEMO_DATA', env.SEED_DEMO_DATA, !production),
     dataDir,

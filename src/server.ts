@@ -7,7 +7,7 @@ import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultMailSettings, defaultWebhookSettings, type AppConfig, type GraphqlExecutor } from './config';
+import { DEFAULT_EVENT_LOG, defaultMailSettings, defaultWebhookSettings, type AppConfig, type GraphqlExecutor } from './config';
 import { createContext, type Context, type ContextOptions } from './context';
 import { EmlFileEmailSender, SmtpEmailSender } from './delivery/email-sender';
 import { DeliveryWorker } from './delivery/worker';
@@ -25,6 +25,7 @@ import { createOrm, routeDriverLogs, type Orm } from './db/orm';
 import { buildInternalSchema, buildPublicSchema } from './schema';
 import { applyDuePreferenceChanges } from './services/email-preferences.service';
 import { EventBus, EventRoute } from './realtime/events';
+import { EventLog } from './realtime/event-log';
 import { startSubscriptionServer, type SubscriptionServer, type SubscriptionServerImplementation } from './realtime/ws-server';
 import { bridgeToRedis } from './realtime/redis-bridge';
 import { mountUploads } from './uploads';
@@ -47,6 +48,8 @@ export interface RunningServer {
   httpServer: Server;
   /** The in-process domain event bus (ticket changes). */
   events: EventBus;
+  /** The durable event log this instance delivers from (`wake`, `catchUp`, `prune`, `position`). */
+  eventLog: EventLog;
   /** The graphql-ws server: `stats()` gives open connections and active subscriptions (metrics). */
   subscriptions: SubscriptionServer;
   /** The outbox delivery worker of this instance (counters, `until`). */
@@ -77,7 +80,12 @@ export interface StartOptions {
   preferenceJobIntervalMs?: number;
   /** The WebSocket protocol server: the fork (default) or graphql-ws's own (bench comparison, docs/realtime.md). */
   subscriptionServer?: SubscriptionServerImplementation;
+  /** Overrides `EVENT_LOG_POLL_MS` (tests: 0 turns the poll off, so only wake-ups deliver other instances' events). */
+  eventLogPollMs?: number;
 }
+
+/** How often each instance runs the event log's retention job. */
+const EVENT_LOG_PRUNE_INTERVAL_MS = 5 * 60_000;
 
 /** Answers smaller than this go uncompressed (compressing them costs more than it saves). */
 export const COMPRESSION_THRESHOLD_BYTES = 1024;
@@ -222,6 +230,14 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   await Promise.all([publicApollo.start(), internalApollo.start()]);
 
   const events = new EventBus();
+  // the durable event log: services append in their transactions; this instance delivers from it (docs/realtime.md)
+  const eventLogSettings = config.eventLog ?? DEFAULT_EVENT_LOG;
+  const eventLog = new EventLog(orm.em, events, {
+    pollMs: opts.eventLogPollMs ?? eventLogSettings.pollMs,
+    retentionMs: eventLogSettings.retentionHours * 3_600_000,
+    log: (message, error) => logger.warn({ component: 'event-log', err: error }, message),
+  });
+  orm.em.getEventManager().registerSubscriber(eventLog.subscriber());
   // PREF-6: manage links have their own key (MANAGE_LINK_SECRET), so they work whatever verifies logins
   const preferenceLinkKey = mail.manageLinkKey;
   const mailer = new TicketMailer({ from: mail.from, domain: mail.domain, publicUrl: mail.publicUrl, manageLinkKey: mail.manageLinkKey });
@@ -276,6 +292,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     rootEm: orm.em,
     verify,
     contextOptions: { now: opts.now, settings: config.support, events, mailer, attachmentLinks },
+    eventLog,
     operationLimits: limits.subscriptions,
     implementation: opts.subscriptionServer,
     rateLimit: (req, build) => limits.admit(req, build),
@@ -317,8 +334,17 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   app.use(httpErrorHandler(logger));
 
 
-  // RT-4: with REDIS_URL, events reach subscribers on every instance
-  const redisBridge = config.redisUrl ? bridgeToRedis(events, config.redisUrl, { namespace: config.redisNamespace ?? 'hub', log: (message) => logger.warn({ component: 'redis-bridge' }, message) }) : undefined;
+  // RT-4: with REDIS_URL, a commit wakes the other instances at once (without it, or while Redis is down, they poll the log)
+  await eventLog.start();
+  const redisBridge = config.redisUrl
+    ? bridgeToRedis(events, config.redisUrl, {
+        namespace: config.redisNamespace ?? 'hub',
+        log: (message) => logger.warn({ component: 'redis-bridge' }, message),
+        wake: () => eventLog.wake(),
+        catchUp: () => eventLog.catchUp(),
+      })
+    : undefined;
+  if (redisBridge) eventLog.onAppended(() => redisBridge.announce());
   await redisBridge?.ready.catch(() => undefined);
   await limits.ready;
 
@@ -345,6 +371,11 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       }, preferenceInterval)
     : undefined;
   preferenceTimer?.unref();
+  // event log retention: every instance prunes; two at once delete the same rows once
+  const pruneTimer = setInterval(() => {
+    eventLog.prune().catch((error) => logger.error({ err: error }, 'event log pruning failed'));
+  }, EVENT_LOG_PRUNE_INTERVAL_MS);
+  pruneTimer.unref();
   const url = `http://localhost:${port}/graphql`;
 
   let closing: Promise<void> | undefined;
@@ -354,6 +385,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     orm,
     httpServer,
     events,
+    eventLog,
     subscriptions,
     delivery,
     inbound,
@@ -372,9 +404,11 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
       closing ??= (async () => {
         draining = true;
         if (preferenceTimer) clearInterval(preferenceTimer);
+        clearInterval(pruneTimer);
         await inboundSmtp?.close();
         await subscriptions.close();
         await redisBridge?.close();
+        await eventLog.stop();
         await Promise.all([publicApollo.stop(), internalApollo.stop()]);
         await limits.close();
         stopWebhooks();

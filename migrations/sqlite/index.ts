@@ -5,8 +5,9 @@ import { Migration20261123142410_ticket_reference as M1 } from './Migration20261
 import { Migration20261201214044_chat_and_calls as M2 } from './Migration20261201214044_chat_and_calls';
 import { Migration20261201215015_mail_outbox as M3 } from './Migration20261201215015_mail_outbox';
 import { Migration20261202060543_webhooks as M4 } from './Migration20261202060543_webhooks';
-import { Migration20261202062038_ticket_topic as M5 } from './Migration20261202062038_ticket_topic';
-import { Migration20261202062353_message_idempotency as M6 } from './Migration20261202062353_message_idempotency';
+import { Migration20261202060905_event_log as M5 } from './Migration20261202060905_event_log';
+import { Migration20261202062038_ticket_topic as M6 } from './Migration20261202062038_ticket_topic';
+import { Migration20261202062353_message_idempotency as M7 } from './Migration20261202062353_message_idempotency';
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261123135648_initial', class: M0 },
@@ -14,6 +15,7 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261201214044_chat_and_calls', class: M2 },
   { name: 'Migration20261201215015_mail_outbox', class: M3 },
   { name: 'Migration20261202060543_webhooks', class: M4 },
-  { name: 'Migration20261202062038_ticket_topic', class: M5 },
-  { name: 'Migration20261202062353_message_idempotency', class: M6 },
+  { name: 'Migration20261202060905_event_log', class: M5 },
+  { name: 'Migration20261202062038_ticket_topic', class: M6 },
+  { name: 'Migration20261202062353_message_idempotency', class: M7 },
 ];

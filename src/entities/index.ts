@@ -11,6 +11,7 @@ export { ChatTranscriptEntry } from './chat-transcript-entry.entity';
 export { BillingInquiry, Contract, ContractContact, License } from './contract.entity';
 export { EmailPreference, PendingPreferenceChange } from './email-preference.entity';
 export { Escalation, EscalationTimelineEntry } from './escalation.entity';
+export { EventLogEntry } from './event-log-entry.entity';
 export { Certification, CommunityAccount } from './linked-account.entity';
 export { Message } from './message.entity';
 export { OutboxEntry, OutboxStatus, OutboxTransport } from './outbox-entry.entity';
@@ -36,6 +37,7 @@ import { ChatTranscriptEntry } from './chat-transcript-entry.entity';
 import { BillingInquiry, Contract, ContractContact, License } from './contract.entity';
 import { EmailPreference, PendingPreferenceChange } from './email-preference.entity';
 import { Escalation, EscalationTimelineEntry } from './escalation.entity';
+import { EventLogEntry } from './event-log-entry.entity';
 import { Certification, CommunityAccount } from './linked-account.entity';
 import { Message } from './message.entity';
 import { OutboxEntry } from './outbox-entry.entity';
@@ -54,6 +56,6 @@ export const ALL_ENTITIES = [
   Account, AccountTeam, Agent, ApplicationComponent, Attachment, Brand, CallbackRequest,
   ChatSession, ChatTranscriptEntry, BillingInquiry, Contract, ContractContact, License, EmailPreference,
   PendingPreferenceChange, Escalation, EscalationTimelineEntry, Certification, CommunityAccount,
-  Message, OutboxEntry, ProxyAccessChange, SharedResource, ConferenceDetails, PhoneDetails, Ticket,
+  EventLogEntry, Message, OutboxEntry, ProxyAccessChange, SharedResource, ConferenceDetails, PhoneDetails, Ticket,
   TicketFeedback, TicketParticipant, TicketReference, StagedUploadRecord, StoredFile, Webhook, WebhookDelivery, WebhookAttempt,
 ];

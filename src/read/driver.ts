@@ -240,3 +240,13 @@ export function watchConnections(orm: Orm, watcher: ConnectionWatcher): () => vo
     pool.removeListener('acquireFail', acquireFailed);
   };
 }
+
+/**
+ * PostgreSQL: the transaction-scoped advisory lock that orders event-log appends (src/realtime/event-log.ts).
+ * Taken before a transaction inserts its first `event_log` row and held until it commits or rolls back,
+ * so appends commit one at a time in id order. The key is per schema (deployments and test schemas
+ * sharing a database do not wait for each other).
+ */
+export async function lockEventLogAppends(em: EntityManager, trx: unknown = em.getTransactionContext()): Promise<void> {
+  await em.getConnection().execute(`select pg_advisory_xact_lock(hashtext(current_schema()), hashtext('event_log'))`, [], 'all', trx as never);
+}

@@ -183,6 +183,16 @@ export class EventBus {
   }
 }
 
+/**
+ * Events that are not domain facts and stay out of the event log: typing signals (a chat's "is
+ * typing" is stale a second later; replaying it would be wrong, storing it would cost a write per
+ * keystroke burst). They travel on the bus and over Redis only, and are never resumed. TRANSPORT
+ * events are local to an instance (neither logged nor sent).
+ */
+export function isEphemeral(event: DomainEvent): boolean {
+  return event.type === Topic.CHAT_UPDATED && event.change === 'TYPING';
+}
+
 /** A ticket id, or the ticket itself (its brand id then travels with the event). */
 export type TicketRefForEvent = number | { id: number; brand: { id: string } };
 

@@ -1,48 +1,69 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { Topic, transportChanged, type DomainEvent, type EventBus } from './events';
+import { isEphemeral, transportChanged, type DomainEvent, type EventBus } from './events';
 
-/** What crosses Redis: the event (ids and kind of change only) and the instance that raised it. */
+/**
+ * What crosses Redis: a wake-up ("the log has new rows"), or an ephemeral event (never in the log,
+ * e.g. typing signals), with the instance that sent it.
+ */
 interface Envelope {
   origin: string;
-  event: DomainEvent;
+  wake?: true;
+  event?: DomainEvent;
 }
 
 export interface RedisBridge {
   /** Resolves once this instance listens on the channel. */
   ready: Promise<void>;
-  /** False while the subscriber connection is down (events of other instances do not arrive). */
+  /** False while the subscriber connection is down (wake-ups of other instances do not arrive). */
   connected(): boolean;
+  /** Tells the other instances that the log has new rows (after a local commit that appended some). */
+  announce(): void;
   close(): Promise<void>;
 }
 
+export interface RedisBridgeOptions {
+  namespace: string;
+  log?: (message: string) => void;
+  /** Another instance appended to the event log: read it now (src/realtime/event-log.ts). */
+  wake: () => void;
+  /** Reads the log up to now; awaited before RESUMED is announced (everything missed is delivered first). */
+  catchUp: () => Promise<void>;
+}
+
 /**
- * RT-4: a thin adapter that carries the in-process event bus across instances. Local events are
- * delivered locally at once and published on `<namespace>:events`; events from other instances are
- * re-published on the local bus. An instance ignores its own messages; subscribers drop duplicate
- * event ids (redis may redeliver around reconnects). ioredis reconnects by itself after an outage.
+ * RT-4: Redis only wakes instances up. Every domain event is in the durable event log
+ * (src/realtime/event-log.ts), and each instance delivers from the log; after a local commit that
+ * appended rows a wake-up goes out on `<namespace>:events`, and the other instances read the log at
+ * once instead of at their next poll. Ephemeral events (`isEphemeral`: typing signals), which are
+ * not in the log, are carried whole, as before. An instance ignores its own messages; ioredis
+ * reconnects by itself after an outage.
  *
  * Outage: when the subscriber connection drops, a local TRANSPORT INTERRUPTED event tells every
  * subscription on this instance (its client gets an EVENTS_INTERRUPTED error result, the
- * subscription stays open); local events keep flowing. Once ioredis is back and the channel is
- * subscribed again, TRANSPORT RESUMED follows (EVENTS_RESUMED: query to catch up).
+ * subscription stays open): other instances' events are delayed to the poll, never lost. Once
+ * ioredis is back and the channel is subscribed again, this instance catches up with the log and
+ * then TRANSPORT RESUMED follows (EVENTS_RESUMED: every event was delivered; only ephemeral ones
+ * may have been missed).
  */
-export function bridgeToRedis(bus: EventBus, url: string, opts: { namespace: string; log?: (message: string) => void }): RedisBridge {
+export function bridgeToRedis(bus: EventBus, url: string, opts: RedisBridgeOptions): RedisBridge {
   const channel = `${opts.namespace}:events`;
   const origin = randomUUID();
   const log = opts.log ?? ((message: string) => console.error(message));
   const publisher = new Redis(url, { maxRetriesPerRequest: 2 });
   const subscriber = new Redis(url);
-  // events that came from redis: re-published locally, never sent back
+  // ephemeral events that came from redis: re-published locally, never sent back
   const fromRemote = new Set<string>();
 
   publisher.on('error', (error) => log(`redis publisher: ${String(error)}`));
   subscriber.on('error', (error) => log(`redis subscriber: ${String(error)}`));
 
+  const send = (envelope: Envelope, what: string) =>
+    publisher.publish(channel, JSON.stringify(envelope)).catch((error) => log(`redis publish failed (${what}; other instances poll the log): ${String(error)}`));
+
   const off = bus.subscribe((event) => {
-    if (event.type === Topic.TRANSPORT || fromRemote.delete(event.eventId)) return;
-    const envelope: Envelope = { origin, event };
-    publisher.publish(channel, JSON.stringify(envelope)).catch((error) => log(`redis publish failed, event ${event.eventId} stays local: ${String(error)}`));
+    if (!isEphemeral(event) || fromRemote.delete(event.eventId)) return;
+    send({ origin, event }, `event ${event.eventId}`);
   });
 
   subscriber.on('message', (received: string, message: string) => {
@@ -53,7 +74,9 @@ export function bridgeToRedis(bus: EventBus, url: string, opts: { namespace: str
     } catch {
       return;
     }
-    if (envelope.origin === origin || !envelope.event?.eventId) return;
+    if (envelope.origin === origin) return;
+    if (envelope.wake) return opts.wake();
+    if (!envelope.event?.eventId || !isEphemeral(envelope.event)) return;
     fromRemote.add(envelope.event.eventId);
     bus.publish(envelope.event);
     fromRemote.delete(envelope.event.eventId);
@@ -71,7 +94,7 @@ export function bridgeToRedis(bus: EventBus, url: string, opts: { namespace: str
     listening = false;
     if (!interrupted) {
       interrupted = true;
-      log('redis subscriber connection lost: events of other instances are interrupted');
+      log('redis subscriber connection lost: events of other instances are delayed to the event log poll');
       bus.publish(transportChanged('INTERRUPTED'));
     }
   });
@@ -83,9 +106,13 @@ export function bridgeToRedis(bus: EventBus, url: string, opts: { namespace: str
       .then(() => {
         if (closing || !interrupted) return;
         listening = true;
-        interrupted = false;
-        log('redis subscriber connection back: events of other instances resume');
-        bus.publish(transportChanged('RESUMED'));
+        // what other instances appended meanwhile is delivered before RESUMED is said
+        return opts.catchUp().then(() => {
+          if (closing || !interrupted) return;
+          interrupted = false;
+          log('redis subscriber connection back: events of other instances resume (caught up with the event log)');
+          bus.publish(transportChanged('RESUMED'));
+        });
       })
       .catch((error) => log(`redis re-subscribe failed: ${String(error)}`));
   });
@@ -93,6 +120,7 @@ export function bridgeToRedis(bus: EventBus, url: string, opts: { namespace: str
   return {
     ready,
     connected: () => listening,
+    announce: () => void send({ origin, wake: true }, 'wake-up'),
     async close() {
       closing = true;
       off();

@@ -1,3 +1,4 @@
+import type { EventLog } from './event-log';
 import type { InflightDeliveries } from './inflight';
 import type { QueueFanout } from './queue-fanout';
 
@@ -7,4 +8,6 @@ export interface RealtimeRuntime {
   inflight: InflightDeliveries;
   /** PHN-4: one computation per queue move for all of this instance's callback watchers. */
   queues: QueueFanout;
+  /** The durable event log: resuming subscriptions replay from it (`after:`, `Last-Event-ID`). */
+  log?: EventLog;
 }

@@ -14,6 +14,7 @@ import { createContext, localeFor, type Context } from '../context';
 import { localizeErrorMessage, translator, type Locale } from '../i18n';
 import { checkOperationInput } from '../edge/input';
 import { suggestionFree } from '../edge/suggestions';
+import type { EventLog } from './event-log';
 import { InflightDeliveries } from './inflight';
 import { serveGraphqlWs, type SocketExtra } from './graphql-ws-adapter';
 import { ProtocolServer, subscriptionsOnly } from './graphql-ws-fork';
@@ -113,6 +114,8 @@ export interface SubscriptionServerOptions {
   operationLimits?: { parse: typeof parse; validate: typeof validate };
   /** Which protocol server: the fork of graphql-ws's server (default, src/realtime/graphql-ws-fork.ts) or graphql-ws's own `makeServer` (the bench's comparison, docs/realtime.md). */
   implementation?: SubscriptionServerImplementation;
+  /** The durable event log (resumable subscriptions replay from it). */
+  eventLog?: EventLog;
   /** The HTTP rate limit, for operations sent over SSE (HTTP requests). */
   rateLimit?: (req: Request, build: () => Promise<Context>) => Promise<Context>;
 }
@@ -207,6 +210,7 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): Subscr
   const runtime: RealtimeRuntime = {
     inflight: new InflightDeliveries(),
     queues: new QueueFanout(opts.rootEm, opts.contextOptions?.settings ?? DEFAULT_SUPPORT_SETTINGS, undefined, contextOptions.now),
+    log: opts.eventLog,
   };
   const maxSendBuffer = opts.maxSendBufferBytes ?? MAX_SEND_BUFFER_BYTES;
   const operationLimits = { parse: opts.operationLimits?.parse ?? parse, validate: opts.operationLimits?.validate ?? validate };

@@ -4,6 +4,7 @@ import type { ApplicationComponentStatus, SetApplicationStatus } from '../domain
 import { ApplicationComponent } from '../entities';
 import { ApplicationComponentKey, ComponentStatus } from '../entities/enums';
 import { applicationStatusChanged } from '../realtime/events';
+import { recordEvent } from '../realtime/event-log';
 
 /** STAT-1: the sixteen components, in status-page order, with their display names. */
 export const APPLICATION_COMPONENTS: ReadonlyArray<readonly [ApplicationComponentKey, string]> = [
@@ -47,7 +48,7 @@ export class ApplicationStatusService {
     return APPLICATION_COMPONENTS.map(([key]) => toStatus(key, byKey.get(key)));
   }
 
-  /** Sets one component; an unknown key is a NOT_FOUND problem. Publishes STAT-2 after commit. */
+  /** Sets one component; an unknown key is a NOT_FOUND problem. Records STAT-2 with the change. */
   async set(input: SetApplicationStatus): Promise<ApplicationComponentStatus> {
     const key = input.component as ApplicationComponentKey;
     if (!NAMES.has(key)) {
@@ -59,10 +60,10 @@ export class ApplicationStatusService {
       existing.status = input.status;
       existing.message = input.message ?? null;
       existing.updatedAt = now;
+      // STAT-2: subscribers re-read the status page once committed
+      recordEvent(em, applicationStatusChanged(key, now));
       return existing;
     });
-    // STAT-2: committed; subscribers re-read the status page
-    this.ctx.events?.publish(applicationStatusChanged(key, now));
     return toStatus(key, row);
   }
 }

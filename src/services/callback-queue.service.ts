@@ -5,6 +5,7 @@ import { ForbiddenReason } from '../auth/errors';
 import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import { CallbackRequest, CallbackState, CallOutcome, ProductArea, SupportLanguage, Ticket, TicketKind, TicketStatus } from '../entities';
 import { callbackQueueMoved, ticketUpdated, type DomainEvent } from '../realtime/events';
+import { recordEvents } from '../realtime/event-log';
 import { minutesUntilLanguageOpens } from './support-hours';
 
 /** Tunables of the callback queue (PHN-2, PHN-3). */
@@ -155,12 +156,7 @@ export class CallbackQueueService {
   async takeNext(language: SupportLanguage, productArea: ProductArea): Promise<Ticket | null> {
     if (this.ctx.viewer.kind !== 'agent') throw new Error('takeNext is for agents (guarded by @Authorized)');
     const request = await this.claimHead(language, productArea, this.ctx.now(), this.ctx.viewer.agentId);
-    if (!request) return null;
-    const ticket = request.ticket.getEntity();
-    const at = this.ctx.now();
-    this.ctx.events?.publish(callbackQueueMoved(language, productArea, ticket.id, at));
-    this.ctx.events?.publish(ticketUpdated(ticket, 'ASSIGNMENT', at));
-    return ticket;
+    return request?.ticket.getEntity() ?? null;
   }
 
   private async claimHead(language: SupportLanguage, productArea: ProductArea, now: Date, agentId: string): Promise<CallbackRequest | null> {
@@ -169,12 +165,17 @@ export class CallbackQueueService {
       const head = await this.em.findOne(
         CallbackRequest,
         { language, productArea, state: CallbackState.WAITING, ticket: { status: { $ne: TicketStatus.CLOSED } } },
-        { orderBy: { enqueuedAt: 'asc', id: 'asc' }, disableIdentityMap: true },
+        { orderBy: { enqueuedAt: 'asc', id: 'asc' }, populate: ['ticket'], disableIdentityMap: true },
       );
       if (!head) return null;
-      const claimed = await this.em.nativeUpdate(CallbackRequest, { id: head.id, state: CallbackState.WAITING }, { state: CallbackState.IN_CALL, callStartedAt: now });
-      if (claimed === 1) {
-        await this.em.nativeUpdate(Ticket, { id: head.ticket.id }, { assignee: agentId, lastActivityAt: now });
+      const ticket = head.ticket.getEntity();
+      const claimed = await this.em.transactional(async (em) => {
+        if ((await em.nativeUpdate(CallbackRequest, { id: head.id, state: CallbackState.WAITING }, { state: CallbackState.IN_CALL, callStartedAt: now })) !== 1) return false;
+        await em.nativeUpdate(Ticket, { id: ticket.id }, { assignee: agentId, lastActivityAt: now });
+        recordEvents(em, [callbackQueueMoved(language, productArea, ticket.id, now), ticketUpdated(ticket, 'ASSIGNMENT', now)]);
+        return true;
+      });
+      if (claimed) {
         this.em.clear();
         return this.em.findOneOrFail(CallbackRequest, { id: head.id }, { populate: ['ticket'] });
       }
@@ -203,12 +204,10 @@ export class CallbackQueueService {
       request.callEndedAt = now;
       request.outcome = outcome;
       ticket.lastActivityAt = now;
+      recordEvents(em, [ticketUpdated(ticket, 'CALLBACK', now), callbackQueueMoved(request.language, request.productArea, ticketId, now)]);
       return request;
     });
-    const ticket = request.ticket.getEntity();
-    this.ctx.events?.publish(ticketUpdated(ticket, 'CALLBACK', now));
-    this.ctx.events?.publish(callbackQueueMoved(request.language, request.productArea, ticketId, now));
-    return ticket;
+    return request.ticket.getEntity();
   }
 
   /**
@@ -233,12 +232,10 @@ export class CallbackQueueService {
       ticket.status = TicketStatus.CLOSED;
       ticket.closedAt = ticket.closedAt ?? now;
       ticket.lastActivityAt = now;
+      recordEvents(em, [callbackQueueMoved(request.language, request.productArea, ticketId, now), ticketUpdated(ticket, 'CALLBACK', now)]);
       return request;
     });
-    const ticket = request.ticket.getEntity();
-    this.ctx.events?.publish(callbackQueueMoved(request.language, request.productArea, ticketId, now));
-    this.ctx.events?.publish(ticketUpdated(ticket, 'CALLBACK', now));
-    return { ticket, callbackStatus: await this.status(request) };
+    return { ticket: request.ticket.getEntity(), callbackStatus: await this.status(request) };
   }
 
   private static leave(request: CallbackRequest, now: Date): void {
@@ -248,7 +245,7 @@ export class CallbackQueueService {
 
   /**
    * PHN-5: closing a phone ticket that still waits takes it out of its queue, in the caller's
-   * transaction. Returns the queue move to publish after commit (none when it was not waiting).
+   * transaction. Returns the queue move to record in it (none when it was not waiting).
    */
   static async closeWithTicket(em: EntityManager, ticket: Ticket, now: Date): Promise<DomainEvent[]> {
     if (ticket.kind !== TicketKind.PHONE) return [];

@@ -19,6 +19,7 @@ import {
 } from '../entities';
 import { chatQueueMoved, chatUpdated, ticketUpdated, type DomainEvent } from '../realtime/events';
 import { idempotencyScope, idempotent, requestFingerprint } from './idempotency';
+import { recordEvents } from '../realtime/event-log';
 
 /** Limits of live chat (CHAT-1, CHAT-2); documented in docs/chat-and-calls.md. */
 export const CHAT_LIMITS = {
@@ -190,7 +191,7 @@ export class ChatService {
   async send(ticketId: number, texts: string[], field: string[] = ['input', 'text'], idempotencyKey?: string | null): Promise<ChatView & { lines: ChatTranscriptEntry[] }> {
     const scope = idempotencyScope(this.ctx);
     const fingerprint = requestFingerprint({ ticketId, texts });
-    const { result, replayed } = await idempotent(this.ctx, {
+    const { result } = await idempotent(this.ctx, {
       key: idempotencyKey,
       find: async (em) => {
         const sent = await em.find(ChatTranscriptEntry, { idempotencyScope: scope, idempotencyKey }, { orderBy: { idempotencyPosition: 'asc' } });
@@ -199,11 +200,8 @@ export class ChatService {
       sameRequest: (stored) => stored.lines[0].requestFingerprint === fingerprint,
       write: () => this.writeLines(ticketId, texts, field, idempotencyKey ? { scope, key: idempotencyKey, fingerprint } : null),
     });
+    // the lines' events were recorded in the event log with them (a replay records nothing)
     const { view, lines } = result;
-    if (!replayed) {
-      const now = lines[0].sentAt;
-      this.publish([...lines.map((line) => chatUpdated(view.ticket, 'LINE', { lineId: line.id }, now)), ticketUpdated(view.ticket, 'TRANSCRIPT', now)]);
-    }
     return { ...view, lines };
   }
 
@@ -228,16 +226,22 @@ export class ChatService {
         }),
       );
       view.ticket.lastActivityAt = now;
+      // the lines' ids name them in their events
+      await em.flush();
+      recordEvents(em, [...lines.map((line) => chatUpdated(view.ticket, 'LINE', { lineId: line.id }, now)), ticketUpdated(view.ticket, 'TRANSCRIPT', now)]);
       return { view, lines };
     });
   }
 
-  /** Typing signals (welcome, never stored): published to the other side while the chat is ACTIVE. */
+  /**
+   * Typing signals (welcome, never stored): published to the other side while the chat is ACTIVE. Not
+   * a domain fact, so not in the event log: bus (and Redis) only, never replayed (docs/realtime.md).
+   */
   async typing(ticketId: number, typing: boolean): Promise<ChatView> {
     const author = this.author();
     const view = await this.followable(ticketId);
     enforce(canSendChatLine(this.ctx.viewer, view.facts));
-    this.publish([chatUpdated(view.ticket, 'TYPING', { party: author.party, typing }, this.ctx.now())]);
+    this.ctx.events?.publish(chatUpdated(view.ticket, 'TYPING', { party: author.party, typing }, this.ctx.now()));
     return view;
   }
 
@@ -285,10 +289,9 @@ export class ChatService {
         systemNotice: { code: 'AGENT_JOINED', agentName },
         sentAt: now,
       });
+      recordEvents(em, [chatQueueMoved(session.language, session.productArea, now), chatUpdated(ticket, 'AGENT_JOINED', {}, now), ticketUpdated(ticket, 'ASSIGNMENT', now)]);
       return { ticket, session, facts: await this.factsOf(ticket, session, em) };
     });
-    if (!view) return null;
-    this.publish([chatQueueMoved(view.session.language, view.session.productArea, now), chatUpdated(view.ticket, 'AGENT_JOINED', {}, now), ticketUpdated(view.ticket, 'ASSIGNMENT', now)]);
     return view;
   }
 
@@ -306,9 +309,9 @@ export class ChatService {
       enforce(canEndChat(this.ctx.viewer, view.facts));
       wasWaiting = view.session.state === ChatState.WAITING;
       ChatService.finish(em, view.ticket, view.session, author.party, now);
+      recordEvents(em, ChatService.endEvents(view.ticket, view.session, wasWaiting, now));
       return view;
     });
-    this.publish(ChatService.endEvents(view.ticket, view.session, wasWaiting, now));
     return { ...view, facts: { ...view.facts, state: view.session.state } };
   }
 
@@ -342,7 +345,7 @@ export class ChatService {
 
   /**
    * PHN-5's counterpart for chat: closing a chat ticket (closeTicket, setTicketStatus CLOSED) ends
-   * its open chat in the same transaction. Returns the events to publish after commit.
+   * its open chat in the same transaction. Returns the events to record in it.
    */
   static async closeWithTicket(em: EntityManager, ticket: Ticket, by: ChatParty, now: Date): Promise<DomainEvent[]> {
     if (ticket.kind !== TicketKind.CHAT) return [];
@@ -351,9 +354,5 @@ export class ChatService {
     const wasWaiting = session.state === ChatState.WAITING;
     ChatService.finish(em, ticket, session, by, now);
     return ChatService.endEvents(ticket, session, wasWaiting, now).filter((e) => e.type !== 'TICKET_UPDATED');
-  }
-
-  private publish(events: DomainEvent[]): void {
-    for (const event of events) this.ctx.events?.publish(event);
   }
 }

@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import { ConferenceCallStatus, Ticket, TicketKind, TicketStatus } from '../entities';
 import { ticketUpdated } from '../realtime/events';
+import { recordEvent } from '../realtime/event-log';
 import { checkConferenceSlot } from './ticket-create.service';
 
 const TICKET_FIELD = ['input', 'ticketId'];
@@ -39,9 +40,9 @@ export class ConferenceService {
       checkConferenceSlot(scheduledAt, now, this.ctx.t, this.ctx.locale);
       ticket.conference = { ...ticket.conference!, scheduledAt };
       ticket.lastActivityAt = now;
+      recordEvent(em, ticketUpdated(ticket, 'CONFERENCE', now));
       return ticket;
     });
-    this.ctx.events?.publish(ticketUpdated(ticket, 'CONFERENCE', now));
     return ticket;
   }
 
@@ -54,9 +55,9 @@ export class ConferenceService {
       ticket.status = TicketStatus.CLOSED;
       ticket.closedAt = now;
       ticket.lastActivityAt = now;
+      recordEvent(em, ticketUpdated(ticket, 'CONFERENCE', now));
       return ticket;
     });
-    this.ctx.events?.publish(ticketUpdated(ticket, 'CONFERENCE', now));
     return ticket;
   }
 }

@@ -3,6 +3,7 @@ import type { Context } from '../context';
 import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import { Account, Message, MessageAuthorKind, ParticipantRole, ProductArea, ProxyAccessChange, ProxyAccessOrigin, Ticket, TicketKind, TicketParticipant } from '../entities';
 import { ticketUpdated } from '../realtime/events';
+import { recordEvent } from '../realtime/event-log';
 import { checkDescription } from './ticket-rules';
 
 export interface ForwardToEnterpriseInput {
@@ -44,11 +45,11 @@ export class EnterpriseService {
       em.create(TicketParticipant, { ticket, account, role: ParticipantRole.SUBMITTER, addedAt: now });
       em.create(Message, { ticket, authorKind: MessageAuthorKind.AGENT, subject: input.subject, bodyHtml: `<p>Forwarded to Enterprise Support by your account team.</p>`, recipients: [account.email], createdAt: now });
       await em.flush();
+      // RT-1: committed with the ticket
+      recordEvent(em, ticketUpdated(ticket, 'CREATED', now));
       await this.ctx.mailer?.verification(em, ticket, account.email, now);
       return ticket;
     });
-    // RT-1: after commit
-    this.ctx.events?.publish(ticketUpdated(created, 'CREATED', now));
     return created;
   }
 
@@ -73,8 +74,8 @@ export class EnterpriseService {
     ticket.lastActivityAt = now;
     // ENT-5, PRX-3: the answer is the ticket's proxy access for this user from now on, with its source
     em.create(ProxyAccessChange, { ticket, account: em.getReference(Account, viewer.accountId), granted: allowEnterpriseAccess, origin: ProxyAccessOrigin.ENTERPRISE_VERIFICATION, changedAt: now });
+    recordEvent(em, ticketUpdated(ticket, 'VERIFICATION', now));
     await em.flush();
-    this.ctx.events?.publish(ticketUpdated(ticket, 'VERIFICATION', now));
     return ticket;
   }
 }

@@ -28,6 +28,7 @@ import {
 } from '../entities';
 import type { SupportSettings } from '../config';
 import { callbackQueueMoved, chatQueueMoved, ticketUpdated, type DomainEvent } from '../realtime/events';
+import { recordEvents } from '../realtime/event-log';
 import { ChatService } from './chat.service';
 import { idempotent } from './idempotency';
 import { TicketQueryService } from './ticket-query.service';
@@ -182,7 +183,7 @@ interface TicketSpec {
   conference?: Ticket['conference'];
   /** Kind-specific rows created in the same transaction. */
   extra?: (em: EntityManager, ticket: Ticket) => void;
-  /** Kind-specific events published after commit (a chat joining its queue). */
+  /** Kind-specific events recorded with the ticket (a chat joining its queue). */
   events?: (ticket: Ticket) => DomainEvent[];
 }
 
@@ -476,14 +477,13 @@ export class TicketCreateService {
       }
       spec.extra?.(em, ticket);
       await em.flush();
+      // RT-1: the events commit with the ticket (subscribers of ticketsUpdated then see it)
+      recordEvents(em, [ticketUpdated(ticket, 'CREATED', now), ...(spec.events?.(ticket) ?? [])]);
       // CON-9: the confirmation; replies to it reach the ticket through its number in the subject
       await this.ctx.mailer?.confirmation(em, ticket, spec.confirmationTo, now);
       if (handover) this.ctx.mailer?.handover(em, ticket, this.ctx.settings.enterpriseMailbox, viewer.account.username, now);
       return ticket;
     });
-    // RT-1: after commit, so subscribers (ticketsUpdated) see the new ticket
-    this.ctx.events?.publish(ticketUpdated(created, 'CREATED', now));
-    for (const event of spec.events?.(created) ?? []) this.ctx.events?.publish(event);
     return created;
   }
 
@@ -549,15 +549,14 @@ export class TicketCreateService {
       ticket.supportLanguage = SupportLanguage.ENGLISH;
     }
     const from = { language: status.language, productArea: status.productArea };
-    ticket.lastActivityAt = this.ctx.now();
-    await em.flush();
-    // RT-2, PHN-4: the caller's own subscription re-reads; a switch moves both queues (after commit)
     const at = this.ctx.now();
-    this.ctx.events?.publish(ticketUpdated(ticket, 'CALLBACK', at));
-    if (toEnglish) {
-      this.ctx.events?.publish(callbackQueueMoved(from.language, from.productArea, ticket.id, at));
-      this.ctx.events?.publish(callbackQueueMoved(SupportLanguage.ENGLISH, from.productArea, ticket.id, at));
-    }
+    ticket.lastActivityAt = at;
+    // RT-2, PHN-4: the caller's own subscription re-reads; a switch moves both queues
+    recordEvents(em, [
+      ticketUpdated(ticket, 'CALLBACK', at),
+      ...(toEnglish ? [callbackQueueMoved(from.language, from.productArea, ticket.id, at), callbackQueueMoved(SupportLanguage.ENGLISH, from.productArea, ticket.id, at)] : []),
+    ]);
+    await em.flush();
     return { ticket, callbackStatus: await queue.status(request) };
   }
 }

@@ -18,6 +18,7 @@ import { CallbackQueueService } from './callback-queue.service';
 import { idempotencyScope, idempotent, requestFingerprint } from './idempotency';
 import { ChatService } from './chat.service';
 import { ticketUpdated, type TicketChange } from '../realtime/events';
+import { recordEvent, recordEvents } from '../realtime/event-log';
 import { MAX_ATTACHMENTS_PER_MESSAGE, StagedUploadUnavailableError, type StagedUpload } from './attachment-storage';
 import { TicketQueryService } from './ticket-query.service';
 import { sanitizeMessageHtml } from './ticket-rules';
@@ -66,7 +67,7 @@ export interface ReplyInput {
 /**
  * The customer's side of working a ticket: replying (FUP-1…4), closing (CLS-1), feedback (CLS-3) and
  * proxy access (PRX-1…4). Every rule is a function in `src/auth/ticket-actions.ts`; this service
- * gathers the facts, applies the decision, writes in one transaction and publishes after commit.
+ * gathers the facts, applies the decision, writes in one transaction with its events (the event log).
  */
 export class TicketFollowupService {
   private readonly query: TicketQueryService;
@@ -93,8 +94,9 @@ export class TicketFollowupService {
     return ticket;
   }
 
-  private publish(ticket: Ticket, change: TicketChange): void {
-    this.ctx.events?.publish(ticketUpdated(ticket, change, this.ctx.now()));
+  /** Records the ticket's event in the request's unit of work (written by its next flush, with the change). */
+  private record(ticket: Ticket, change: TicketChange): void {
+    recordEvent(this.ctx.em, ticketUpdated(ticket, change, this.ctx.now()));
   }
 
   private customerId(): string {
@@ -112,13 +114,13 @@ export class TicketFollowupService {
     const scope = idempotencyScope(this.ctx);
     const fingerprint = requestFingerprint({ ticketId: input.ticketId, bodyHtml: input.bodyHtml, attachmentIds });
     const ticket = await this.readable(input.ticketId);
-    const { result: message, replayed } = await idempotent(this.ctx, {
+    const { result: message } = await idempotent(this.ctx, {
       key: input.idempotencyKey,
       find: (em) => em.findOne(Message, { idempotencyScope: scope, idempotencyKey: input.idempotencyKey }),
       sameRequest: (stored) => stored.requestFingerprint === fingerprint,
       write: () => this.writeReply(ticket, input, { scope, fingerprint }),
     });
-    if (!replayed) this.publish(ticket, 'MESSAGE');
+    // the MESSAGE event was recorded in the reply's transaction (a replay records nothing)
     return { ticket: await this.ctx.em.findOneOrFail(Ticket, { id: ticket.id }, { refresh: true }), message };
   }
 
@@ -201,6 +203,7 @@ export class TicketFollowupService {
           });
         }
         fresh.lastActivityAt = now;
+        recordEvent(em, ticketUpdated(fresh, 'MESSAGE', now));
         return created;
       });
     } catch (error) {
@@ -218,17 +221,19 @@ export class TicketFollowupService {
     const ticket = await this.readable(ticketId);
     enforceDecision(canClose(this.ctx.viewer, await this.facts(ticket)));
     const now = this.ctx.now();
-    const events = await this.ctx.em.transactional(async (em) => {
+    await this.ctx.em.transactional(async (em) => {
       const closing = await em.findOneOrFail(Ticket, { id: ticket.id });
       closing.status = TicketStatus.CLOSED;
       closing.closedAt = now;
       closing.lastActivityAt = now;
       // PHN-5, CHAT-1: a closed request leaves its queue at once; an open chat ends with its ticket
-      return [...(await CallbackQueueService.closeWithTicket(em, closing, now)), ...(await ChatService.closeWithTicket(em, closing, ChatParty.CUSTOMER, now))];
+      recordEvents(em, [
+        ticketUpdated(closing, 'STATUS', now),
+        ...(await CallbackQueueService.closeWithTicket(em, closing, now)),
+        ...(await ChatService.closeWithTicket(em, closing, ChatParty.CUSTOMER, now)),
+      ]);
     });
     Object.assign(ticket, { status: TicketStatus.CLOSED, closedAt: now, lastActivityAt: now });
-    this.publish(ticket, 'STATUS');
-    for (const event of events) this.ctx.events?.publish(event);
     return ticket;
   }
 
@@ -250,6 +255,7 @@ export class TicketFollowupService {
       comment,
       createdAt: this.ctx.now(),
     });
+    this.record(ticket, 'FEEDBACK');
     try {
       await this.ctx.em.flush();
     } catch (error) {
@@ -260,7 +266,6 @@ export class TicketFollowupService {
       throw error;
     }
     this.ctx.loaders.feedback.clear(ticket.id).prime(ticket.id, feedback);
-    this.publish(ticket, 'FEEDBACK');
     return { ticket, feedback };
   }
 
@@ -278,9 +283,9 @@ export class TicketFollowupService {
     const latest = history[history.length - 1];
     if (!latest || latest.granted !== input.granted) {
       this.ctx.em.create(ProxyAccessChange, { ticket, account: this.ctx.em.getReference(Account, accountId), granted: input.granted, changedAt: this.ctx.now() });
+      this.record(ticket, 'PROXY_ACCESS');
       await this.ctx.em.flush();
       this.ctx.loaders.proxyChanges.clear({ ticketId: ticket.id, accountId });
-      this.publish(ticket, 'PROXY_ACCESS');
     }
     return ticket;
   }

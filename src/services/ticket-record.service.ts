@@ -19,6 +19,7 @@ import {
   TicketStatus,
 } from '../entities';
 import { ticketUpdated } from '../realtime/events';
+import { recordEvent } from '../realtime/event-log';
 import { sanitizeMessageHtml, ticketSubject } from './ticket-rules';
 
 /** Checks a recorded escalation timeline: statuses strictly in ESC-3 order, dates not going back. */
@@ -41,7 +42,7 @@ export function checkTimeline(timeline: { status: EscalationStatus; reachedAt: D
 export class TicketRecordService {
   constructor(private readonly ctx: Context) {}
 
-  /** Records the ticket; publishes RT-1 CREATED after commit. A used escalation reference is TAKEN. */
+  /** Records the ticket; records RT-1 CREATED with it. A used escalation reference is TAKEN. */
   async record(input: RecordTicket): Promise<Ticket> {
     let ticket: Ticket;
     try {
@@ -52,8 +53,6 @@ export class TicketRecordService {
       }
       throw error;
     }
-    // RT-1: after commit, so ticketsUpdated subscribers see the recorded ticket
-    this.ctx.events?.publish(ticketUpdated(ticket, 'CREATED', this.ctx.now()));
     return ticket;
   }
 
@@ -144,6 +143,9 @@ export class TicketRecordService {
         if (current.reachedAt > last) last = current.reachedAt;
       }
       ticket.lastActivityAt = last;
+      // RT-1: committed with the ticket, so ticketsUpdated subscribers see the recorded ticket
+      await em.flush();
+      recordEvent(em, ticketUpdated(ticket, 'CREATED', this.ctx.now()));
       return ticket;
     });
   }

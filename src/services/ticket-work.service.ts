@@ -20,6 +20,7 @@ import {
   TranscriptAuthorKind,
 } from '../entities';
 import { ticketUpdated, type DomainEvent, type TicketChange } from '../realtime/events';
+import { recordEvents } from '../realtime/event-log';
 import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import { CallbackQueueService } from './callback-queue.service';
 import { ChatService } from './chat.service';
@@ -44,7 +45,7 @@ export function nextEscalationStatus(current: EscalationStatus): EscalationStatu
 
 /**
  * Ticket work for support agents (internal schema). Every change bumps the ticket's last activity and,
- * once committed, publishes a TICKET_UPDATED event naming the kind of change.
+ * records a TICKET_UPDATED event (in its transaction) naming the kind of change.
  */
 export class TicketWorkService {
   constructor(private readonly ctx: Context) {}
@@ -55,8 +56,8 @@ export class TicketWorkService {
   }
 
   /**
-   * Runs `change` on the ticket in one transaction, bumps lastActivityAt, publishes after commit (the
-   * ticket's event, then any events `change` returns, e.g. a queue move).
+   * Runs `change` on the ticket in one transaction, bumps lastActivityAt, records in the same transaction
+   * the ticket's event, then any events `change` returns, e.g. a queue move (published once committed).
    */
   private async change(
     id: number,
@@ -64,16 +65,14 @@ export class TicketWorkService {
     change: (ticket: Ticket, now: Date, em: EntityManager) => Promise<DomainEvent[] | void> | DomainEvent[] | void,
   ): Promise<Ticket> {
     const now = this.ctx.now();
-    const { ticket, events } = await this.ctx.em.transactional(async (em) => {
+    return this.ctx.em.transactional(async (em) => {
       const ticket = await em.findOne(Ticket, { id });
       if (!ticket) throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, 'No such ticket.');
       const events = (await change(ticket, now, em)) ?? [];
       ticket.lastActivityAt = now;
-      return { ticket, events };
+      recordEvents(em, [ticketUpdated(ticket, kind, now), ...events]);
+      return ticket;
     });
-    this.ctx.events?.publish(ticketUpdated(ticket, kind, now));
-    for (const event of events) this.ctx.events?.publish(event);
-    return ticket;
   }
 
   /**
