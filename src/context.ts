@@ -27,7 +27,7 @@ export interface Context {
   now: () => Date;
   /** Operational settings of the support flow (from the configuration). */
   settings: SupportSettings;
-  /** In-process domain event bus; services publish after their transaction commits. */
+  /** In-process domain event bus; logged events reach it from the event log once committed (src/realtime/event-log.ts). */
   events?: EventBus;
   /** Staged attachment uploads (FUP-3), linked to messages by `replyToTicket`. */
   uploads?: StagedUploads;
@@ -46,6 +46,8 @@ export interface Context {
   renew?: (eventId?: string) => Promise<Context>;
   /** Subscriptions only: the server's real-time runtime (in-flight deliveries, queue fan-out). */
   realtime?: RealtimeRuntime;
+  /** Subscriptions over SSE only: the stream's `Last-Event-ID` header (where a ticket subscription resumes). */
+  lastEventId?: string;
 }
 
 /** What the server passes to every context besides the viewer. */

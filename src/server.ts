@@ -80,8 +80,6 @@ export interface StartOptions {
   preferenceJobIntervalMs?: number;
   /** The WebSocket protocol server: the fork (default) or graphql-ws's own (bench comparison, docs/realtime.md). */
   subscriptionServer?: SubscriptionServerImplementation;
-  /** Overrides `EVENT_LOG_POLL_MS` (tests: 0 turns the poll off, so only wake-ups deliver other instances' events). */
-  eventLogPollMs?: number;
 }
 
 /** How often each instance runs the event log's retention job. */
@@ -233,7 +231,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   // the durable event log: services append in their transactions; this instance delivers from it (docs/realtime.md)
   const eventLogSettings = config.eventLog ?? DEFAULT_EVENT_LOG;
   const eventLog = new EventLog(orm.em, events, {
-    pollMs: opts.eventLogPollMs ?? eventLogSettings.pollMs,
+    pollMs: eventLogSettings.pollMs,
     retentionMs: eventLogSettings.retentionHours * 3_600_000,
     log: (message, error) => logger.warn({ component: 'event-log', err: error }, message),
   });

@@ -13,7 +13,12 @@ export const MAX_BUFFERED_EVENTS = 100;
 export const TransportErrorCode = {
   INTERRUPTED: 'EVENTS_INTERRUPTED',
   RESUMED: 'EVENTS_RESUMED',
+  /** A resumed subscription (`after:`, `Last-Event-ID`) cannot replay what it missed: re-query (docs/realtime.md). */
+  EXPIRED: 'EVENTS_EXPIRED',
 } as const;
+
+/** What a notice says: the transport's state, or that a resume found its events gone. */
+export type NoticeState = TransportState | 'EXPIRED';
 
 /**
  * Yielded instead of a value when the cross-instance transport changes state: the subscription's
@@ -21,17 +26,38 @@ export const TransportErrorCode = {
  * error it can act on, and the subscription stays open.
  */
 export class TransportNotice {
-  constructor(readonly state: TransportState) {}
+  constructor(readonly state: NoticeState) {}
 
   toError(): GraphQLError {
-    return this.state === 'INTERRUPTED'
-      ? new GraphQLError('Real-time events from other server instances are interrupted (event broker unreachable); this subscription stays open and resumes by itself.', {
+    switch (this.state) {
+      case 'INTERRUPTED':
+        return new GraphQLError('Real-time events from other server instances are delayed (event broker unreachable); none is lost, and this subscription stays open and catches up by itself.', {
           extensions: { code: TransportErrorCode.INTERRUPTED },
-        })
-      : new GraphQLError('Real-time events flow again; changes made while they were interrupted may have been missed: query to catch up.', {
+        });
+      case 'RESUMED':
+        return new GraphQLError('Real-time events flow again; every event of the interruption was delivered before this notice.', {
           extensions: { code: TransportErrorCode.RESUMED },
         });
+      case 'EXPIRED':
+        return new GraphQLError('The events after the id this subscription resumes from are no longer in the event log (past its retention): query to catch up; live events follow on this subscription.', {
+          extensions: { code: TransportErrorCode.EXPIRED },
+        });
+    }
   }
+}
+
+/** Is this the id of a logged event (a log id), rather than a synthetic or ephemeral one? */
+function logIdOf(event: DomainEvent): number | undefined {
+  return /^\d+$/.test(event.eventId) ? Number(event.eventId) : undefined;
+}
+
+/**
+ * The `after` argument of a resumable subscription (or the SSE `Last-Event-ID` header): a log id, or
+ * undefined when absent; anything else is not an event id of this API.
+ */
+export function resumeIdOf(value: unknown): number | undefined | null {
+  if (value === undefined || value === null || value === '') return undefined;
+  return typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : null;
 }
 
 const sharedReads = new WeakMap<object, Map<string, Promise<unknown>>>();
@@ -83,6 +109,12 @@ export interface DeliveryOptions<T> {
   resyncOnResume?: () => DomainEvent;
   /** Called once when the subscription ends (completion, client stop, connection closed). */
   onEnd?: () => void;
+  /**
+   * Resume after this log id (the last `eventId` the client saw): every logged event after it that
+   * `accept`s is replayed from the event log first, in order, then live ones, none twice. Past the
+   * log's retention the subscription gets EVENTS_EXPIRED first (then live events).
+   */
+  after?: number;
 }
 
 /** A synthetic event that makes a subscription deliver the current state once. */
@@ -118,7 +150,8 @@ class Delivery<T> implements AsyncIterableIterator<T | TransportNotice>, PushStr
   private readonly bus: NonNullable<Context['events']>;
   private readonly renew: NonNullable<Context['renew']>;
   private readonly inflight: InflightDeliveries | undefined;
-  private queue: DomainEvent[] | undefined;
+  /** Events to deliver, and notices (transport, expired resume) to pass on as they are. */
+  private queue: (DomainEvent | TransportNotice)[] | undefined;
   private sink: PushSink<T | TransportNotice> | undefined;
   /** The consumer asked for the next value. */
   private wanted = false;
@@ -131,6 +164,10 @@ class Delivery<T> implements AsyncIterableIterator<T | TransportNotice>, PushStr
   /** Pull mode (`next()`): the pending call. */
   private pending: ((result: IteratorResult<T | TransportNotice>) => void) | undefined;
   private readonly listener: (event: DomainEvent) => void;
+  /** While a resume replays the log: live events wait here, behind the replayed ones. */
+  private held: DomainEvent[] | undefined;
+  /** Logged events up to this id were delivered (or replayed): a live one at or below it is a duplicate. */
+  private floor = 0;
 
   constructor(
     private readonly ctx: Context,
@@ -146,12 +183,51 @@ class Delivery<T> implements AsyncIterableIterator<T | TransportNotice>, PushStr
     this.listener = (event) => this.onEvent(event);
     bus.subscribe(this.listener, opts.routes);
     this.lighten();
+    if (opts.after !== undefined) this.resume(opts.after);
+  }
+
+  /**
+   * Replays the log after `after` up to what this instance published before the subscription
+   * started (its position, taken in the same tick as the bus listener was added: every later event
+   * reaches the listener, every earlier one is in the replay), holding live events meanwhile.
+   */
+  private resume(after: number): void {
+    const log = this.ctx.realtime?.log;
+    if (!log) return;
+    const upTo = log.position;
+    this.floor = Math.max(after, upTo);
+    this.held = [];
+    this.inflight?.add();
+    log
+      .replay(after, upTo, (event) => this.opts.accept(event))
+      .then(
+        (replay) => (replay.expired ? [new TransportNotice('EXPIRED')] : replay.events),
+        () => [new TransportNotice('EXPIRED')],
+      )
+      .then((replayed) => {
+        const held = this.held ?? [];
+        this.held = undefined;
+        this.inflight?.done();
+        if (this.done) return;
+        // the replay is as long as the gap (within retention): it is not cut to the live buffer's size
+        const queue = (this.queue ??= []);
+        queue.push(...replayed);
+        this.inflight?.add(replayed.length);
+        for (const event of held) this.onEvent(event);
+        this.pump();
+      });
   }
 
   private onEvent(event: DomainEvent): void {
     if (this.done) return;
+    if (this.held) {
+      this.held.push(event);
+      return;
+    }
+    const id = logIdOf(event);
+    if (id !== undefined && id <= this.floor) return;
     if (event.type === Topic.TRANSPORT) {
-      this.enqueue(event);
+      this.enqueue(new TransportNotice(event.state));
       if (event.state === 'RESUMED' && this.opts.resyncOnResume) this.enqueue(this.opts.resyncOnResume());
       return;
     }
@@ -159,7 +235,7 @@ class Delivery<T> implements AsyncIterableIterator<T | TransportNotice>, PushStr
     this.enqueue(event);
   }
 
-  private enqueue(event: DomainEvent): void {
+  private enqueue(event: DomainEvent | TransportNotice): void {
     const queue = (this.queue ??= []);
     if (queue.length >= MAX_BUFFERED_EVENTS) {
       queue.shift();
@@ -231,7 +307,7 @@ class Delivery<T> implements AsyncIterableIterator<T | TransportNotice>, PushStr
     if (!event) return;
     this.wanted = false;
     this.holding = true;
-    if (event.type === Topic.TRANSPORT) return sink.push(new TransportNotice(event.state));
+    if (event instanceof TransportNotice) return sink.push(event);
     let shared: ReturnType<NonNullable<DeliveryOptions<T>['shared']>>;
     try {
       shared = this.opts.shared?.(event);

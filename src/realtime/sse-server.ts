@@ -34,6 +34,36 @@ export interface SseEndpoint {
   close(): void;
 }
 
+/** The log id a `next` message's result carries (`{ data: { ticketUpdated: { eventId } } }`), if any. */
+function eventIdOf(message: string): string | undefined {
+  const start = message.indexOf('data: ');
+  if (start < 0) return undefined;
+  try {
+    const parsed = JSON.parse(message.slice(start + 6)) as { data?: Record<string, { eventId?: unknown } | null> | null };
+    const root = parsed.data ? Object.values(parsed.data)[0] : undefined;
+    const id = root?.eventId;
+    return typeof id === 'string' && /^\d+$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * graphql-sse (2.6) writes no `id:` field: this adds one to each `next` message whose result carries
+ * a log id, so that an EventSource (or any SSE client) sends it back as `Last-Event-ID` when it
+ * reconnects, and the subscription resumes there.
+ */
+function withEventIds(res: Response): void {
+  const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (typeof chunk === 'string' && chunk.startsWith('event: next\n')) {
+      const id = eventIdOf(chunk);
+      if (id) return write(`id: ${id}\n${chunk}`, ...rest);
+    }
+    return write(chunk, ...rest);
+  }) as Response['write'];
+}
+
 /** graphql-sse wants an indexable context type; ours is the same object. */
 type SseContext = Context & Record<PropertyKey, unknown>;
 
@@ -164,6 +194,9 @@ export function createSseEndpoint<A>(core: SseCore<A>): SseEndpoint {
         }
         throw error;
       }
+      // a ticket subscription resumes after the stream's Last-Event-ID (what EventSource sends on reconnect)
+      const lastEventId = raw.headers['last-event-id'];
+      if (typeof lastEventId === 'string') contextValue.lastEventId = lastEventId;
       streamOf.set(contextValue, stream);
       contextOfRequest.set(raw, contextValue);
       const args: ExecutionArgs = { schema: core.schema, document, contextValue, variableValues: params.variables, operationName: params.operationName };
@@ -185,6 +218,8 @@ export function createSseEndpoint<A>(core: SseCore<A>): SseEndpoint {
     if (req.headers.accept === 'text/event-stream') {
       openStreams.add(res);
       res.once('close', () => openStreams.delete(res));
+      // a stream of one operation (distinct connections mode): its events carry their ids
+      if (!req.headers[TOKEN_HEADER_KEY] && !req.query?.[TOKEN_QUERY_KEY]) withEventIds(res);
     }
     handle(req, res).then(() => undefined, next);
   };

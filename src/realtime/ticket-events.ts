@@ -1,9 +1,10 @@
+import { badUserInput } from '../auth/errors';
 import { canListOrganizationTickets, canReadTicket, canUseTicketHistory } from '../auth/ticket-access';
 import type { Context } from '../context';
 import { Ticket } from '../entities';
 import { TicketScope } from '../domain/ticket-list';
 import { TicketQueryService } from '../services/ticket-query.service';
-import { sharedRead, type Delivered } from './delivery';
+import { resumeIdOf, sharedRead, type Delivered } from './delivery';
 import { Topic, type DomainEvent, type TicketChange } from './events';
 
 /** What a ticket subscription delivers: the event's id and kind of change, and the ticket re-read. */
@@ -11,6 +12,16 @@ export interface TicketEventPayload {
   eventId: string;
   change: TicketChange;
   ticket: Ticket;
+}
+
+/**
+ * Where a ticket subscription resumes: its `after` argument, else (over SSE) the stream's
+ * `Last-Event-ID` header; undefined starts live. Not an event id: BAD_USER_INPUT on `after`.
+ */
+export function resumePoint(ctx: Context, after: unknown): number | undefined {
+  const id = resumeIdOf(after ?? ctx.lastEventId);
+  if (id === null) throw badUserInput('`after` is the eventId of an event this subscription delivered.', 'after');
+  return id;
 }
 
 /** May the viewer watch this scope at all (FED-1, HIST-3)? Checked up front and again per event. */

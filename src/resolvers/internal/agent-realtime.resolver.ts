@@ -4,7 +4,7 @@ import { canWatchTicketsAsAgent } from '../../auth/ticket-access';
 import type { Context } from '../../context';
 import { deliver, payloadOf, type TransportNotice } from '../../realtime/delivery';
 import { EventRoute, Topic } from '../../realtime/events';
-import { readableTicketEvent } from '../../realtime/ticket-events';
+import { readableTicketEvent, resumePoint } from '../../realtime/ticket-events';
 import { TicketQueryService } from '../../services/ticket-query.service';
 import { TicketEventType } from '../public/realtime.types';
 import { subscribeToChat } from '../chat-support';
@@ -31,29 +31,35 @@ export class AgentRealtimeResolver {
       const id = numericIdOf('Ticket', args.id as string);
       if (!(await new TicketQueryService(ctx).findReadable(id))) throw notFound('There is no ticket with this id.');
       return deliver(ctx, {
+        after: resumePoint(ctx, args.after),
         routes: [EventRoute.ticket(id)],
         accept: (event) => event.type === Topic.TICKET_UPDATED && event.ticketId === id,
         resolve: (event, fresh) => readableTicketEvent(event, fresh),
       });
     },
   })
-  ticketUpdated(@Root() event: TicketEventType | TransportNotice, @Arg('id', () => ID, { description: 'Global ticket id.' }) _id: string): TicketEventType {
+  ticketUpdated(
+    @Root() event: TicketEventType | TransportNotice,
+    @Arg('id', () => ID, { description: 'Global ticket id.' }) _id: string,
+    @Arg('after', () => ID, { nullable: true, description: 'Resume after this eventId (the last one received): every event missed since is delivered first, in order (EVENTS_EXPIRED past the event log retention). Over SSE the Last-Event-ID header does the same.' }) _after?: string | null,
+  ): TicketEventType {
     return payloadOf(event);
   }
 
   @Subscription(() => TicketEventType, {
     description: "Every ticket change of every brand (the agents' live queue), for support agents.",
-    subscribe: ({ context }) => {
+    subscribe: ({ args, context }) => {
       const ctx = context as Context;
       agentOnly(ctx);
       return deliver(ctx, {
+        after: resumePoint(ctx, args.after),
         routes: [EventRoute.allTickets],
         accept: (event) => event.type === Topic.TICKET_UPDATED,
         resolve: (event, fresh) => readableTicketEvent(event, fresh),
       });
     },
   })
-  ticketsUpdated(@Root() event: TicketEventType | TransportNotice): TicketEventType {
+  ticketsUpdated(@Root() event: TicketEventType | TransportNotice, @Arg('after', () => ID, { nullable: true, description: 'Resume after this eventId (the last one received): every event missed since is delivered first, in order (EVENTS_EXPIRED past the event log retention). Over SSE the Last-Event-ID header does the same.' }) _after?: string | null): TicketEventType {
     return payloadOf(event);
   }
 

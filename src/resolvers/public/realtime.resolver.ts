@@ -4,7 +4,7 @@ import { badUserInput, forbidden, ForbiddenReason } from '../../auth/errors';
 import type { Context } from '../../context';
 import { CallbackState, TicketKind } from '../../entities';
 import { currentState, deliver, payloadOf, sharedRead, type TransportNotice } from '../../realtime/delivery';
-import { readableTicketEvent, ticketScopeDecision } from '../../realtime/ticket-events';
+import { readableTicketEvent, resumePoint, ticketScopeDecision } from '../../realtime/ticket-events';
 import type { QueueWatcher } from '../../realtime/queue-fanout';
 import { viewerKeyOf } from '../../realtime/viewers';
 import { EventRoute, Topic } from '../../realtime/events';
@@ -38,13 +38,18 @@ export class RealtimeResolver {
       const ticket = await new TicketQueryService(ctx).findReadable(id);
       if (!ticket) throw forbidden(ForbiddenReason.NOT_TICKET_PARTICIPANT, 'The ticket does not exist or you cannot read it.');
       return deliver(ctx, {
+        after: resumePoint(ctx, args.after),
         routes: [EventRoute.ticket(id)],
         accept: (event) => event.type === Topic.TICKET_UPDATED && event.ticketId === id,
         resolve: (event, fresh) => readableTicketEvent(event, fresh),
       });
     },
   })
-  ticketUpdated(@Root() event: TicketEventType | TransportNotice, @Arg('id', () => ID, { description: 'Global ticket id.' }) _id: string): TicketEventType {
+  ticketUpdated(
+    @Root() event: TicketEventType | TransportNotice,
+    @Arg('id', () => ID, { description: 'Global ticket id.' }) _id: string,
+    @Arg('after', () => ID, { nullable: true, description: 'Resume after this eventId (the last one received): every event missed since is delivered first, in order (EVENTS_EXPIRED past the event log retention). Over SSE the Last-Event-ID header does the same.' }) _after?: string | null,
+  ): TicketEventType {
     return payloadOf(event);
   }
 
@@ -58,6 +63,7 @@ export class RealtimeResolver {
       // query (the rules still decide at delivery for the rest; a brand move needs a new subscription)
       const brandId = ctx.viewer.kind === 'customer' ? ctx.viewer.brandId : undefined;
       return deliver(ctx, {
+        after: resumePoint(ctx, args.after),
         routes: [brandId ? EventRoute.brandTickets(brandId) : EventRoute.allTickets],
         accept: (event) => event.type === Topic.TICKET_UPDATED && (!brandId || !event.brandId || event.brandId === brandId),
         resolve: (event, fresh) => readableTicketEvent(event, fresh, scope),
@@ -67,6 +73,7 @@ export class RealtimeResolver {
   ticketsUpdated(
     @Root() event: TicketEventType | TransportNotice,
     @Arg('scope', () => TicketScope, { defaultValue: TicketScope.MINE, description: 'Whose tickets.' }) _scope: TicketScope,
+    @Arg('after', () => ID, { nullable: true, description: 'Resume after this eventId (the last one received): every event missed since is delivered first, in order (EVENTS_EXPIRED past the event log retention). Over SSE the Last-Event-ID header does the same.' }) _after?: string | null,
   ): TicketEventType {
     return payloadOf(event);
   }

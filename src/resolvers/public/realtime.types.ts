@@ -39,7 +39,7 @@ registerEnumType(TicketChangeKind, {
 
 @ObjectType('TicketEvent', { description: 'A change to a ticket the subscriber can read, with the ticket as it is now (RT-1, RT-3).' })
 export class TicketEventType {
-  @Field(() => ID, { description: 'Unique per event; a subscriber never receives the same id twice.' })
+  @Field(() => ID, { description: "The event's id in the event log: increasing in delivery order, unique; a subscriber never receives the same id twice. Pass the last one as `after` to resume." })
   eventId!: string;
 
   @Field(() => TicketChangeKind, { description: 'What changed.' })
