@@ -171,8 +171,6 @@ export class EventLog {
    */
   async replay(after: number, upTo: number, accept: (event: DomainEvent) => boolean): Promise<Replay> {
     const em = this.rootEm.fork();
-    const first = await em.findOne(EventLogEntry, { id: after }, { fields: ['id'] });
-    if (!first) return { expired: true };
     const events: DomainEvent[] = [];
     let from = after;
     while (from < upTo) {
@@ -185,7 +183,7 @@ export class EventLog {
       from = rows[rows.length - 1].id;
       em.clear();
     }
-    // a row pruned while the pages were read: the first one is gone too (retention deletes oldest first)
+    // checked after reading: if rows after it were pruned meanwhile, it is gone too (retention deletes oldest first)
     if (!(await em.fork().findOne(EventLogEntry, { id: after }, { fields: ['id'] }))) return { expired: true };
     return { expired: false, events };
   }
