@@ -1,50 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
+import type { ChildProcess } from 'node:child_process';
 import { EventLogEntry } from '../src/entities';
 import { TransportErrorCode } from '../src/realtime/delivery';
 import { recordEvent } from '../src/realtime/event-log';
 import { applicationStatusChanged } from '../src/realtime/events';
 import { Fixtures } from './utils/fixtures';
-import { DATABASE_TARGETS, existingDatabase, ok, startTestServer, type DatabaseTarget, type TestServer } from './utils/harness';
+import { DATABASE_TARGETS, existingDatabase, ok, startTestServer, type TestServer } from './utils/harness';
 import { Live, subscriptionStarts, until, WsClients } from './utils/ws';
 import { sparePort } from './utils/net';
+import { startRedis, stopRedis } from './utils/redis';
 
 const TICKETS_UPDATED = `subscription($scope: TicketScope, $after: ID) { ticketsUpdated(scope: $scope, after: $after) { eventId change ticket { id } } }`;
 const TICKET_UPDATED = `subscription($id: ID!, $after: ID) { ticketUpdated(id: $id, after: $after) { eventId change ticket { id } } }`;
 const AGENT_TICKETS_UPDATED = `subscription($after: ID) { ticketsUpdated(after: $after) { eventId change ticket { id } } }`;
 const REPLY = `mutation($input: PostAgentReplyInput!) { postAgentReply(input: $input) { userErrors { code } } }`;
-
-/** The test's own redis-server on `port` (no persistence); resolves once it accepts connections. */
-async function startRedis(port: number, ms = 10_000): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server on ${port} is not ready: ${log}`)), ms);
-    child.stdout!.on('data', (chunk) => {
-      if (log.length < 10_000) log += String(chunk);
-      if (log.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server on ${port} exited (${code ?? signal}): ${log}`));
-    });
-  });
-  return child;
-}
-
-async function stopRedis(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 /** The delivered events of a subscription (results without errors), as `change@ticketId` with their ids. */
 function delivered(live: Live, field: string): { eventId: string; what: string }[] {
@@ -52,31 +21,6 @@ function delivered(live: Live, field: string): { eventId: string; what: string }
     const e = (r.data as any)[field];
     return { eventId: e.eventId, what: `${e.change}@${e.ticket.id}` };
   });
-}
-
-/** The database two instances share: a PostgreSQL database of the suite's own when TEST_DATABASE_URL is set, else one SQLite file. */
-async function sharedDatabase(): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
-  const admin = process.env.TEST_DATABASE_URL;
-  if (admin) {
-    const name = `hub_eventlog_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const client = new Client({ connectionString: admin });
-    await client.connect();
-    await client.query(`create database ${name}`);
-    await client.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    return {
-      target: existingDatabase({ kind: 'postgresql', url: url.toString() }),
-      drop: async () => {
-        const c = new Client({ connectionString: admin });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
-      },
-    };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'hub-eventlog-'));
-  return { target: existingDatabase({ kind: 'sqlite', path: join(dir, 'hub.sqlite') }), drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 describe('issue 20: events raised while Redis is down reach the other instance once it is back, none lost or doubled (own redis-server)', () => {
@@ -90,12 +34,14 @@ describe('issue 20: events raised while Redis is down reach the other instance o
   beforeAll(async () => {
     port = await sparePort();
     redis = await startRedis(port);
-    const shared = await sharedDatabase();
-    drop = shared.drop;
+    // a fresh database both instances share (PostgreSQL when TEST_DATABASE_URL is set, else one SQLite file)
+    const fresh = await DATABASE_TARGETS[DATABASE_TARGETS.length - 1].create();
+    drop = fresh.drop;
+    const shared = existingDatabase(fresh.database);
     // no poll: between Redis wake-ups, only the catch-up when Redis is back can deliver A's events on B
     const overrides = { redisUrl: `redis://127.0.0.1:${port}`, redisNamespace: `eventlog-${port}`, eventLog: { pollMs: 0, retentionHours: 24 } };
-    a = await startTestServer(shared.target, overrides);
-    b = await startTestServer(shared.target, overrides);
+    a = await startTestServer(shared, overrides);
+    b = await startTestServer(shared, overrides);
     ws = new WsClients(b.publicUrl);
   });
   afterAll(async () => {
