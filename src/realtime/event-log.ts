@@ -6,6 +6,8 @@ import type { DomainEvent, EventBus } from './events';
 
 /** Rows read per round and per replay page. */
 const PAGE = 500;
+/** The longest a committing request waits for its events to be published locally. */
+const COMMIT_WAIT_MS = 2_000;
 /** Rows the retention job deletes per statement (a large backlog goes in several short statements). */
 const PRUNE_BATCH = 1_000;
 
@@ -135,11 +137,23 @@ export class EventLog {
     }
   }
 
-  /** Resolves once id `id` (and so every id below it) has been published locally. */
+  /**
+   * Resolves once id `id` (and so every id below it) has been published locally, or after
+   * `COMMIT_WAIT_MS` (the database went away right after the commit: the poll delivers it later, and
+   * the mutation's answer is not held back by the outage).
+   */
   private reached(id: number): Promise<void> {
     if (this.cursor >= id || this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
-      const waiter = { id, wake: () => resolve() };
+      const waiter = {
+        id,
+        wake: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.wake, COMMIT_WAIT_MS);
       this.waiters.add(waiter);
       this.wake();
     });
@@ -155,11 +169,7 @@ export class EventLog {
         this.cursor = row.id;
         this.bus.publish(eventOf(row));
       }
-      for (const waiter of this.waiters) {
-        if (waiter.id > this.cursor) continue;
-        this.waiters.delete(waiter);
-        waiter.wake();
-      }
+      for (const waiter of this.waiters) if (waiter.id <= this.cursor) waiter.wake();
       if (rows.length < PAGE) return;
     }
   }
