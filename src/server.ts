@@ -242,8 +242,10 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   const attachmentLinks = new AttachmentLinks(mail.attachmentUrlKey, mail.publicUrl, mail.attachmentUrlTtlSeconds);
   // called per request, after `uploads` below exists
   const contextOptions = (): ContextOptions => ({ now: opts.now, settings: config.support, events, uploads, preferenceLinkKey, mailer, attachmentLinks, webhooks: webhookSettings });
-  // THE one point where domain events become webhook deliveries: after commit, on the instance that
-  // hears the event; an event heard on several instances (Redis) is enqueued once (unique outbox key)
+  // THE one point where domain events become webhook deliveries. Events reach the bus from the event
+  // log (src/realtime/event-log.ts) on every instance, not only the one that committed them, so an
+  // event whose instance died right after its commit is still enqueued by the others; each instance
+  // enqueues and the unique outbox key (webhook, event id) keeps one delivery (docs/webhooks.md)
   const producing = new Set<Promise<unknown>>();
   const stopWebhooks = events.subscribe((event) => {
     const run = enqueueWebhookDeliveries(event, orm.em.fork(), now())
