@@ -39,9 +39,9 @@ describe.each(DATABASE_TARGETS)('node(id) for every Node type ($name)', (target)
     }
     const ticket = (kind: string, submitterId: string, extra: Record<string, unknown> = {}) =>
       f.ticket({ kind, submitterId, createdAt: '2026-10-01T08:00:00.000Z', ...extra }).then((x) => x.id);
-    idOf.EmailTicket = await ticket('EMAIL', 'a-std');
+    idOf.EmailTicket = await ticket('EMAIL', 'a-std', { messages: [{ authorKind: 'CUSTOMER', bodyHtml: '<p>It fails</p>' }, { authorKind: 'AGENT', bodyHtml: '<p>Looking</p>' }] });
     idOf.PhoneTicket = await ticket('PHONE', 'a-std', { phone: { number: '+390212345678', country: 'IT', confirmationEmail: 'a-std@example.com', recordingConsent: true } });
-    idOf.ChatTicket = await ticket('CHAT', 'a-std');
+    idOf.ChatTicket = await ticket('CHAT', 'a-std', { transcript: [{ authorKind: 'CUSTOMER', authorName: 'A', text: 'hi' }, { authorKind: 'AGENT', authorName: 'Agent', text: 'hello' }] });
     idOf.ConferenceTicket = await ticket('CONFERENCE', 'a-std', {
       conference: { scheduledAt: '2026-11-20T16:00:00.000Z', callStatus: 'PENDING', meetingUrl: 'https://meet.example.com/x', passcode: '1234', screenShare: false },
     });
@@ -51,6 +51,16 @@ describe.each(DATABASE_TARGETS)('node(id) for every Node type ($name)', (target)
     });
     idOf.Escalation = ok(await t.gql(`query($id: ID!) { ticket(id: $id) { escalation { id } } }`, { id: escalated }, tok['a-std'])).ticket.escalation.id;
     const fedrampTicket = await ticket('EMAIL', 'f-user');
+    // messages and chat lines by their ordinary path: the ticket's thread and a chat ticket's transcript
+    const thread = ok(await t.gql(`query($id: ID!) { ticket(id: $id) { messages { id } } }`, { id: idOf.EmailTicket }, tok['a-std'])).ticket.messages;
+    idOf.TicketMessage = thread[1].id;
+    const chat = ok(await t.gql(`query($id: ID!) { ticket(id: $id) { ... on ChatTicket { transcript { id } } } }`, { id: idOf.ChatTicket }, tok['a-std'])).ticket.transcript;
+    idOf.ChatTranscriptEntry = chat[1].id;
+    // a FedRAMP user's own message and chat line (ids from the internal API; the public path is FORBIDDEN to them)
+    const fedrampChat = await ticket('CHAT', 'f-user', { messages: [{ authorKind: 'AGENT', bodyHtml: '<p>Summary</p>' }], transcript: [{ authorKind: 'CUSTOMER', authorName: 'F', text: 'hi' }] });
+    const fedrampSeen = ok(await t.internal(`query($id: ID!) { ticket(id: $id) { messages { id } ... on ChatTicket { transcript { id } } } }`, { id: fedrampChat }, await t.token(await f.agent('agent-fed'), ['hub:agent', 'hub:fedramp']))).ticket;
+    const fedrampMessage: string = fedrampSeen.messages[0].id;
+    const fedrampLine: string = fedrampSeen.transcript[0].id;
 
     const contact = (email: string) => ({ firstName: 'C', lastName: 'Contact', email });
     ok(await t.internal(`mutation($input: UpsertContractInput!) { upsertContract(input: $input) { ok } }`, {
@@ -65,9 +75,9 @@ describe.each(DATABASE_TARGETS)('node(id) for every Node type ($name)', (target)
     const fedrampViewer = ok(await t.gql(`{ viewer { id brand { id } } }`, undefined, tok['f-user'])).viewer;
 
     const otherBrand = (id: string): Refusal => ({ who: 'b-admin', id, expect: 'null' });
-    const ticketCase = (id: string) => ({
+    const ticketCase = (id: string, fedrampId = fedrampTicket) => ({
       allowed: ['a-std', 'a-admin'],
-      refused: [otherBrand(id), { who: 'a-std2', id, expect: 'null' as const }, { who: 'f-user', id: fedrampTicket, expect: 'FEDRAMP_RESTRICTED' as const }],
+      refused: [otherBrand(id), { who: 'a-std2', id, expect: 'null' as const }, { who: 'f-user', id: fedrampId, expect: 'FEDRAMP_RESTRICTED' as const }],
     });
     cases = {
       EmailTicket: ticketCase(idOf.EmailTicket),
@@ -75,6 +85,9 @@ describe.each(DATABASE_TARGETS)('node(id) for every Node type ($name)', (target)
       ChatTicket: ticketCase(idOf.ChatTicket),
       ConferenceTicket: ticketCase(idOf.ConferenceTicket),
       Escalation: ticketCase(idOf.Escalation),
+      // as their ticket: its submitter and brand admin; not another brand, not a colleague off the ticket, FORBIDDEN for FedRAMP
+      TicketMessage: ticketCase(idOf.TicketMessage, fedrampMessage),
+      ChatTranscriptEntry: ticketCase(idOf.ChatTranscriptEntry, fedrampLine),
       // the account itself only: not its brand admin, not another brand, not a FedRAMP user
       Viewer: { allowed: ['a-std'], refused: [{ who: 'a-admin', id: idOf.Viewer, expect: 'null' }, otherBrand(idOf.Viewer), { who: 'f-user', id: idOf.Viewer, expect: 'null' }, { who: 'a-std', id: fedrampViewer.id, expect: 'null' }] },
       Brand: { allowed: ['a-std', 'a-admin'], refused: [otherBrand(idOf.Brand), { who: 'f-user', id: idOf.Brand, expect: 'null' }, { who: 'a-std', id: fedrampViewer.brand.id, expect: 'null' }] },
@@ -121,6 +134,15 @@ describe.each(DATABASE_TARGETS)('node(id) for every Node type ($name)', (target)
     ));
     expect(viaNode.contract).toEqual(viaBilling.billing.contracts[0]);
     expect(viaNode.brand).toEqual(viaBilling.brand);
+    const fields = 'id authorKind subject bodyHtml recipients createdAt author { name kind }';
+    const viaTicket = ok(await t.gql(`query($id: ID!) { ticket(id: $id) { messages { ${fields} } } }`, { id: idOf.EmailTicket }, tok['a-std'])).ticket.messages;
+    const messageViaNode = ok(await t.gql(`query($id: ID!) { node(id: $id) { ... on TicketMessage { ${fields} } } }`, { id: idOf.TicketMessage }, tok['a-std'])).node;
+    expect(messageViaNode).toEqual(viaTicket.find((m: { id: string }) => m.id === idOf.TicketMessage));
+    const lineFields = 'id authorKind authorName sentAt text author { name kind }';
+    const viaTranscript = ok(await t.gql(`query($id: ID!) { ticket(id: $id) { ... on ChatTicket { transcript { ${lineFields} } } } }`, { id: idOf.ChatTicket }, tok['a-admin'])).ticket.transcript;
+    const lineViaNode = ok(await t.gql(`query($id: ID!) { node(id: $id) { ... on ChatTranscriptEntry { ${lineFields} } } }`, { id: idOf.ChatTranscriptEntry }, tok['a-admin'])).node;
+    expect(lineViaNode).toEqual(viaTranscript.find((l: { id: string }) => l.id === idOf.ChatTranscriptEntry));
+    expect(lineViaNode.text).toBe('hello');
     const self = ok(await t.gql(`query($id: ID!) { node(id: $id) { ... on Viewer { username canSeeTicketHistory } } }`, { id: idOf.Viewer }, tok['a-std']));
     expect(self.node).toEqual({ username: 'a-std', canSeeTicketHistory: true });
   });

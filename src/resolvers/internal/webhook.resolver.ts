@@ -37,25 +37,25 @@ export class WebhookResolver {
 
   @Authorized(Role.INTEGRATION)
   @Mutation(() => RegisterWebhookPayload, { description: 'Register an endpoint for ticket events; the signing secret is returned once.' })
-  registerWebhook(@Ctx() ctx: Context, @Arg('input', () => RegisterWebhookInput) input: RegisterWebhookInput) {
+  registerWebhook(@Ctx() ctx: Context, @Arg('input', () => RegisterWebhookInput, { description: 'The endpoint URL, the events to deliver and the brands whose tickets they cover.' }) input: RegisterWebhookInput) {
     return new WebhookService(ctx).register(input);
   }
 
   @Authorized(Role.INTEGRATION)
   @Mutation(() => UpdateWebhookPayload, { description: 'Change, pause or resume a webhook, or rotate its secret.' })
-  updateWebhook(@Ctx() ctx: Context, @Arg('input', () => UpdateWebhookInput) input: UpdateWebhookInput) {
+  updateWebhook(@Ctx() ctx: Context, @Arg('input', () => UpdateWebhookInput, { description: 'The webhook and what to change (URL, events, brands, description, pause, secret rotation); fields left out stay.' }) input: UpdateWebhookInput) {
     return new WebhookService(ctx).update(input);
   }
 
   @Authorized(Role.INTEGRATION)
   @Mutation(() => RemoveWebhookPayload, { description: 'Remove a webhook and its delivery log.' })
-  async removeWebhook(@Ctx() ctx: Context, @Arg('input', () => RemoveWebhookInput) input: RemoveWebhookInput) {
+  async removeWebhook(@Ctx() ctx: Context, @Arg('input', () => RemoveWebhookInput, { description: 'The webhook to remove.' }) input: RemoveWebhookInput) {
     return { removedId: await new WebhookService(ctx).remove(input.id) };
   }
 
   @Authorized(Role.INTEGRATION)
   @Mutation(() => RedeliverWebhookPayload, { description: "Send a delivery's body again, as a new delivery." })
-  async redeliverWebhook(@Ctx() ctx: Context, @Arg('input', () => RedeliverWebhookInput) input: RedeliverWebhookInput) {
+  async redeliverWebhook(@Ctx() ctx: Context, @Arg('input', () => RedeliverWebhookInput, { description: 'The earlier delivery whose body is sent again.' }) input: RedeliverWebhookInput) {
     return { delivery: deliveryOf(await new WebhookService(ctx).redeliver(input.deliveryId)) };
   }
 }
