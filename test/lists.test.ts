@@ -241,7 +241,9 @@ describe.each(DATABASE_TARGETS)('support and incident history lists ($name)', (t
 
   it('FED-1: the incident history is refused to FedRAMP users like the rest of the ticket history', async () => {
     const res = await query({ filter: { escalation: 'INCIDENT_HISTORY' } }, tok['l-fed-user']);
-    expect(res.data).toBeNull();
+    // the refusal nulls `tickets` alone, with the error on its path (issue 17 point 3)
+    expect(res.data).toEqual({ tickets: null });
+    expect(res.errors?.[0].path).toEqual(['tickets']);
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'FEDRAMP_RESTRICTED' });
   });
 });

@@ -16,7 +16,8 @@ export type Query = <T = Row>(sql: string, params?: readonly (string | number | 
 
 export const iso = (value: unknown): string => (value instanceof Date ? value : new Date(Number(value))).toISOString();
 export const globalId = (type: string, id: number | string) => Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
-export const cursor = (createdAt: string, id: number) => Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+/** The API's cursor of the default order (newest first): the order's name, then its position (src/services/ticket-query.service.ts). */
+export const cursor = (createdAt: string, id: number) => Buffer.from(JSON.stringify(['CREATED_AT', createdAt, id])).toString('base64url');
 export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 export interface Viewer {
