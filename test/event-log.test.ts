@@ -13,6 +13,7 @@ import { startRedis, stopRedis } from './utils/redis';
 const TICKETS_UPDATED = `subscription($scope: TicketScope, $after: ID) { ticketsUpdated(scope: $scope, after: $after) { eventId change ticket { id } } }`;
 const TICKET_UPDATED = `subscription($id: ID!, $after: ID) { ticketUpdated(id: $id, after: $after) { eventId change ticket { id } } }`;
 const AGENT_TICKETS_UPDATED = `subscription($after: ID) { ticketsUpdated(after: $after) { eventId change ticket { id } } }`;
+const CUSTOMER_REPLY = `mutation($input: ReplyToTicketInput!) { replyToTicket(input: $input) { eventId message { id } userErrors { code } } }`;
 const REPLY = `mutation($input: PostAgentReplyInput!) { postAgentReply(input: $input) { userErrors { code } } }`;
 
 /** The delivered events of a subscription (results without errors), as `change@ticketId` with their ids. */
@@ -154,6 +155,31 @@ describe.each(DATABASE_TARGETS)('issue 20: resumable subscriptions ($name)', (ta
     expect(ids[0]).toBeGreaterThan(Number(seen.eventId));
     expect(ids).toEqual([...ids].sort((x, y) => x - y));
     expect(new Set(ids).size).toBe(4);
+  });
+
+  it('issue 20: a reply’s payload eventId is the eventId subscribers get for it (null on an idempotent retry); `after:` it gets only later events', async () => {
+    const live = await subscribe(tok['a-std'], TICKET_UPDATED, { id: tickets.a1 });
+    const customerReply = async (key: string) => ok(await t.gql(CUSTOMER_REPLY, { input: { ticketId: tickets.a1, bodyHtml: '<p>mine</p>', idempotencyKey: key } }, tok['a-std'])).replyToTicket;
+    const mine = await customerReply('eventid-1');
+    expect(mine.userErrors).toEqual([]);
+    expect(mine.eventId).toMatch(/^\d+$/);
+    await live.waitFor(1);
+    expect(delivered(live, 'ticketUpdated')).toEqual([{ eventId: mine.eventId, what: `MESSAGE@${tickets.a1}` }]);
+    // a retry answers with the first reply and records nothing: no event of its own
+    const retry = await customerReply('eventid-1');
+    expect(retry.message.id).toBe(mine.message.id);
+    expect(retry.eventId).toBeNull();
+    live.dispose();
+
+    await reply('a1');
+    const resumed = await subscribe(tok['a-std'], TICKET_UPDATED, { id: tickets.a1, after: mine.eventId });
+    await resumed.waitFor(1);
+    await reply('a1');
+    await resumed.waitFor(2);
+    resumed.dispose();
+    const events = delivered(resumed, 'ticketUpdated');
+    expect(events.map((e) => e.what)).toEqual([`MESSAGE@${tickets.a1}`, `MESSAGE@${tickets.a1}`]);
+    expect(Number(events[0].eventId)).toBeGreaterThan(Number(mine.eventId));
   });
 
   it('RT-3: an ORGANIZATION resume replays the brand’s tickets only, never another brand’s or a FedRAMP brand’s', async () => {

@@ -37,6 +37,15 @@ export function recordEvent(em: EntityManager, event: DomainEvent): EventLogEntr
   return recordEvents(em, [event])[0];
 }
 
+/**
+ * The `eventId` a mutation payload carries: the id of the TICKET_UPDATED row among `entries` (read
+ * once they are committed), or null when none was recorded (an idempotent replay records nothing).
+ */
+export function ticketEventId(entries: readonly EventLogEntry[] | undefined): string | null {
+  const entry = entries?.find((row) => row.type === 'TICKET_UPDATED');
+  return entry?.id ? String(entry.id) : null;
+}
+
 /** What a resuming subscription gets from the log: the events after its id, or `expired`. */
 export type Replay = { expired: true } | { expired: false; events: DomainEvent[] };
 

@@ -19,7 +19,7 @@ import {
 } from '../entities';
 import { chatQueueMoved, chatUpdated, ticketUpdated, type DomainEvent } from '../realtime/events';
 import { idempotencyScope, idempotent, requestFingerprint } from './idempotency';
-import { recordEvents } from '../realtime/event-log';
+import { recordEvents, ticketEventId } from '../realtime/event-log';
 
 /** Limits of live chat (CHAT-1, CHAT-2); documented in docs/chat-and-calls.md. */
 export const CHAT_LIMITS = {
@@ -188,29 +188,29 @@ export class ChatService {
    * Idempotent per (author, key) (src/services/idempotency.ts): a retry answers with the lines the key
    * sent first, even after the chat ended, and stores and publishes nothing.
    */
-  async send(ticketId: number, texts: string[], field: string[] = ['input', 'text'], idempotencyKey?: string | null): Promise<ChatView & { lines: ChatTranscriptEntry[] }> {
+  async send(ticketId: number, texts: string[], field: string[] = ['input', 'text'], idempotencyKey?: string | null): Promise<ChatView & { lines: ChatTranscriptEntry[]; eventId: string | null }> {
     const scope = idempotencyScope(this.ctx);
     const fingerprint = requestFingerprint({ ticketId, texts });
     const { result } = await idempotent(this.ctx, {
       key: idempotencyKey,
       find: async (em) => {
         const sent = await em.find(ChatTranscriptEntry, { idempotencyScope: scope, idempotencyKey }, { orderBy: { idempotencyPosition: 'asc' } });
-        return sent.length ? { view: await this.followable(sent[0].ticket.id, em), lines: sent } : null;
+        return sent.length ? { view: await this.followable(sent[0].ticket.id, em), lines: sent, eventId: null } : null;
       },
       sameRequest: (stored) => stored.lines[0].requestFingerprint === fingerprint,
       write: () => this.writeLines(ticketId, texts, field, idempotencyKey ? { scope, key: idempotencyKey, fingerprint } : null),
     });
-    // the lines' events were recorded in the event log with them (a replay records nothing)
-    const { view, lines } = result;
-    return { ...view, lines };
+    // the lines' events were recorded in the event log with them (a replay records nothing: eventId null)
+    const { view, lines, eventId } = result;
+    return { ...view, lines, eventId };
   }
 
-  private async writeLines(ticketId: number, texts: string[], field: string[], idempotency: { scope: string; key: string; fingerprint: string } | null): Promise<{ view: ChatView; lines: ChatTranscriptEntry[] }> {
+  private async writeLines(ticketId: number, texts: string[], field: string[], idempotency: { scope: string; key: string; fingerprint: string } | null): Promise<{ view: ChatView; lines: ChatTranscriptEntry[]; eventId: string | null }> {
     if (texts.length === 0) throw DomainError.input(field, DomainErrorCode.REQUIRED, 'No lines to send.', StateReason.EMPTY_LINE);
     const clean = texts.map((text, i) => ChatService.line(text, texts.length > 1 ? [...field, String(i)] : field));
     const author = this.author();
     const now = this.ctx.now();
-    return this.em.transactional(async (em) => {
+    const written = await this.em.transactional(async (em) => {
       const view = await this.followable(ticketId, em);
       enforce(canSendChatLine(this.ctx.viewer, view.facts));
       await this.withinRate(em, ticketId, author.kind, clean.length, now);
@@ -228,9 +228,10 @@ export class ChatService {
       view.ticket.lastActivityAt = now;
       // the lines' ids name them in their events
       await em.flush();
-      recordEvents(em, [...lines.map((line) => chatUpdated(view.ticket, 'LINE', { lineId: line.id }, now)), ticketUpdated(view.ticket, 'TRANSCRIPT', now)]);
-      return { view, lines };
+      const recorded = recordEvents(em, [...lines.map((line) => chatUpdated(view.ticket, 'LINE', { lineId: line.id }, now)), ticketUpdated(view.ticket, 'TRANSCRIPT', now)]);
+      return { view, lines, recorded };
     });
+    return { view: written.view, lines: written.lines, eventId: ticketEventId(written.recorded) };
   }
 
   /**
@@ -270,7 +271,7 @@ export class ChatService {
    * CHAT-1: `agentId` joins the waiting chat of `ticketId` (takeNextChat, or assignTicket on a waiting
    * chat): null when it is not waiting any more.
    */
-  async join(ticketId: number, agentId: string, agentName: string): Promise<ChatView | null> {
+  async join(ticketId: number, agentId: string, agentName: string): Promise<(ChatView & { eventId: string | null }) | null> {
     const now = this.ctx.now();
     // the claim and what follows from it commit together: a chat is never ACTIVE without its agent
     const view = await this.em.transactional(async (em) => {
@@ -289,10 +290,12 @@ export class ChatService {
         systemNotice: { code: 'AGENT_JOINED', agentName },
         sentAt: now,
       });
-      recordEvents(em, [chatQueueMoved(session.language, session.productArea, now), chatUpdated(ticket, 'AGENT_JOINED', {}, now), ticketUpdated(ticket, 'ASSIGNMENT', now)]);
-      return { ticket, session, facts: await this.factsOf(ticket, session, em) };
+      const recorded = recordEvents(em, [chatQueueMoved(session.language, session.productArea, now), chatUpdated(ticket, 'AGENT_JOINED', {}, now), ticketUpdated(ticket, 'ASSIGNMENT', now)]);
+      return { ticket, session, facts: await this.factsOf(ticket, session, em), recorded };
     });
-    return view;
+    if (!view) return null;
+    const { recorded, ...joined } = view;
+    return { ...joined, eventId: ticketEventId(recorded) };
   }
 
   /**

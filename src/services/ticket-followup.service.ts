@@ -13,12 +13,12 @@ import {
 import type { Context } from '../context';
 import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import type { TicketView } from '../read/tickets';
-import { Account, Attachment, ChatParty, Message, MessageAuthorKind, ProxyAccessChange, Ticket, TicketFeedback, TicketStatus } from '../entities';
+import { Account, Attachment, ChatParty, type EventLogEntry, Message, MessageAuthorKind, ProxyAccessChange, Ticket, TicketFeedback, TicketStatus } from '../entities';
 import { CallbackQueueService } from './callback-queue.service';
 import { idempotencyScope, idempotent, requestFingerprint } from './idempotency';
 import { ChatService } from './chat.service';
 import { ticketUpdated, type TicketChange } from '../realtime/events';
-import { recordEvent, recordEvents } from '../realtime/event-log';
+import { recordEvent, recordEvents, ticketEventId } from '../realtime/event-log';
 import { MAX_ATTACHMENTS_PER_MESSAGE, StagedUploadUnavailableError, type StagedUpload } from './attachment-storage';
 import { TicketQueryService } from './ticket-query.service';
 import { sanitizeMessageHtml } from './ticket-rules';
@@ -109,22 +109,27 @@ export class TicketFollowupService {
    * key) (src/services/idempotency.ts): a retry answers with the first reply even if the ticket was
    * closed meanwhile, and writes, mails and publishes nothing.
    */
-  async reply(input: ReplyInput): Promise<{ ticket: Ticket; message: Message }> {
+  async reply(input: ReplyInput): Promise<{ ticket: Ticket; message: Message; eventId: string | null }> {
     const attachmentIds = input.attachmentIds ?? [];
     const scope = idempotencyScope(this.ctx);
     const fingerprint = requestFingerprint({ ticketId: input.ticketId, bodyHtml: input.bodyHtml, attachmentIds });
     const ticket = await this.readable(input.ticketId);
+    let recorded: EventLogEntry[] | undefined;
     const { result: message } = await idempotent(this.ctx, {
       key: input.idempotencyKey,
       find: (em) => em.findOne(Message, { idempotencyScope: scope, idempotencyKey: input.idempotencyKey }),
       sameRequest: (stored) => stored.requestFingerprint === fingerprint,
-      write: () => this.writeReply(ticket, input, { scope, fingerprint }),
+      write: async () => {
+        const written = await this.writeReply(ticket, input, { scope, fingerprint });
+        recorded = written.recorded;
+        return written.message;
+      },
     });
-    // the MESSAGE event was recorded in the reply's transaction (a replay records nothing)
-    return { ticket: await this.ctx.em.findOneOrFail(Ticket, { id: ticket.id }, { refresh: true }), message };
+    // the MESSAGE event was recorded in the reply's transaction (a replay records nothing: eventId null)
+    return { ticket: await this.ctx.em.findOneOrFail(Ticket, { id: ticket.id }, { refresh: true }), message, eventId: ticketEventId(recorded) };
   }
 
-  private async writeReply(ticket: Ticket, input: ReplyInput, idempotency: { scope: string; fingerprint: string }): Promise<Message> {
+  private async writeReply(ticket: Ticket, input: ReplyInput, idempotency: { scope: string; fingerprint: string }): Promise<{ message: Message; recorded: EventLogEntry[] }> {
     const attachmentIds = input.attachmentIds ?? [];
     if (attachmentIds.length > MAX_ATTACHMENTS_PER_MESSAGE) {
       throw DomainError.input(['input', 'attachmentIds'], DomainErrorCode.LIMIT_EXCEEDED, this.ctx.t('userError.attachment.tooMany', { max: MAX_ATTACHMENTS_PER_MESSAGE }));
@@ -158,6 +163,7 @@ export class TicketFollowupService {
 
     const now = this.ctx.now();
     let message: Message;
+    const recorded: EventLogEntry[] = [];
     try {
       message = await this.ctx.em.transactional(async (em) => {
         const fresh = await em.findOneOrFail(Ticket, { id: ticket.id });
@@ -203,7 +209,7 @@ export class TicketFollowupService {
           });
         }
         fresh.lastActivityAt = now;
-        recordEvent(em, ticketUpdated(fresh, 'MESSAGE', now));
+        recorded.push(recordEvent(em, ticketUpdated(fresh, 'MESSAGE', now)));
         return created;
       });
     } catch (error) {
@@ -213,28 +219,28 @@ export class TicketFollowupService {
     if (uploads.length) await this.ctx.uploads!.finish(uploads);
     this.ctx.loaders.messageCount.clear(ticket.id);
     this.ctx.loaders.messagesByTicket.clear(ticket.id);
-    return message;
+    return { message, recorded };
   }
 
   /** CLS-1: the owner closes an open ticket. */
-  async close(ticketId: number): Promise<Ticket> {
+  async close(ticketId: number): Promise<{ ticket: Ticket; eventId: string | null }> {
     const ticket = await this.readable(ticketId);
     enforceDecision(canClose(this.ctx.viewer, await this.facts(ticket)));
     const now = this.ctx.now();
-    await this.ctx.em.transactional(async (em) => {
+    const recorded = await this.ctx.em.transactional(async (em) => {
       const closing = await em.findOneOrFail(Ticket, { id: ticket.id });
       closing.status = TicketStatus.CLOSED;
       closing.closedAt = now;
       closing.lastActivityAt = now;
       // PHN-5, CHAT-1: a closed request leaves its queue at once; an open chat ends with its ticket
-      recordEvents(em, [
+      return recordEvents(em, [
         ticketUpdated(closing, 'STATUS', now),
         ...(await CallbackQueueService.closeWithTicket(em, closing, now)),
         ...(await ChatService.closeWithTicket(em, closing, ChatParty.CUSTOMER, now)),
       ]);
     });
     Object.assign(ticket, { status: TicketStatus.CLOSED, closedAt: now, lastActivityAt: now });
-    return ticket;
+    return { ticket, eventId: ticketEventId(recorded) };
   }
 
   /** CLS-3: feedback on a closed ticket, once; a second attempt changes nothing. */

@@ -20,7 +20,7 @@ import {
   TranscriptAuthorKind,
 } from '../entities';
 import { ticketUpdated, type DomainEvent, type TicketChange } from '../realtime/events';
-import { recordEvents } from '../realtime/event-log';
+import { recordEvents, ticketEventId } from '../realtime/event-log';
 import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import { CallbackQueueService } from './callback-queue.service';
 import { ChatService } from './chat.service';
@@ -47,6 +47,12 @@ export function nextEscalationStatus(current: EscalationStatus): EscalationStatu
  * Ticket work for support agents (internal schema). Every change bumps the ticket's last activity and,
  * records a TICKET_UPDATED event (in its transaction) naming the kind of change.
  */
+/** A ticket after an agent's change, with the `eventId` of the TICKET_UPDATED event it recorded (null: none). */
+export interface TicketChanged {
+  ticket: Ticket;
+  eventId: string | null;
+}
+
 export class TicketWorkService {
   constructor(private readonly ctx: Context) {}
 
@@ -63,16 +69,16 @@ export class TicketWorkService {
     id: number,
     kind: TicketChange,
     change: (ticket: Ticket, now: Date, em: EntityManager) => Promise<DomainEvent[] | void> | DomainEvent[] | void,
-  ): Promise<Ticket> {
+  ): Promise<TicketChanged> {
     const now = this.ctx.now();
-    return this.ctx.em.transactional(async (em) => {
+    const { ticket, recorded } = await this.ctx.em.transactional(async (em) => {
       const ticket = await em.findOne(Ticket, { id });
       if (!ticket) throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, 'No such ticket.');
       const events = (await change(ticket, now, em)) ?? [];
       ticket.lastActivityAt = now;
-      recordEvents(em, [ticketUpdated(ticket, kind, now), ...events]);
-      return ticket;
+      return { ticket, recorded: recordEvents(em, [ticketUpdated(ticket, kind, now), ...events]) };
     });
+    return { ticket, eventId: ticketEventId(recorded) };
   }
 
   /**
@@ -90,7 +96,7 @@ export class TicketWorkService {
   }
 
   /** Assigns the ticket to an agent (the caller when `agentId` is omitted). */
-  async assign(input: { ticketId: number; agentId?: string | null }): Promise<Ticket> {
+  async assign(input: { ticketId: number; agentId?: string | null }): Promise<TicketChanged> {
     const agentId = input.agentId ?? this.agentId();
     // CHAT-1: assigning a waiting chat is an agent joining it (it leaves the queue)
     const chat = new ChatService(this.ctx);
@@ -99,7 +105,7 @@ export class TicketWorkService {
       const agent = await this.ctx.em.findOne(Agent, { id: agentId });
       if (!agent) throw DomainError.input(['input', 'agentId'], DomainErrorCode.NOT_FOUND, `No agent "${agentId}".`);
       const joined = await chat.join(session.ticket.id, agent.id, agent.displayName);
-      if (joined) return joined.ticket;
+      if (joined) return { ticket: joined.ticket, eventId: joined.eventId };
     }
     return this.change(input.ticketId, 'ASSIGNMENT', async (ticket, _now, em) => {
       TicketWorkService.verified(ticket, 'assigning');
@@ -113,14 +119,14 @@ export class TicketWorkService {
    * An agent e-mail in the ticket's thread: same subject, thread recipients unless given; sanitized
    * (FUP-2). Idempotent per (agent, key) like the customer's reply (src/services/idempotency.ts).
    */
-  async postReply(input: { ticketId: number; bodyHtml: string; recipients?: string[] | null; idempotencyKey?: string | null }): Promise<{ ticket: Ticket; message: Message }> {
+  async postReply(input: { ticketId: number; bodyHtml: string; recipients?: string[] | null; idempotencyKey?: string | null }): Promise<TicketChanged & { message: Message }> {
     const scope = idempotencyScope(this.ctx);
     const fingerprint = requestFingerprint({ ticketId: input.ticketId, bodyHtml: input.bodyHtml, recipients: input.recipients ?? null });
     const { result } = await idempotent(this.ctx, {
       key: input.idempotencyKey,
       find: async (em) => {
         const message = await em.findOne(Message, { idempotencyScope: scope, idempotencyKey: input.idempotencyKey });
-        return message ? { ticket: await em.findOneOrFail(Ticket, { id: message.ticket.id }), message } : null;
+        return message ? { ticket: await em.findOneOrFail(Ticket, { id: message.ticket.id }), message, eventId: null } : null;
       },
       sameRequest: (stored) => stored.message.requestFingerprint === fingerprint,
       write: () => this.writeReply(input, input.idempotencyKey ? { idempotencyScope: scope, idempotencyKey: input.idempotencyKey, requestFingerprint: fingerprint } : {}),
@@ -128,11 +134,11 @@ export class TicketWorkService {
     return result;
   }
 
-  private async writeReply(input: { ticketId: number; bodyHtml: string; recipients?: string[] | null }, idempotency: Partial<Pick<Message, 'idempotencyScope' | 'idempotencyKey' | 'requestFingerprint'>>): Promise<{ ticket: Ticket; message: Message }> {
+  private async writeReply(input: { ticketId: number; bodyHtml: string; recipients?: string[] | null }, idempotency: Partial<Pick<Message, 'idempotencyScope' | 'idempotencyKey' | 'requestFingerprint'>>): Promise<TicketChanged & { message: Message }> {
     const bodyHtml = sanitizeMessageHtml(input.bodyHtml).trim();
     if (!bodyHtml) throw DomainError.input(['input', 'bodyHtml'], DomainErrorCode.REQUIRED, 'The reply is empty.');
     let message!: Message;
-    const ticket = await this.change(input.ticketId, 'MESSAGE', async (ticket, now, em) => {
+    const changed = await this.change(input.ticketId, 'MESSAGE', async (ticket, now, em) => {
       TicketWorkService.verified(ticket, 'replying');
       TicketWorkService.notClosed(ticket, 'replying');
       const messages = await em.find(Message, { ticket: ticket.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
@@ -166,7 +172,7 @@ export class TicketWorkService {
         }, recipients, now);
       }
     });
-    return { ticket, message };
+    return { ...changed, message };
   }
 
   /**
@@ -175,7 +181,7 @@ export class TicketWorkService {
    * sendChatMessage), recorded under the agent's own name, with the chat's length and rate limits;
    * both sides see them live. Recorded chats (no live session) take any lines, as before.
    */
-  async appendTranscript(input: { ticketId: number; lines: TranscriptLine[]; idempotencyKey?: string | null }): Promise<{ ticket: Ticket; lines: ChatTranscriptEntry[] }> {
+  async appendTranscript(input: { ticketId: number; lines: TranscriptLine[]; idempotencyKey?: string | null }): Promise<TicketChanged & { lines: ChatTranscriptEntry[] }> {
     const chat = new ChatService(this.ctx);
     const id = input.ticketId;
     if (await chat.sessionOf(id)) {
@@ -183,8 +189,8 @@ export class TicketWorkService {
       if (other >= 0) {
         throw DomainError.input(['input', 'lines', String(other), 'authorKind'], DomainErrorCode.INVALID, 'In a live chat the agent sends AGENT lines only; the customer writes with sendChatMessage.');
       }
-      const { ticket, lines } = await chat.send(id, input.lines.map((line) => line.text), ['input', 'lines'], input.idempotencyKey);
-      return { ticket, lines };
+      const { ticket, lines, eventId } = await chat.send(id, input.lines.map((line) => line.text), ['input', 'lines'], input.idempotencyKey);
+      return { ticket, lines, eventId };
     }
     const scope = idempotencyScope(this.ctx);
     const fingerprint = requestFingerprint({ ticketId: id, lines: input.lines.map((l) => [l.authorKind, l.authorName, l.text]) });
@@ -192,26 +198,26 @@ export class TicketWorkService {
       key: input.idempotencyKey,
       find: async (em) => {
         const lines = await em.find(ChatTranscriptEntry, { idempotencyScope: scope, idempotencyKey: input.idempotencyKey }, { orderBy: { idempotencyPosition: 'asc' } });
-        return lines.length ? { ticket: await em.findOneOrFail(Ticket, { id: lines[0].ticket.id }), lines } : null;
+        return lines.length ? { ticket: await em.findOneOrFail(Ticket, { id: lines[0].ticket.id }), lines, eventId: null } : null;
       },
       sameRequest: (stored) => stored.lines[0].requestFingerprint === fingerprint,
       write: async () => {
         let lines: ChatTranscriptEntry[] = [];
-        const ticket = await this.change(id, 'TRANSCRIPT', (ticket, now, em) => {
+        const changed = await this.change(id, 'TRANSCRIPT', (ticket, now, em) => {
           if (ticket.kind !== TicketKind.CHAT) throw DomainError.state(TICKET_FIELD, StateReason.NOT_A_CHAT_TICKET, 'Only chat tickets have a transcript.');
           if (input.lines.length === 0) throw DomainError.input(['input', 'lines'], DomainErrorCode.REQUIRED, 'No lines to append.');
           const keyed = (i: number) => (input.idempotencyKey ? { idempotencyScope: scope, idempotencyKey: input.idempotencyKey, idempotencyPosition: i, requestFingerprint: fingerprint } : {});
           // keep the order of the lines even when they share the instant
           lines = input.lines.map((line, i) => em.create(ChatTranscriptEntry, { ticket, ...line, sentAt: new Date(now.getTime() + i), ...keyed(i) }));
         });
-        return { ticket, lines };
+        return { ...changed, lines };
       },
     });
     return result;
   }
 
   /** OPEN or CLOSED; ESCALATED is reached only through escalateTicket. */
-  setStatus(input: { ticketId: number; status: TicketStatus }): Promise<Ticket> {
+  setStatus(input: { ticketId: number; status: TicketStatus }): Promise<TicketChanged> {
     return this.change(input.ticketId, 'STATUS', async (ticket, now, em) => {
       if (input.status === TicketStatus.ESCALATED) {
         throw DomainError.input(['input', 'status'], DomainErrorCode.INVALID, 'Use escalateTicket to escalate a ticket.');
@@ -227,7 +233,7 @@ export class TicketWorkService {
   }
 
   /** ESC-1: hands the ticket to engineering; the escalation starts SUBMITTED with its timeline entry. */
-  async escalate(input: { ticketId: number; reference: string; problemDescription: string; estimatedResolutionAt?: Date | null }): Promise<Ticket> {
+  async escalate(input: { ticketId: number; reference: string; problemDescription: string; estimatedResolutionAt?: Date | null }): Promise<TicketChanged> {
     try {
       return await this.change(input.ticketId, 'ESCALATION', async (ticket, now, em) => {
         TicketWorkService.verified(ticket, 'escalating');
@@ -257,7 +263,7 @@ export class TicketWorkService {
   }
 
   /** ESC-3: moves the escalation to exactly the next status, with its timeline entry; RESOLVED sets resolvedAt. */
-  advanceEscalation(input: { ticketId: number; status: EscalationStatus }): Promise<Ticket> {
+  advanceEscalation(input: { ticketId: number; status: EscalationStatus }): Promise<TicketChanged> {
     return this.change(input.ticketId, 'ESCALATION', async (ticket, now, em) => {
       const escalation = await em.findOne(Escalation, { ticket: ticket.id });
       if (!escalation) throw DomainError.state(TICKET_FIELD, StateReason.NOT_ESCALATED, 'The ticket has no escalation.');
@@ -276,7 +282,7 @@ export class TicketWorkService {
   }
 
   /** TKT-4: support accepts a scheduled conference call, optionally setting the meeting link and passcode. */
-  acceptConferenceCall(input: { ticketId: number; meetingUrl?: string | null; passcode?: string | null }): Promise<Ticket> {
+  acceptConferenceCall(input: { ticketId: number; meetingUrl?: string | null; passcode?: string | null }): Promise<TicketChanged> {
     return this.change(input.ticketId, 'CONFERENCE', (ticket) => {
       if (ticket.kind !== TicketKind.CONFERENCE || !ticket.conference) {
         throw DomainError.state(TICKET_FIELD, StateReason.NOT_A_CONFERENCE_TICKET, 'Only conference tickets have a call to accept.');
@@ -295,7 +301,7 @@ export class TicketWorkService {
   }
 
   /** TKT-1: links a support resource to the ticket. */
-  shareResource(input: { ticketId: number; title: string; url: string }): Promise<Ticket> {
+  shareResource(input: { ticketId: number; title: string; url: string }): Promise<TicketChanged> {
     return this.change(input.ticketId, 'RESOURCE', (ticket, now, em) => {
       em.create(SharedResource, { ticket, title: input.title, url: input.url, sharedBy: em.getReference(Agent, this.agentId()), sharedAt: now });
     });

@@ -28,7 +28,7 @@ export class TicketWorkResolver {
   @Authorized(Role.AGENT)
   @Mutation(() => TicketWorkPayload, { description: 'Assign a ticket to an agent (the caller by default).' })
   async assignTicket(@Ctx() ctx: Context, @Arg('input', () => AssignTicketInput, { description: 'The mutation input.' }) input: AssignTicketInput) {
-    return { ticket: await new TicketWorkService(ctx).assign(decoded(input)) };
+    return new TicketWorkService(ctx).assign(decoded(input));
   }
 
   @Authorized(Role.AGENT)
@@ -46,30 +46,30 @@ export class TicketWorkResolver {
   @Authorized(Role.AGENT)
   @Mutation(() => TicketWorkPayload, { description: 'Set a ticket OPEN or CLOSED.' })
   async setTicketStatus(@Ctx() ctx: Context, @Arg('input', () => SetTicketStatusInput, { description: 'The mutation input.' }) input: SetTicketStatusInput) {
-    return { ticket: await new TicketWorkService(ctx).setStatus(decoded(input)) };
+    return new TicketWorkService(ctx).setStatus(decoded(input));
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => TicketWorkPayload, { description: 'Escalate a ticket to engineering: escalation SUBMITTED, ticket ESCALATED (ESC-1).' })
   async escalateTicket(@Ctx() ctx: Context, @Arg('input', () => EscalateTicketInput, { description: 'The mutation input.' }) input: EscalateTicketInput) {
-    return { ticket: await new TicketWorkService(ctx).escalate(decoded(input)) };
+    return new TicketWorkService(ctx).escalate(decoded(input));
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => TicketWorkPayload, { description: 'Move an escalation to the next ESC-3 status, recording its timeline entry.' })
   async advanceEscalation(@Ctx() ctx: Context, @Arg('input', () => AdvanceEscalationInput, { description: 'The mutation input.' }) input: AdvanceEscalationInput) {
-    return { ticket: await new TicketWorkService(ctx).advanceEscalation(decoded(input)) };
+    return new TicketWorkService(ctx).advanceEscalation(decoded(input));
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => TicketWorkPayload, { description: 'Accept a scheduled conference call (TKT-4).' })
   async acceptConferenceCall(@Ctx() ctx: Context, @Arg('input', () => AcceptConferenceCallInput, { description: 'The mutation input.' }) input: AcceptConferenceCallInput) {
-    return { ticket: await new TicketWorkService(ctx).acceptConferenceCall(decoded(input)) };
+    return new TicketWorkService(ctx).acceptConferenceCall(decoded(input));
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => TicketWorkPayload, { description: 'Share a support resource on the ticket (TKT-1).' })
   async shareResource(@Ctx() ctx: Context, @Arg('input', () => ShareResourceInput, { description: 'The mutation input.' }) input: ShareResourceInput) {
-    return { ticket: await new TicketWorkService(ctx).shareResource(decoded(input)) };
+    return new TicketWorkService(ctx).shareResource(decoded(input));
   }
 }

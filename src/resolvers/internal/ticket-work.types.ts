@@ -10,6 +10,9 @@ export class TicketWorkPayload {
   @Field(() => TicketInterface, { nullable: true, description: 'The ticket after the change.' })
   ticket?: object | null;
 
+  @Field(() => ID, { nullable: true, description: 'The `eventId` of the TICKET_UPDATED event this mutation recorded; subscribe with `after:` it to get exactly the later changes. Null when it recorded none (a retry with the same `idempotencyKey`, a userError).' })
+  eventId?: string | null;
+
   @Field(() => [UserError], { description: 'Fixable problems; empty on success.' })
   userErrors!: UserError[];
 }

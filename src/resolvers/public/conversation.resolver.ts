@@ -66,8 +66,8 @@ export class ConversationResolver {
   @Authorized(Role.CUSTOMER)
   @Mutation(() => SendChatMessagePayload, { description: 'Send a line to your chat once an agent joined (CHAT-2); both sides see it live (chatUpdated). Safe to retry with an `idempotencyKey`.' })
   async sendChatMessage(@Ctx() ctx: Context, @Arg('input', () => SendChatMessageInput, { description: 'The line.' }) input: SendChatMessageInput) {
-    const { session, lines } = await new ChatService(ctx).send(chatIdOf(input), [input.text], ['input', 'text'], input.idempotencyKey);
-    return { line: lines[0], chat: await chatSessionView(ctx, session) };
+    const { session, lines, eventId } = await new ChatService(ctx).send(chatIdOf(input), [input.text], ['input', 'text'], input.idempotencyKey);
+    return { line: lines[0], chat: await chatSessionView(ctx, session), eventId };
   }
 
   @Authorized(Role.CUSTOMER)

@@ -44,7 +44,7 @@ export class TicketFollowupResolver {
   @Authorized(Role.CUSTOMER)
   @Mutation(() => CloseTicketPayload, { description: 'Close a ticket you submitted (CLS-1).' })
   async closeTicket(@Ctx() ctx: Context, @Arg('input', () => CloseTicketInput, { description: 'The mutation input.' }) input: CloseTicketInput) {
-    return { ticket: await new TicketFollowupService(ctx).close(ticketIdOf(input)) };
+    return new TicketFollowupService(ctx).close(ticketIdOf(input));
   }
 
   @Authorized(Role.CUSTOMER)

@@ -81,6 +81,9 @@ export class ReplyToTicketPayload {
   @Field(() => MessageType, { nullable: true, description: 'The stored reply (the first one, on a retry with the same `idempotencyKey`); its `id` is stable.' })
   message?: object | null;
 
+  @Field(() => ID, { nullable: true, description: 'The `eventId` of the TICKET_UPDATED event this mutation recorded; subscribe with `after:` it to get exactly the later changes. Null when it recorded none (a retry with the same `idempotencyKey`, a userError).' })
+  eventId?: string | null;
+
   @Field(() => [UserError], { description: 'Fixable problems; empty on success.' })
   userErrors!: UserError[];
 }
@@ -95,6 +98,9 @@ export class CloseTicketInput {
 export class CloseTicketPayload {
   @Field(() => TicketInterface, { nullable: true, description: 'The closed ticket.' })
   ticket?: object | null;
+
+  @Field(() => ID, { nullable: true, description: 'The `eventId` of the TICKET_UPDATED event this mutation recorded; subscribe with `after:` it to get exactly the later changes. Null when it recorded none (a userError).' })
+  eventId?: string | null;
 
   @Field(() => [UserError], { description: 'Fixable problems; empty on success.' })
   userErrors!: UserError[];

@@ -136,6 +136,9 @@ export class SendChatMessagePayload {
   @Field(() => ChatSessionType, { nullable: true, description: 'The chat.' })
   chat?: ChatSessionView | null;
 
+  @Field(() => ID, { nullable: true, description: 'The `eventId` of the TICKET_UPDATED (TRANSCRIPT) event this line recorded; ticket subscriptions resume with `after:` it to get exactly the later changes. Null when it recorded none (a retry with the same `idempotencyKey`, a userError).' })
+  eventId?: string | null;
+
   @Field(() => [UserError], { description: 'Fixable problems (a reason in the message, e.g. CHAT_ENDED); empty on success; nothing was stored otherwise.' })
   userErrors!: UserError[];
 }
