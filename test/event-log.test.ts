@@ -14,6 +14,7 @@ const TICKETS_UPDATED = `subscription($scope: TicketScope, $after: ID) { tickets
 const TICKET_UPDATED = `subscription($id: ID!, $after: ID) { ticketUpdated(id: $id, after: $after) { eventId change ticket { id } } }`;
 const AGENT_TICKETS_UPDATED = `subscription($after: ID) { ticketsUpdated(after: $after) { eventId change ticket { id } } }`;
 const CUSTOMER_REPLY = `mutation($input: ReplyToTicketInput!) { replyToTicket(input: $input) { eventId message { id } userErrors { code } } }`;
+const CREATE_EMAIL = `mutation($input: CreateEmailTicketInput!) { createEmailTicket(input: $input) { eventId ticket { id } userErrors { code } } }`;
 const REPLY = `mutation($input: PostAgentReplyInput!) { postAgentReply(input: $input) { userErrors { code } } }`;
 
 /** The delivered events of a subscription (results without errors), as `change@ticketId` with their ids. */
@@ -180,6 +181,21 @@ describe.each(DATABASE_TARGETS)('issue 20: resumable subscriptions ($name)', (ta
     const events = delivered(resumed, 'ticketUpdated');
     expect(events.map((e) => e.what)).toEqual([`MESSAGE@${tickets.a1}`, `MESSAGE@${tickets.a1}`]);
     expect(Number(events[0].eventId)).toBeGreaterThan(Number(mine.eventId));
+  });
+
+  it('issue 20: a created ticket’s payload eventId is the CREATED event subscribers get for it (null on an idempotent retry)', async () => {
+    const live = await subscribe(tok['a-std'], TICKETS_UPDATED, { scope: 'MINE' });
+    const create = async () =>
+      ok(await t.gql(CREATE_EMAIL, { input: { productArea: 'SURVEY_PLATFORM', subject: 'Event id of a create', description: 'once', idempotencyKey: 'eventid-create' } }, tok['a-std'])).createEmailTicket;
+    const created = await create();
+    expect(created.userErrors).toEqual([]);
+    expect(created.eventId).toMatch(/^\d+$/);
+    await live.waitFor(1);
+    expect(delivered(live, 'ticketsUpdated')).toEqual([{ eventId: created.eventId, what: `CREATED@${created.ticket.id}` }]);
+    const retry = await create();
+    expect(retry.ticket.id).toBe(created.ticket.id);
+    expect(retry.eventId).toBeNull();
+    live.dispose();
   });
 
   it('RT-3: an ORGANIZATION resume replays the brand’s tickets only, never another brand’s or a FedRAMP brand’s', async () => {

@@ -28,7 +28,7 @@ import {
 } from '../entities';
 import type { SupportSettings } from '../config';
 import { callbackQueueMoved, chatQueueMoved, ticketUpdated, type DomainEvent } from '../realtime/events';
-import { recordEvents } from '../realtime/event-log';
+import { recordEvents, ticketEventId } from '../realtime/event-log';
 import { ChatService } from './chat.service';
 import { idempotent } from './idempotency';
 import { TicketQueryService } from './ticket-query.service';
@@ -164,6 +164,12 @@ export interface ProductAreaInfo {
 }
 
 /** What a new ticket is made of, after the kind's own validation. */
+/** A created ticket and the id of the TICKET_UPDATED event it recorded (null on an idempotent replay). */
+export interface CreatedTicket {
+  ticket: Ticket;
+  eventId: string | null;
+}
+
 interface TicketSpec {
   kind: TicketKind;
   productArea: ProductArea;
@@ -312,7 +318,7 @@ export class TicketCreateService {
   }
 
   /** CON-6: an e-mail ticket; the description is the first e-mail of the thread (TKT-2). */
-  createEmailTicket(input: EmailTicketRequest): Promise<Ticket> {
+  createEmailTicket(input: EmailTicketRequest): Promise<CreatedTicket> {
     return this.create(TicketKind.EMAIL, input.idempotencyKey, () => {
       this.requireAvailable(ContactMethod.EMAIL, input.productArea, input.language);
       checkDescription(input.description, true);
@@ -345,7 +351,7 @@ export class TicketCreateService {
   }
 
   /** CON-7, PHN-1: a phone ticket joining the (language, product area) callback queue. */
-  requestPhoneCallback(input: PhoneCallbackRequest): Promise<Ticket> {
+  requestPhoneCallback(input: PhoneCallbackRequest): Promise<CreatedTicket> {
     return this.create(TicketKind.PHONE, input.idempotencyKey, () => {
       this.requireAvailable(ContactMethod.PHONE, input.productArea, input.language);
       const phone = validatePhone(input.phone.country, input.phone.number, input.phone.extension);
@@ -370,7 +376,7 @@ export class TicketCreateService {
   }
 
   /** CON-5: a chat ticket, only while chat is available now. */
-  startChat(input: ChatRequest): Promise<Ticket> {
+  startChat(input: ChatRequest): Promise<CreatedTicket> {
     return this.create(TicketKind.CHAT, input.idempotencyKey, () => {
       this.requireAvailable(ContactMethod.CHAT, input.productArea, input.language);
       checkDescription(input.description, false);
@@ -395,7 +401,7 @@ export class TicketCreateService {
   }
 
   /** ENT-3: a conference call with a specialist, for seat holders of a success package, in the future. */
-  scheduleConferenceCall(input: ConferenceCallRequest): Promise<Ticket> {
+  scheduleConferenceCall(input: ConferenceCallRequest): Promise<CreatedTicket> {
     return this.create(TicketKind.CONFERENCE, input.idempotencyKey, () => {
       this.requireAvailable(ContactMethod.CONFERENCE, input.productArea, SupportLanguage.ENGLISH);
       checkDescription(input.description, false);
@@ -424,17 +430,21 @@ export class TicketCreateService {
    * replay comes first (a retry must succeed even if the window closed meanwhile), then the kind's
    * validation, then one transaction. A key used for another kind of request is refused.
    */
-  private async create(kind: TicketKind, key: string | null | undefined, build: () => TicketSpec): Promise<Ticket> {
-    const { result } = await idempotent(this.ctx, {
+  private async create(kind: TicketKind, key: string | null | undefined, build: () => TicketSpec): Promise<CreatedTicket> {
+    const { result } = await idempotent<CreatedTicket>(this.ctx, {
       key,
-      find: (em) => em.findOne(Ticket, { submitter: this.viewer.accountId, idempotencyKey: key }),
-      sameRequest: (stored) => stored.kind === kind,
+      // a replay records nothing: its eventId is null
+      find: async (em) => {
+        const ticket = await em.findOne(Ticket, { submitter: this.viewer.accountId, idempotencyKey: key });
+        return ticket && { ticket, eventId: null };
+      },
+      sameRequest: (stored) => stored.ticket.kind === kind,
       write: () => this.write(build()),
     });
     return result;
   }
 
-  private async write(spec: TicketSpec): Promise<Ticket> {
+  private async write(spec: TicketSpec): Promise<CreatedTicket> {
     this.requireTopic(spec.topic, spec.productArea);
     const viewer = this.viewer;
     const now = this.ctx.now();
@@ -478,13 +488,13 @@ export class TicketCreateService {
       spec.extra?.(em, ticket);
       await em.flush();
       // RT-1: the events commit with the ticket (subscribers of ticketsUpdated then see it)
-      recordEvents(em, [ticketUpdated(ticket, 'CREATED', now), ...(spec.events?.(ticket) ?? [])]);
+      const recorded = recordEvents(em, [ticketUpdated(ticket, 'CREATED', now), ...(spec.events?.(ticket) ?? [])]);
       // CON-9: the confirmation; replies to it reach the ticket through its number in the subject
       await this.ctx.mailer?.confirmation(em, ticket, spec.confirmationTo, now);
       if (handover) this.ctx.mailer?.handover(em, ticket, this.ctx.settings.enterpriseMailbox, viewer.account.username, now);
-      return ticket;
+      return { ticket, recorded };
     });
-    return created;
+    return { ticket: created.ticket, eventId: ticketEventId(created.recorded) };
   }
 
   /**

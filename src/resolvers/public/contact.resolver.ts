@@ -78,27 +78,27 @@ export class ContactResolver {
   @Mutation(() => CreateTicketPayload, { description: 'Open an e-mail ticket (CON-6); a confirmation e-mail is queued (CON-9).' })
   async createEmailTicket(@Ctx() ctx: Context, @Arg('input', () => CreateEmailTicketInput, { description: 'The request.' }) input: CreateEmailTicketInput) {
     const service = new TicketCreateService(ctx);
-    const ticket = await service.createEmailTicket(withReferences(input));
+    const created = await service.createEmailTicket(withReferences(input));
     // CON-8: accepted outside the language's hours, it says when it is picked up
-    return { ticket, pickUpAt: null, pickUpNotice: null, ...service.emailPickUp(input.language) };
+    return { ...created, pickUpAt: null, pickUpNotice: null, ...service.emailPickUp(input.language) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => CreateTicketPayload, { description: 'Ask for a phone callback (CON-7); joins the callback queue (PHN-1).' })
   async requestPhoneCallback(@Ctx() ctx: Context, @Arg('input', () => RequestPhoneCallbackInput, { description: 'The request.' }) input: RequestPhoneCallbackInput) {
-    return { ticket: await new TicketCreateService(ctx).requestPhoneCallback(withReferences(input)) };
+    return new TicketCreateService(ctx).requestPhoneCallback(withReferences(input));
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => CreateTicketPayload, { description: 'Start a chat, while chat is available (CON-5).' })
   async startChat(@Ctx() ctx: Context, @Arg('input', () => StartChatInput, { description: 'The request.' }) input: StartChatInput) {
-    return { ticket: await new TicketCreateService(ctx).startChat(withReferences(input)) };
+    return new TicketCreateService(ctx).startChat(withReferences(input));
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => CreateTicketPayload, { description: 'Schedule a conference call with a support specialist (ENT-3).' })
   async scheduleConferenceCall(@Ctx() ctx: Context, @Arg('input', () => ScheduleConferenceCallInput, { description: 'The request.' }) input: ScheduleConferenceCallInput) {
-    return { ticket: await new TicketCreateService(ctx).scheduleConferenceCall(withReferences(input)) };
+    return new TicketCreateService(ctx).scheduleConferenceCall(withReferences(input));
   }
 
   @Authorized(Role.CUSTOMER)

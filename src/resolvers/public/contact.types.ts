@@ -477,6 +477,9 @@ export class CreateTicketPayload {
   @Field(() => String, { nullable: true, description: 'CON-8: the sentence that says when the e-mail is picked up, in the answer language.' })
   pickUpNotice?: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'The `eventId` of the TICKET_UPDATED (CREATED) event this mutation recorded; subscribe with `after:` it to get exactly the later changes. Null when it recorded none (a retry with the same `idempotencyKey`, a userError).' })
+  eventId?: string | null;
+
   @Field(() => [UserError], { description: 'Fixable problems; empty on success.' })
   userErrors!: UserError[];
 }
