@@ -73,6 +73,12 @@ describe.each(DATABASE_TARGETS)('LANG-1: client-visible texts in Japanese ($name
     await inJapanese(EMAIL, () => ({ input: { productArea: 'SURVEY_PLATFORM', subject: 'Ref', description: 'x', references: [Buffer.from('Ticket:999999').toString('base64url')] } }), userErrorMessages('createEmailTicket'));
   });
 
+  it('LANG-1: a calls userError (no conference call of yours with this id)', async () => {
+    const CANCEL = `mutation($input: CancelConferenceCallInput!) { cancelConferenceCall(input: $input) { userErrors { field code message } } }`;
+    const ticketId = Buffer.from('Ticket:999999').toString('base64url');
+    await inJapanese(CANCEL, () => ({ input: { ticketId } }), userErrorMessages('cancelConferenceCall'));
+  });
+
   it('LANG-1: developer-facing validation and input errors', async () => {
     // class-validator: a key longer than 100 characters
     await inJapanese(EMAIL, () => ({ input: { productArea: 'SURVEY_PLATFORM', subject: 'Long key', description: 'x', idempotencyKey: 'k'.repeat(101) } }), userErrorMessages('createEmailTicket'));

@@ -44,7 +44,7 @@ export class BillingService {
 
   private get viewer(): CustomerViewer {
     const { viewer } = this.ctx;
-    if (viewer.kind !== 'customer') throw DomainError.forbidden(ForbiddenReason.NOT_A_CUSTOMER, 'This operation is for customer accounts.');
+    if (viewer.kind !== 'customer') throw DomainError.forbidden(ForbiddenReason.NOT_A_CUSTOMER, this.ctx.t('userError.notACustomer'));
     return viewer;
   }
 
@@ -130,7 +130,7 @@ export class BillingService {
   /** A contract among those the viewer may see; a NOT_FOUND problem otherwise. */
   private async contractFor(id: number): Promise<Contract> {
     const contract = (await this.visibleContracts()).find((c) => c.id === id);
-    if (!contract) throw DomainError.input(['input', 'contractId'], DomainErrorCode.NOT_FOUND, 'No such contract.');
+    if (!contract) throw DomainError.input(['input', 'contractId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.noSuchContract'));
     return contract;
   }
 

@@ -194,12 +194,12 @@ export class CallbackQueueService {
     const now = this.ctx.now();
     const request = await this.em.transactional(async (em) => {
       const request = await em.findOne(CallbackRequest, { ticket: ticketId }, { populate: ['ticket'] });
-      if (!request) throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, 'This ticket has no callback request.');
+      if (!request) throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.callback.noRequest'));
       if (request.state !== CallbackState.IN_CALL) {
         throw DomainError.state(['input', 'ticketId'], StateReason.CALL_NOT_IN_PROGRESS, `The call is not in progress (${request.state}); take it with takeNextCallback first.`);
       }
       const ticket = request.ticket.getEntity();
-      if (ticket.assignee?.id !== viewer.agentId) throw DomainError.forbidden(ForbiddenReason.NOT_CALL_AGENT, 'Another agent is on this call.');
+      if (ticket.assignee?.id !== viewer.agentId) throw DomainError.forbidden(ForbiddenReason.NOT_CALL_AGENT, this.ctx.t('userError.callback.otherAgent'));
       request.state = CallbackState.DONE;
       request.callEndedAt = now;
       request.outcome = outcome;
@@ -223,7 +223,7 @@ export class CallbackQueueService {
       const request = await em.findOne(CallbackRequest, { ticket: ticketId }, { populate: ['ticket'] });
       const ticket = request?.ticket.getEntity();
       if (!request || !ticket || viewer.kind !== 'customer' || ticket.brand.id !== viewer.brandId || ticket.submitter.id !== viewer.accountId) {
-        throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, 'No phone request of yours with this id.');
+        throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.callback.notYours'));
       }
       if (request.state !== CallbackState.WAITING) {
         throw DomainError.state(['input', 'ticketId'], StateReason.NOT_WAITING, `This request is not waiting for a callback (${request.state}).`);

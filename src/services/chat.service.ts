@@ -1,3 +1,4 @@
+import type { Translate } from '../i18n';
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import { canEndChat, canFollowChat, canSendChatLine, type ChatDecision, type ChatFacts } from '../auth/chat-access';
 import { ForbiddenReason } from '../auth/errors';
@@ -160,11 +161,11 @@ export class ChatService {
   }
 
   /** CHAT-2 limits of one line: plain text, not empty, at most `maxLineLength` characters. */
-  private static line(text: string, field: string[]): string {
+  private static line(t: Translate, text: string, field: string[]): string {
     const line = normalizeChatLine(text);
     if (!line) throw DomainError.input(field, DomainErrorCode.REQUIRED, 'Write something to send.', StateReason.EMPTY_LINE);
     if (line.length > CHAT_LIMITS.maxLineLength) {
-      throw DomainError.input(field, DomainErrorCode.LIMIT_EXCEEDED, `A chat line is limited to ${CHAT_LIMITS.maxLineLength} characters.`, StateReason.LINE_TOO_LONG);
+      throw DomainError.input(field, DomainErrorCode.LIMIT_EXCEEDED, t('userError.chat.lineTooLong', { limit: CHAT_LIMITS.maxLineLength }), StateReason.LINE_TOO_LONG);
     }
     return line;
   }
@@ -177,7 +178,7 @@ export class ChatService {
       throw DomainError.input(
         ['input', 'text'],
         DomainErrorCode.LIMIT_EXCEEDED,
-        `At most ${CHAT_LIMITS.linesPerWindow} lines per ${CHAT_LIMITS.windowSeconds} seconds in one chat; wait a moment.`,
+        this.ctx.t('userError.chat.rateLimited', { lines: CHAT_LIMITS.linesPerWindow, seconds: CHAT_LIMITS.windowSeconds }),
         StateReason.CHAT_RATE_LIMITED,
       );
     }
@@ -207,7 +208,7 @@ export class ChatService {
 
   private async writeLines(ticketId: number, texts: string[], field: string[], idempotency: { scope: string; key: string; fingerprint: string } | null): Promise<{ view: ChatView; lines: ChatTranscriptEntry[]; eventId: string | null }> {
     if (texts.length === 0) throw DomainError.input(field, DomainErrorCode.REQUIRED, 'No lines to send.', StateReason.EMPTY_LINE);
-    const clean = texts.map((text, i) => ChatService.line(text, texts.length > 1 ? [...field, String(i)] : field));
+    const clean = texts.map((text, i) => ChatService.line(this.ctx.t, text, texts.length > 1 ? [...field, String(i)] : field));
     const author = this.author();
     const now = this.ctx.now();
     const written = await this.em.transactional(async (em) => {

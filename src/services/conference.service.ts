@@ -22,12 +22,12 @@ export class ConferenceService {
     const { viewer } = this.ctx;
     const ticket = await em.findOne(Ticket, { id: ticketId });
     if (!ticket || viewer.kind !== 'customer' || ticket.brand.id !== viewer.brandId || ticket.kind !== TicketKind.CONFERENCE || !ticket.conference) {
-      throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, 'No conference call of yours with this id.');
+      throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, this.ctx.t('userError.conference.notFound'));
     }
-    if (ticket.submitter.id !== viewer.accountId) throw DomainError.forbidden(ForbiddenReason.NOT_TICKET_OWNER, 'Only the user who scheduled the call can change it.');
-    if (ticket.conference.cancelledAt || ticket.status === TicketStatus.CLOSED) throw DomainError.state(TICKET_FIELD, StateReason.CALL_CANCELLED, 'This call was cancelled or its ticket is closed.');
+    if (ticket.submitter.id !== viewer.accountId) throw DomainError.forbidden(ForbiddenReason.NOT_TICKET_OWNER, this.ctx.t('userError.conference.notOwner'));
+    if (ticket.conference.cancelledAt || ticket.status === TicketStatus.CLOSED) throw DomainError.state(TICKET_FIELD, StateReason.CALL_CANCELLED, this.ctx.t('userError.conference.cancelled'));
     if (ticket.conference.callStatus === ConferenceCallStatus.ACCEPTED) {
-      throw DomainError.state(TICKET_FIELD, StateReason.CALL_ALREADY_ACCEPTED, 'Support already accepted this call; reply on the ticket to ask for a change.');
+      throw DomainError.state(TICKET_FIELD, StateReason.CALL_ALREADY_ACCEPTED, this.ctx.t('userError.conference.alreadyAccepted'));
     }
     return ticket;
   }

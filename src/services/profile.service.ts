@@ -40,7 +40,7 @@ export class ProfileService {
 
   private get viewer(): CustomerViewer {
     const { viewer } = this.ctx;
-    if (viewer.kind !== 'customer') throw DomainError.forbidden(ForbiddenReason.NOT_A_CUSTOMER, 'This operation is for customer accounts.');
+    if (viewer.kind !== 'customer') throw DomainError.forbidden(ForbiddenReason.NOT_A_CUSTOMER, this.ctx.t('userError.notACustomer'));
     return viewer;
   }
 
