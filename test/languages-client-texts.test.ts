@@ -79,6 +79,23 @@ describe.each(DATABASE_TARGETS)('LANG-1: client-visible texts in Japanese ($name
     await inJapanese(CANCEL, () => ({ input: { ticketId } }), userErrorMessages('cancelConferenceCall'));
   });
 
+  it('LANG-1: an agent-work userError on the internal schema (no such ticket)', async () => {
+    const ASSIGN = `mutation($input: AssignTicketInput!) { assignTicket(input: $input) { userErrors { field code message } } }`;
+    const askInternal = async (language: string) => {
+      const res = await fetch(t.internalUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tok['agent-1']}`, 'accept-language': language },
+        body: JSON.stringify({ query: ASSIGN, variables: { input: { ticketId: Buffer.from('Ticket:999999').toString('base64url') } } }),
+      });
+      return userErrorMessages('assignTicket')({ status: res.status, ...((await res.json()) as object) });
+    };
+    const english = await askInternal('en');
+    const japanese = await askInternal('ja');
+    expect(english).toEqual(['No such ticket.']);
+    expect(japanese).toHaveLength(1);
+    expect(japanese[0]).toMatch(JAPANESE);
+  });
+
   it('LANG-1: developer-facing validation and input errors', async () => {
     // class-validator: a key longer than 100 characters
     await inJapanese(EMAIL, () => ({ input: { productArea: 'SURVEY_PLATFORM', subject: 'Long key', description: 'x', idempotencyKey: 'k'.repeat(101) } }), userErrorMessages('createEmailTicket'));

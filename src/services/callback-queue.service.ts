@@ -196,7 +196,7 @@ export class CallbackQueueService {
       const request = await em.findOne(CallbackRequest, { ticket: ticketId }, { populate: ['ticket'] });
       if (!request) throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.callback.noRequest'));
       if (request.state !== CallbackState.IN_CALL) {
-        throw DomainError.state(['input', 'ticketId'], StateReason.CALL_NOT_IN_PROGRESS, `The call is not in progress (${request.state}); take it with takeNextCallback first.`);
+        throw DomainError.state(['input', 'ticketId'], StateReason.CALL_NOT_IN_PROGRESS, this.ctx.t('userError.callback.notInProgress', { state: request.state }));
       }
       const ticket = request.ticket.getEntity();
       if (ticket.assignee?.id !== viewer.agentId) throw DomainError.forbidden(ForbiddenReason.NOT_CALL_AGENT, this.ctx.t('userError.callback.otherAgent'));
@@ -226,7 +226,7 @@ export class CallbackQueueService {
         throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.callback.notYours'));
       }
       if (request.state !== CallbackState.WAITING) {
-        throw DomainError.state(['input', 'ticketId'], StateReason.NOT_WAITING, `This request is not waiting for a callback (${request.state}).`);
+        throw DomainError.state(['input', 'ticketId'], StateReason.NOT_WAITING, this.ctx.t('userError.callback.notWaitingState', { state: request.state }));
       }
       CallbackQueueService.leave(request, now);
       ticket.status = TicketStatus.CLOSED;

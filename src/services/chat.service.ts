@@ -142,12 +142,12 @@ export class ChatService {
   async followable(ticketId: number, em: EntityManager = this.em): Promise<ChatView> {
     const ticket = await em.findOne(Ticket, { id: ticketId });
     const session = ticket?.kind === TicketKind.CHAT ? await em.findOne(ChatSession, { ticket: ticketId }) : null;
-    if (!ticket || !session) throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, 'No live chat with this id.');
+    if (!ticket || !session) throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, this.ctx.t('userError.chat.noSuchChat'));
     const facts = await this.factsOf(ticket, session, em);
     const decision = canFollowChat(this.ctx.viewer, facts);
     if (!decision.allowed) {
       if (decision.reason === ForbiddenReason.FEDRAMP_RESTRICTED) throw DomainError.forbidden(decision.reason, decision.message);
-      throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, 'No live chat with this id.');
+      throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, this.ctx.t('userError.chat.noSuchChat'));
     }
     return { ticket, session, facts };
   }
@@ -157,13 +157,13 @@ export class ChatService {
     const { viewer } = this.ctx;
     if (viewer.kind === 'customer') return { kind: TranscriptAuthorKind.CUSTOMER, party: ChatParty.CUSTOMER, name: `${viewer.account.firstName} ${viewer.account.lastName}`.trim() };
     if (viewer.kind === 'agent') return { kind: TranscriptAuthorKind.AGENT, party: ChatParty.AGENT, name: viewer.agent.displayName };
-    throw DomainError.forbidden(ForbiddenReason.NOT_A_CHAT_PARTY, 'Only the customer and the agent of a chat write in it.');
+    throw DomainError.forbidden(ForbiddenReason.NOT_A_CHAT_PARTY, this.ctx.t('userError.chat.notAParty'));
   }
 
   /** CHAT-2 limits of one line: plain text, not empty, at most `maxLineLength` characters. */
   private static line(t: Translate, text: string, field: string[]): string {
     const line = normalizeChatLine(text);
-    if (!line) throw DomainError.input(field, DomainErrorCode.REQUIRED, 'Write something to send.', StateReason.EMPTY_LINE);
+    if (!line) throw DomainError.input(field, DomainErrorCode.REQUIRED, t('userError.chat.emptyLine'), StateReason.EMPTY_LINE);
     if (line.length > CHAT_LIMITS.maxLineLength) {
       throw DomainError.input(field, DomainErrorCode.LIMIT_EXCEEDED, t('userError.chat.lineTooLong', { limit: CHAT_LIMITS.maxLineLength }), StateReason.LINE_TOO_LONG);
     }
@@ -207,7 +207,7 @@ export class ChatService {
   }
 
   private async writeLines(ticketId: number, texts: string[], field: string[], idempotency: { scope: string; key: string; fingerprint: string } | null): Promise<{ view: ChatView; lines: ChatTranscriptEntry[]; eventId: string | null }> {
-    if (texts.length === 0) throw DomainError.input(field, DomainErrorCode.REQUIRED, 'No lines to send.', StateReason.EMPTY_LINE);
+    if (texts.length === 0) throw DomainError.input(field, DomainErrorCode.REQUIRED, this.ctx.t('userError.chat.noLines'), StateReason.EMPTY_LINE);
     const clean = texts.map((text, i) => ChatService.line(this.ctx.t, text, texts.length > 1 ? [...field, String(i)] : field));
     const author = this.author();
     const now = this.ctx.now();
@@ -254,7 +254,7 @@ export class ChatService {
    */
   async takeNext(language: SupportLanguage, productArea: ProductArea): Promise<ChatView | null> {
     const { viewer } = this.ctx;
-    if (viewer.kind !== 'agent') throw DomainError.forbidden(ForbiddenReason.NOT_AN_AGENT, 'Chats are taken by support agents.');
+    if (viewer.kind !== 'agent') throw DomainError.forbidden(ForbiddenReason.NOT_AN_AGENT, this.ctx.t('userError.chat.agentsOnly'));
     for (let attempt = 0; attempt < 5; attempt++) {
       const head = await this.em.findOne(
         ChatSession,

@@ -26,9 +26,9 @@ export class EnterpriseService {
     const now = this.ctx.now();
     const created = await this.ctx.em.transactional(async (em) => {
       const account = await em.findOne(Account, { id: input.accountId }, { populate: ['brand'] });
-      if (!account) throw DomainError.input(['input', 'accountId'], DomainErrorCode.NOT_FOUND, `No account "${input.accountId}".`);
+      if (!account) throw DomainError.input(['input', 'accountId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.enterprise.noAccount', { accountId: input.accountId }));
       if (!account.brand.getEntity().successPackage) {
-        throw DomainError.state(['input', 'accountId'], StateReason.NOT_SUCCESS_PACKAGE, "The account's brand has no success package, so no Enterprise Support.");
+        throw DomainError.state(['input', 'accountId'], StateReason.NOT_SUCCESS_PACKAGE, this.ctx.t('userError.enterprise.noSuccessPackage'));
       }
       const ticket = em.create(Ticket, {
         kind: TicketKind.EMAIL,
@@ -59,13 +59,13 @@ export class EnterpriseService {
     if (viewer.kind !== 'customer') throw new Error('verifyEnterpriseAccount is for customers (guarded by @Authorized)');
     const ticket = await em.findOne(Ticket, { id: ticketId });
     if (!ticket || ticket.brand.id !== viewer.brandId) {
-      throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, 'No such ticket.');
+      throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.noSuchTicket'));
     }
     if (ticket.submitter.id !== viewer.accountId) {
-      throw DomainError.forbidden(ForbiddenReason.NOT_TICKET_PARTICIPANT, 'Only the user the ticket was forwarded for can verify it.');
+      throw DomainError.forbidden(ForbiddenReason.NOT_TICKET_PARTICIPANT, this.ctx.t('userError.enterprise.onlyForwardedUser'));
     }
     if (!ticket.awaitingVerification) {
-      throw DomainError.state(['input', 'ticketId'], StateReason.NOT_AWAITING_VERIFICATION, 'This ticket is not waiting for verification.');
+      throw DomainError.state(['input', 'ticketId'], StateReason.NOT_AWAITING_VERIFICATION, this.ctx.t('userError.enterprise.notAwaitingVerification'));
     }
     const now = this.ctx.now();
     ticket.awaitingVerification = false;

@@ -354,7 +354,7 @@ export class TicketCreateService {
   requestPhoneCallback(input: PhoneCallbackRequest): Promise<CreatedTicket> {
     return this.create(TicketKind.PHONE, input.idempotencyKey, () => {
       this.requireAvailable(ContactMethod.PHONE, input.productArea, input.language);
-      const phone = validatePhone(input.phone.country, input.phone.number, input.phone.extension);
+      const phone = validatePhone(this.ctx.t, input.phone.country, input.phone.number, input.phone.extension);
       return {
         kind: TicketKind.PHONE,
         productArea: input.productArea,
@@ -540,16 +540,16 @@ export class TicketCreateService {
     const { em } = this.ctx;
     const ticket = await em.findOne(Ticket, { id: input.ticketId });
     if (!ticket || ticket.submitter.id !== viewer.accountId) {
-      throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, 'No phone request of yours with this id.');
+      throw DomainError.input(['input', 'ticketId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.callback.notYours'));
     }
     const queue = new CallbackQueueService(this.ctx);
     const request = await queue.forTicket(ticket.id);
     if (!request || request.state !== CallbackState.WAITING) {
-      throw DomainError.state(['input', 'ticketId'], StateReason.CALLBACK_NOT_WAITING, 'This request is not waiting for a callback.');
+      throw DomainError.state(['input', 'ticketId'], StateReason.CALLBACK_NOT_WAITING, this.ctx.t('userError.callback.notWaiting'));
     }
     const status = await queue.status(request);
     if (!status.englishFallbackOffered || request.englishFallbackAccepted != null) {
-      throw DomainError.state(['input', 'language'], StateReason.NO_ENGLISH_FALLBACK_OFFERED, 'No English fallback is on offer for this request.');
+      throw DomainError.state(['input', 'language'], StateReason.NO_ENGLISH_FALLBACK_OFFERED, this.ctx.t('userError.callback.noEnglishFallback'));
     }
     const toEnglish = input.language === 'ENGLISH';
     request.englishFallbackOffered = true;
@@ -593,14 +593,14 @@ export function checkConferenceSlot(scheduledAt: Date, now: Date, t: Translate =
 }
 
 /** CON-7: a callable number for the picked country, in E.164, through libphonenumber-js. */
-export function validatePhone(country: string, number: string, extension?: string | null): { number: string; country: string; extension: string | null } {
+export function validatePhone(t: Translate, country: string, number: string, extension?: string | null): { number: string; country: string; extension: string | null } {
   const code = country.toUpperCase();
-  if (!isSupportedCountry(code)) throw DomainError.input(['input', 'phone', 'country'], DomainErrorCode.INVALID, `"${country}" is not a supported country.`);
+  if (!isSupportedCountry(code)) throw DomainError.input(['input', 'phone', 'country'], DomainErrorCode.INVALID, t('userError.phone.unsupportedCountry', { country }));
   const parsed = parsePhoneNumberFromString(number, code as CountryCode);
   if (!parsed || !parsed.isValid()) {
-    throw DomainError.input(['input', 'phone', 'number'], DomainErrorCode.INVALID, `"${number}" is not a valid phone number for ${code} (+${getCountryCallingCode(code as CountryCode)}).`);
+    throw DomainError.input(['input', 'phone', 'number'], DomainErrorCode.INVALID, t('userError.phone.invalidNumber', { number, country: code, callingCode: getCountryCallingCode(code as CountryCode) }));
   }
   const ext = extension ?? parsed.ext ?? null;
-  if (ext !== null && !/^\d{1,10}$/.test(ext)) throw DomainError.input(['input', 'phone', 'extension'], DomainErrorCode.INVALID, 'An extension is 1 to 10 digits.');
+  if (ext !== null && !/^\d{1,10}$/.test(ext)) throw DomainError.input(['input', 'phone', 'extension'], DomainErrorCode.INVALID, t('userError.phone.extension'));
   return { number: parsed.number, country: parsed.country ?? code, extension: ext };
 }

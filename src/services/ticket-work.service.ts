@@ -23,12 +23,15 @@ import { ticketUpdated, type DomainEvent, type TicketChange } from '../realtime/
 import { recordEvents, ticketEventId } from '../realtime/event-log';
 import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import { CallbackQueueService } from './callback-queue.service';
+import type { Translate } from '../i18n';
 import { ChatService } from './chat.service';
 import { idempotencyScope, idempotent, requestFingerprint } from './idempotency';
 import { threadOf } from './ticket-followup.service';
 import { sanitizeMessageHtml } from './ticket-rules';
 
 const TICKET_FIELD = ['input', 'ticketId'];
+/** What an agent tried on a ticket that waits for verification or is closed (the `action` of those messages). */
+type WorkAction = 'assigning' | 'replying' | 'status' | 'escalating' | 'call';
 
 /** One line an agent records in a chat transcript (TKT-5). */
 export interface TranscriptLine {
@@ -73,7 +76,7 @@ export class TicketWorkService {
     const now = this.ctx.now();
     const { ticket, recorded } = await this.ctx.em.transactional(async (em) => {
       const ticket = await em.findOne(Ticket, { id });
-      if (!ticket) throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, 'No such ticket.');
+      if (!ticket) throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, this.ctx.t('userError.noSuchTicket'));
       const events = (await change(ticket, now, em)) ?? [];
       ticket.lastActivityAt = now;
       return { ticket, recorded: recordEvents(em, [ticketUpdated(ticket, kind, now), ...events]) };
@@ -85,14 +88,14 @@ export class TicketWorkService {
    * ENT-5: a ticket forwarded to Enterprise Support waits, untouched, until its user verifies: no
    * reply, assignment, status change or escalation before that.
    */
-  private static verified(ticket: Ticket, what: string): void {
+  private static verified(t: Translate, ticket: Ticket, action: WorkAction): void {
     if (ticket.awaitingVerification) {
-      throw DomainError.state(TICKET_FIELD, StateReason.AWAITING_VERIFICATION, `The ticket waits for its user to verify their account ("Verify & Confirm"): ${what} is not possible yet.`);
+      throw DomainError.state(TICKET_FIELD, StateReason.AWAITING_VERIFICATION, t('userError.work.awaitingVerification', { action }));
     }
   }
 
-  private static notClosed(ticket: Ticket, what: string): void {
-    if (ticket.status === TicketStatus.CLOSED) throw DomainError.state(TICKET_FIELD, StateReason.TICKET_CLOSED, `The ticket is closed: ${what} is not possible.`);
+  private static notClosed(t: Translate, ticket: Ticket, action: WorkAction): void {
+    if (ticket.status === TicketStatus.CLOSED) throw DomainError.state(TICKET_FIELD, StateReason.TICKET_CLOSED, t('userError.work.ticketClosed', { action }));
   }
 
   /** Assigns the ticket to an agent (the caller when `agentId` is omitted). */
@@ -103,14 +106,14 @@ export class TicketWorkService {
     const session = await chat.sessionOf(input.ticketId);
     if (session?.state === ChatState.WAITING) {
       const agent = await this.ctx.em.findOne(Agent, { id: agentId });
-      if (!agent) throw DomainError.input(['input', 'agentId'], DomainErrorCode.NOT_FOUND, `No agent "${agentId}".`);
+      if (!agent) throw DomainError.input(['input', 'agentId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.work.noAgent', { agentId }));
       const joined = await chat.join(session.ticket.id, agent.id, agent.displayName);
       if (joined) return { ticket: joined.ticket, eventId: joined.eventId };
     }
     return this.change(input.ticketId, 'ASSIGNMENT', async (ticket, _now, em) => {
-      TicketWorkService.verified(ticket, 'assigning');
+      TicketWorkService.verified(this.ctx.t, ticket, 'assigning');
       const agent = await em.findOne(Agent, { id: agentId });
-      if (!agent) throw DomainError.input(['input', 'agentId'], DomainErrorCode.NOT_FOUND, `No agent "${agentId}".`);
+      if (!agent) throw DomainError.input(['input', 'agentId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.work.noAgent', { agentId }));
       ticket.assignee = em.getReference(Agent, agent.id) as never;
     });
   }
@@ -136,11 +139,11 @@ export class TicketWorkService {
 
   private async writeReply(input: { ticketId: number; bodyHtml: string; recipients?: string[] | null }, idempotency: Partial<Pick<Message, 'idempotencyScope' | 'idempotencyKey' | 'requestFingerprint'>>): Promise<TicketChanged & { message: Message }> {
     const bodyHtml = sanitizeMessageHtml(input.bodyHtml).trim();
-    if (!bodyHtml) throw DomainError.input(['input', 'bodyHtml'], DomainErrorCode.REQUIRED, 'The reply is empty.');
+    if (!bodyHtml) throw DomainError.input(['input', 'bodyHtml'], DomainErrorCode.REQUIRED, this.ctx.t('userError.work.emptyReply'));
     let message!: Message;
     const changed = await this.change(input.ticketId, 'MESSAGE', async (ticket, now, em) => {
-      TicketWorkService.verified(ticket, 'replying');
-      TicketWorkService.notClosed(ticket, 'replying');
+      TicketWorkService.verified(this.ctx.t, ticket, 'replying');
+      TicketWorkService.notClosed(this.ctx.t, ticket, 'replying');
       const messages = await em.find(Message, { ticket: ticket.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
       const thread = threadOf(ticket, messages);
       const agent = await em.findOneOrFail(Agent, { id: this.agentId() });
@@ -187,7 +190,7 @@ export class TicketWorkService {
     if (await chat.sessionOf(id)) {
       const other = input.lines.findIndex((line) => line.authorKind !== TranscriptAuthorKind.AGENT);
       if (other >= 0) {
-        throw DomainError.input(['input', 'lines', String(other), 'authorKind'], DomainErrorCode.INVALID, 'In a live chat the agent sends AGENT lines only; the customer writes with sendChatMessage.');
+        throw DomainError.input(['input', 'lines', String(other), 'authorKind'], DomainErrorCode.INVALID, this.ctx.t('userError.work.agentLinesOnly'));
       }
       const { ticket, lines, eventId } = await chat.send(id, input.lines.map((line) => line.text), ['input', 'lines'], input.idempotencyKey);
       return { ticket, lines, eventId };
@@ -204,8 +207,8 @@ export class TicketWorkService {
       write: async () => {
         let lines: ChatTranscriptEntry[] = [];
         const changed = await this.change(id, 'TRANSCRIPT', (ticket, now, em) => {
-          if (ticket.kind !== TicketKind.CHAT) throw DomainError.state(TICKET_FIELD, StateReason.NOT_A_CHAT_TICKET, 'Only chat tickets have a transcript.');
-          if (input.lines.length === 0) throw DomainError.input(['input', 'lines'], DomainErrorCode.REQUIRED, 'No lines to append.');
+          if (ticket.kind !== TicketKind.CHAT) throw DomainError.state(TICKET_FIELD, StateReason.NOT_A_CHAT_TICKET, this.ctx.t('userError.work.notAChat'));
+          if (input.lines.length === 0) throw DomainError.input(['input', 'lines'], DomainErrorCode.REQUIRED, this.ctx.t('userError.work.noLines'));
           const keyed = (i: number) => (input.idempotencyKey ? { idempotencyScope: scope, idempotencyKey: input.idempotencyKey, idempotencyPosition: i, requestFingerprint: fingerprint } : {});
           // keep the order of the lines even when they share the instant
           lines = input.lines.map((line, i) => em.create(ChatTranscriptEntry, { ticket, ...line, sentAt: new Date(now.getTime() + i), ...keyed(i) }));
@@ -220,9 +223,9 @@ export class TicketWorkService {
   setStatus(input: { ticketId: number; status: TicketStatus }): Promise<TicketChanged> {
     return this.change(input.ticketId, 'STATUS', async (ticket, now, em) => {
       if (input.status === TicketStatus.ESCALATED) {
-        throw DomainError.input(['input', 'status'], DomainErrorCode.INVALID, 'Use escalateTicket to escalate a ticket.');
+        throw DomainError.input(['input', 'status'], DomainErrorCode.INVALID, this.ctx.t('userError.work.useEscalate'));
       }
-      TicketWorkService.verified(ticket, 'changing its status');
+      TicketWorkService.verified(this.ctx.t, ticket, 'status');
       const closing = input.status === TicketStatus.CLOSED && ticket.status !== TicketStatus.CLOSED;
       ticket.status = input.status;
       ticket.closedAt = input.status === TicketStatus.CLOSED ? (ticket.closedAt ?? now) : null;
@@ -236,10 +239,10 @@ export class TicketWorkService {
   async escalate(input: { ticketId: number; reference: string; problemDescription: string; estimatedResolutionAt?: Date | null }): Promise<TicketChanged> {
     try {
       return await this.change(input.ticketId, 'ESCALATION', async (ticket, now, em) => {
-        TicketWorkService.verified(ticket, 'escalating');
-        TicketWorkService.notClosed(ticket, 'escalating');
+        TicketWorkService.verified(this.ctx.t, ticket, 'escalating');
+        TicketWorkService.notClosed(this.ctx.t, ticket, 'escalating');
         if (await em.count(Escalation, { ticket: ticket.id })) {
-          throw DomainError.state(TICKET_FIELD, StateReason.ALREADY_ESCALATED, 'The ticket is already escalated.');
+          throw DomainError.state(TICKET_FIELD, StateReason.ALREADY_ESCALATED, this.ctx.t('userError.work.alreadyEscalated'));
         }
         const escalation = em.create(Escalation, {
           ticket,
@@ -256,7 +259,7 @@ export class TicketWorkService {
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
-        throw DomainError.input(['input', 'reference'], DomainErrorCode.TAKEN, 'That escalation reference is already used.');
+        throw DomainError.input(['input', 'reference'], DomainErrorCode.TAKEN, this.ctx.t('userError.work.referenceTaken'));
       }
       throw error;
     }
@@ -266,13 +269,13 @@ export class TicketWorkService {
   advanceEscalation(input: { ticketId: number; status: EscalationStatus }): Promise<TicketChanged> {
     return this.change(input.ticketId, 'ESCALATION', async (ticket, now, em) => {
       const escalation = await em.findOne(Escalation, { ticket: ticket.id });
-      if (!escalation) throw DomainError.state(TICKET_FIELD, StateReason.NOT_ESCALATED, 'The ticket has no escalation.');
+      if (!escalation) throw DomainError.state(TICKET_FIELD, StateReason.NOT_ESCALATED, this.ctx.t('userError.work.notEscalated'));
       const next = nextEscalationStatus(escalation.status);
       if (next !== input.status) {
         throw DomainError.state(
           ['input', 'status'],
           StateReason.ESCALATION_OUT_OF_ORDER,
-          next ? `The escalation is ${escalation.status}; the next status is ${next}.` : 'The escalation is already RESOLVED.',
+          next ? this.ctx.t('userError.work.escalationNext', { status: escalation.status, next }) : this.ctx.t('userError.work.escalationResolved'),
         );
       }
       escalation.status = next;
@@ -285,12 +288,12 @@ export class TicketWorkService {
   acceptConferenceCall(input: { ticketId: number; meetingUrl?: string | null; passcode?: string | null }): Promise<TicketChanged> {
     return this.change(input.ticketId, 'CONFERENCE', (ticket) => {
       if (ticket.kind !== TicketKind.CONFERENCE || !ticket.conference) {
-        throw DomainError.state(TICKET_FIELD, StateReason.NOT_A_CONFERENCE_TICKET, 'Only conference tickets have a call to accept.');
+        throw DomainError.state(TICKET_FIELD, StateReason.NOT_A_CONFERENCE_TICKET, this.ctx.t('userError.work.notAConference'));
       }
       if (ticket.conference.callStatus === ConferenceCallStatus.ACCEPTED) {
-        throw DomainError.state(TICKET_FIELD, StateReason.CALL_ALREADY_ACCEPTED, 'The call is already accepted.');
+        throw DomainError.state(TICKET_FIELD, StateReason.CALL_ALREADY_ACCEPTED, this.ctx.t('userError.work.callAccepted'));
       }
-      TicketWorkService.notClosed(ticket, 'accepting the call');
+      TicketWorkService.notClosed(this.ctx.t, ticket, 'call');
       ticket.conference = {
         ...ticket.conference,
         callStatus: ConferenceCallStatus.ACCEPTED,
