@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
 import { EventLogEntry } from '../src/entities';
 import { TransportErrorCode } from '../src/realtime/delivery';
 import { recordEvent } from '../src/realtime/event-log';
@@ -7,8 +6,8 @@ import { applicationStatusChanged } from '../src/realtime/events';
 import { Fixtures } from './utils/fixtures';
 import { DATABASE_TARGETS, existingDatabase, ok, startTestServer, type TestServer } from './utils/harness';
 import { Live, subscriptionStarts, until, WsClients } from './utils/ws';
-import { sparePort } from './utils/net';
-import { startRedis, stopRedis } from './utils/redis';
+// the test's own redis-server (no persistence) on a spare port, as the soak bench and the outage test run it
+import { RedisServer } from '../bench/lib/faults';
 
 const TICKETS_UPDATED = `subscription($scope: TicketScope, $after: ID) { ticketsUpdated(scope: $scope, after: $after) { eventId change ticket { id } } }`;
 const TICKET_UPDATED = `subscription($id: ID!, $after: ID) { ticketUpdated(id: $id, after: $after) { eventId change ticket { id } } }`;
@@ -26,22 +25,20 @@ function delivered(live: Live, field: string): { eventId: string; what: string }
 }
 
 describe('issue 20: events raised while Redis is down reach the other instance once it is back, none lost or doubled (own redis-server)', () => {
-  let port: number;
-  let redis: ChildProcess | undefined;
+  let redis: RedisServer;
   let a: TestServer;
   let b: TestServer;
   let ws: WsClients;
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    port = await sparePort();
-    redis = await startRedis(port);
+    redis = await RedisServer.create();
     // a fresh database both instances share (PostgreSQL when TEST_DATABASE_URL is set, else one SQLite file)
     const fresh = await DATABASE_TARGETS[DATABASE_TARGETS.length - 1].create();
     drop = fresh.drop;
     const shared = existingDatabase(fresh.database);
     // no poll: between Redis wake-ups, only the catch-up when Redis is back can deliver A's events on B
-    const overrides = { redisUrl: `redis://127.0.0.1:${port}`, redisNamespace: `eventlog-${port}`, eventLog: { pollMs: 0, retentionHours: 24 } };
+    const overrides = { redisUrl: redis.url, redisNamespace: `eventlog-${redis.port}`, eventLog: { pollMs: 0, retentionHours: 24 } };
     a = await startTestServer(shared, overrides);
     b = await startTestServer(shared, overrides);
     ws = new WsClients(b.publicUrl);
@@ -50,7 +47,7 @@ describe('issue 20: events raised while Redis is down reach the other instance o
     await ws?.closeAll();
     await b?.close();
     await a?.close();
-    await stopRedis(redis);
+    await redis?.stop();
     await drop?.();
   });
 
@@ -69,14 +66,14 @@ describe('issue 20: events raised while Redis is down reach the other instance o
     await reply('before the outage');
     await live.waitFor(1);
 
-    await stopRedis(redis);
+    await redis.stop();
     await live.waitFor(2, 10_000);
     expect(live.results[1].errors?.[0]?.extensions?.code).toBe(TransportErrorCode.INTERRUPTED);
     // written on A while B cannot be woken (and does not poll)
     for (let i = 0; i < 5; i++) await reply(`during the outage ${i}`);
     expect(live.results).toHaveLength(2);
 
-    redis = await startRedis(port);
+    await redis.start();
     await live.waitFor(8, 15_000);
     const codes = live.results.map((r) => r.errors?.[0]?.extensions?.code ?? 'EVENT');
     expect(codes).toEqual(['EVENT', TransportErrorCode.INTERRUPTED, 'EVENT', 'EVENT', 'EVENT', 'EVENT', 'EVENT', TransportErrorCode.RESUMED]);
