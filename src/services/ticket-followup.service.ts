@@ -11,6 +11,7 @@ import {
   type TicketActionFacts,
 } from '../auth/ticket-actions';
 import type { Context } from '../context';
+import type { MessageKey } from '../i18n';
 import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import type { TicketView } from '../read/tickets';
 import { Account, Attachment, ChatParty, type EventLogEntry, Message, MessageAuthorKind, ProxyAccessChange, Ticket, TicketFeedback, TicketStatus } from '../entities';
@@ -28,23 +29,25 @@ export const MAX_REPLY_HTML = 100_000;
 
 const TICKET_FIELD = ['input', 'ticketId'];
 
-/** The ticket-state refusals of the action rules, as the reasons of INVALID_STATE problems. */
-const STATE_REFUSALS: Partial<Record<TicketActionRefusal, StateReason>> = {
-  [TicketActionRefusal.TICKET_CLOSED]: StateReason.TICKET_CLOSED,
-  [TicketActionRefusal.TICKET_NOT_CLOSED]: StateReason.TICKET_NOT_CLOSED,
-  [TicketActionRefusal.NO_EMAIL_THREAD]: StateReason.NO_EMAIL_THREAD,
-  [TicketActionRefusal.FEEDBACK_ALREADY_RECEIVED]: StateReason.FEEDBACK_ALREADY_RECEIVED,
+/** The ticket-state refusals of the action rules: the reason of their INVALID_STATE problem, and its catalog text. */
+const STATE_REFUSALS: Partial<Record<TicketActionRefusal, { reason: StateReason; key: MessageKey }>> = {
+  [TicketActionRefusal.TICKET_CLOSED]: { reason: StateReason.TICKET_CLOSED, key: 'userError.ticketState.TICKET_CLOSED' },
+  [TicketActionRefusal.TICKET_NOT_CLOSED]: { reason: StateReason.TICKET_NOT_CLOSED, key: 'userError.ticketState.TICKET_NOT_CLOSED' },
+  [TicketActionRefusal.NO_EMAIL_THREAD]: { reason: StateReason.NO_EMAIL_THREAD, key: 'userError.ticketState.NO_EMAIL_THREAD' },
+  [TicketActionRefusal.FEEDBACK_ALREADY_RECEIVED]: { reason: StateReason.FEEDBACK_ALREADY_RECEIVED, key: 'userError.ticketState.FEEDBACK_ALREADY_RECEIVED' },
 };
 
 /**
- * Turns a refused decision into a domain error: who-you-are refusals are FORBIDDEN with the reason;
- * ticket-state refusals are INVALID_STATE on the ticket id with the same reason.
+ * Turns a refused decision into a domain error: who-you-are refusals are FORBIDDEN with the reason
+ * (its text given at the boundary, `error.FORBIDDEN.<REASON>`); ticket-state refusals are
+ * INVALID_STATE on the ticket id with the same reason, the rule's English text and the reason's
+ * catalog text for other languages.
  */
 export function enforceDecision(decision: ActionDecision): void {
   if (decision.allowed) return;
   const state = STATE_REFUSALS[decision.reason];
   if (isAuthorizationRefusal(decision.reason) || !state) throw DomainError.forbidden(decision.reason, decision.message);
-  throw DomainError.state(TICKET_FIELD, state, decision.message);
+  throw DomainError.refusal(TICKET_FIELD, state.reason, decision.message, state.key);
 }
 
 /** The thread's subject (its first e-mail's) and recipients (every address seen in it, first-seen order). */
