@@ -93,7 +93,7 @@ export class TicketFollowupService {
   /** A ticket the viewer can read, or a NOT_FOUND problem (unknown and unreadable look the same). */
   private async readable(id: number): Promise<Ticket> {
     const ticket = await this.query.findReadable(id);
-    if (!ticket) throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, 'No such ticket.');
+    if (!ticket) throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, this.ctx.t('userError.noSuchTicket'));
     return ticket;
   }
 
@@ -249,11 +249,11 @@ export class TicketFollowupService {
   /** CLS-3: feedback on a closed ticket, once; a second attempt changes nothing. */
   async leaveFeedback(input: { ticketId: number; rating: number; comment?: string | null }): Promise<{ ticket: Ticket; feedback: TicketFeedback }> {
     if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) {
-      throw DomainError.input(['input', 'rating'], DomainErrorCode.INVALID, 'The rating is a whole number from 1 to 5.');
+      throw DomainError.input(['input', 'rating'], DomainErrorCode.INVALID, this.ctx.t('userError.feedback.rating', { min: 1, max: 5 }));
     }
     const comment = input.comment?.trim() || null;
     if (comment && comment.length > MAX_FEEDBACK_COMMENT) {
-      throw DomainError.input(['input', 'comment'], DomainErrorCode.LIMIT_EXCEEDED, `A comment is limited to ${MAX_FEEDBACK_COMMENT} characters.`);
+      throw DomainError.input(['input', 'comment'], DomainErrorCode.LIMIT_EXCEEDED, this.ctx.t('userError.feedback.commentTooLong', { max: MAX_FEEDBACK_COMMENT }));
     }
     const ticket = await this.readable(input.ticketId);
     enforceDecision(canLeaveFeedback(this.ctx.viewer, await this.facts(ticket)));
@@ -270,7 +270,7 @@ export class TicketFollowupService {
     } catch (error) {
       // two submissions racing: the unique ticket key keeps the first
       if (error instanceof UniqueConstraintViolationException) {
-        throw DomainError.state(TICKET_FIELD, StateReason.FEEDBACK_ALREADY_RECEIVED, 'Feedback was already received for this ticket.');
+        throw DomainError.state(TICKET_FIELD, StateReason.FEEDBACK_ALREADY_RECEIVED, this.ctx.t('userError.ticketState.FEEDBACK_ALREADY_RECEIVED'));
       }
       throw error;
     }
