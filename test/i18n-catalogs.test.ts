@@ -1,5 +1,10 @@
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
+import { ChatRefusal } from '../src/auth/chat-access';
+import { ErrorCode, ForbiddenReason, InputErrorReason } from '../src/auth/errors';
+import { SectionUnavailableReason } from '../src/auth/profile-access';
+import { isAuthorizationRefusal, TicketActionRefusal } from '../src/auth/ticket-actions';
+import { DomainErrorCode } from '../src/domain/errors';
 import { CATALOGS, LOCALES, translate, type MessageKey } from '../src/i18n';
 
 /** Every ICU argument of a message as "name:type" (plural/select options included), sorted. */
@@ -61,5 +66,31 @@ describe('LANG-1: message catalogs', () => {
     const same = LOCALES.filter((l) => l !== 'en').flatMap((locale) => englishKeys.filter((key) => CATALOGS[locale][key] === english[key]).map((key) => `${locale}:${key}`));
     const untranslatable = /^(productArea\.[A-Z0-9_]+\.name|component\.(API_V3|XM_DIRECTORY|EMPLOYEE_360|LOGINS)\.name|method\.(CHAT|EMAIL)|hours\.(dayRange|withEnterprise)|hours\.window)$/;
     expect(same.filter((entry) => !untranslatable.test(entry.split(':')[1]))).toEqual([]);
+  });
+});
+
+describe('LANG-1: every code and reason a client gets has its text', () => {
+  // the completeness test above then holds each of them to all eight languages
+  const missing = (keys: string[]) => keys.filter((key) => !(key in english));
+
+  it('LANG-1: every FORBIDDEN reason (ForbiddenReason, and the who-you-are TicketActionRefusals) has error.FORBIDDEN.<REASON>', () => {
+    const forbidden = [...Object.values(ForbiddenReason), ...Object.values(TicketActionRefusal).filter(isAuthorizationRefusal)];
+    expect(missing(forbidden.map((reason) => `error.FORBIDDEN.${reason}`))).toEqual([]);
+  });
+
+  it("LANG-1: every state refusal of the access rules (ticket actions, chat) has the text its userError shows", () => {
+    const ticketStates = Object.values(TicketActionRefusal).filter((reason) => !isAuthorizationRefusal(reason));
+    expect(ticketStates.length).toBeGreaterThan(0);
+    expect(missing(ticketStates.map((reason) => `userError.ticketState.${reason}`))).toEqual([]);
+    expect(missing(Object.values(ChatRefusal).map((reason) => `userError.refusal.${reason}`))).toEqual([]);
+  });
+
+  it('LANG-1: every BAD_USER_INPUT reason, error code, userError code and section reason has a text', () => {
+    expect(missing(Object.values(InputErrorReason).map((reason) => `error.BAD_USER_INPUT.${reason}`))).toEqual([]);
+    // FORBIDDEN always carries a reason (above)
+    expect(missing(Object.values(ErrorCode).filter((code) => code !== ErrorCode.FORBIDDEN).map((code) => `error.${code}`))).toEqual([]);
+    expect(missing(Object.values(DomainErrorCode).filter((code) => code !== DomainErrorCode.FORBIDDEN).map((code) => `userError.code.${code}`))).toEqual([]);
+    const sectionKeys = Object.keys(english).filter((key) => key.startsWith('section.'));
+    expect(Object.values(SectionUnavailableReason).filter((reason) => !sectionKeys.some((key) => key.endsWith(`.${reason}`)))).toEqual([]);
   });
 });

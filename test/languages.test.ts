@@ -230,11 +230,18 @@ describe.each(DATABASE_TARGETS)('LANG-1: texts in the request language through t
 });
 
 describe('LANG-1: refusals of the conversation services carry their catalog text', () => {
-  it('LANG-1: the mapper gives a catalogued reason its text in the answer language; English and uncatalogued problems keep their message', () => {
-    const problem = { field: ['input', 'ticketId'], code: DomainErrorCode.INVALID_STATE, reason: StateReason.CHAT_ENDED, message: 'This chat has ended.' } satisfies InputProblem;
+  it("LANG-1: the mapper shows a problem's catalog text in other languages where its message is English; English and a service's own texts keep their message", () => {
+    // an access rule's refusal: the rule's English text, the reason's catalog text
+    const problem = { field: ['input', 'ticketId'], code: DomainErrorCode.INVALID_STATE, reason: StateReason.CHAT_ENDED, message: 'This chat has ended.', messageKey: 'userError.refusal.CHAT_ENDED' } satisfies InputProblem;
     expect(toUserError(problem, { locale: 'de', t: translator('de') })).toMatchObject({ code: 'INVALID_STATE', reason: 'CHAT_ENDED', message: translate('de', 'userError.refusal.CHAT_ENDED') });
     expect(toUserError(problem, { locale: 'en', t: translator('en') }).message).toBe('This chat has ended.');
-    const other = { field: ['input'], code: DomainErrorCode.INVALID, message: 'New.' } satisfies InputProblem;
-    expect(toUserError(other, { locale: 'de', t: translator('de') }).message).toBe('New.');
+    // a service's own text (already from ctx.t) is never replaced by a vaguer one of its reason or code
+    const own = { field: ['input', 'ticketId'], code: DomainErrorCode.INVALID_STATE, reason: StateReason.TICKET_CLOSED, message: translate('de', 'userError.work.ticketClosed', { action: 'replying' }) } satisfies InputProblem;
+    expect(toUserError(own, { locale: 'de', t: translator('de') }).message).toBe(translate('de', 'userError.work.ticketClosed', { action: 'replying' }));
+    const required = { field: ['input', 'bodyHtml'], code: DomainErrorCode.REQUIRED, message: translate('de', 'userError.reply.empty') } satisfies InputProblem;
+    expect(toUserError(required, { locale: 'de', t: translator('de') }).message).toBe(translate('de', 'userError.reply.empty'));
+    // a developer-facing check (class-validator): the code's text
+    const generic = { field: ['input', 'subject'], code: DomainErrorCode.REQUIRED, message: 'subject should not be empty.', generic: true } satisfies InputProblem;
+    expect(toUserError(generic, { locale: 'de', t: translator('de') }).message).toBe(translate('de', 'userError.required'));
   });
 });

@@ -46,9 +46,20 @@ export function forbidden(reason: ForbiddenReason, message: string): GraphQLErro
   return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN, reason } });
 }
 
+/**
+ * Why a query argument is refused, sent as `extensions.reason` of BAD_USER_INPUT where the problem has
+ * a name a client can act on (LANG-1: its text is `error.BAD_USER_INPUT.<REASON>` in other languages).
+ */
+export enum InputErrorReason {
+  /** `after` / `before` is not a cursor of this list and order (e.g. one kept from another order): start again from the first page. */
+  INVALID_CURSOR = 'INVALID_CURSOR',
+  /** A date range's `from` is after its `to`. */
+  INVALID_RANGE = 'INVALID_RANGE',
+}
+
 /** Input the client can correct, outside a mutation payload (query arguments, ids). */
-export function badUserInput(message: string, field?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
+export function badUserInput(message: string, field?: string, reason?: InputErrorReason): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}), ...(reason ? { reason } : {}) } });
 }
 
 /** The database is down or unreachable: fail fast with a code clients can retry on. */

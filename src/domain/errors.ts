@@ -1,6 +1,7 @@
 import type { ForbiddenReason } from '../auth/errors';
 import { ChatRefusal } from '../auth/chat-access';
 import { TicketActionRefusal } from '../auth/ticket-actions';
+import type { MessageKey } from '../i18n/translate';
 
 /*
  * Domain errors: what services throw when they refuse a request.
@@ -100,6 +101,12 @@ export interface InputProblem {
   reason?: StateReason | null;
   /** The message is the English text of a developer-facing check (class-validator): other languages show the code's text (LANG-1). */
   generic?: boolean;
+  /**
+   * The message is English (an access rule's refusal, or a text with an English detail): other
+   * languages show this catalog text instead (LANG-1). Unset, the message is shown as raised (a
+   * service's own text already comes from `ctx.t`).
+   */
+  messageKey?: MessageKey;
 }
 
 /**
@@ -127,6 +134,14 @@ export class DomainError extends Error {
   /** The object is not in a state that allows the change; `reason` says which state. */
   static state(field: string[], reason: StateReason, message: string): DomainError {
     return DomainError.of([{ field, code: DomainErrorCode.INVALID_STATE, reason, message }]);
+  }
+
+  /**
+   * A state refusal of an access rule (src/auth): `message` is the rule's English text, `messageKey`
+   * the catalog text other languages show (by the refusal's reason, LANG-1).
+   */
+  static refusal(field: string[], reason: StateReason, message: string, messageKey: MessageKey): DomainError {
+    return DomainError.of([{ field, code: DomainErrorCode.INVALID_STATE, reason, message, messageKey }]);
   }
 
   /** Several fixable problems at once (a form's fields); at least one. */

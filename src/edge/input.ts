@@ -193,7 +193,8 @@ export function storableMutationText(schema: GraphQLSchema): GraphQLSchema {
       const path = findUnstorableText(args);
       if (!path) return resolve(root, args, context, info);
       // a fixable problem: the one mapper (src/resolvers/domain-error.mapper.ts) answers it as a userError
-      if (hasUserErrors) throw DomainError.input(path, DomainErrorCode.INVALID, UNSTORABLE_TEXT_MESSAGE);
+      // English keeps the one text; other languages show the catalog's (LANG-1)
+      if (hasUserErrors) throw DomainError.of([{ field: path, code: DomainErrorCode.INVALID, message: UNSTORABLE_TEXT_MESSAGE, messageKey: 'userError.unstorableText' }]);
       throw badInput(UNSTORABLE_TEXT_MESSAGE, { field: path.join('.') });
     };
   }

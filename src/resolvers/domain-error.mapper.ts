@@ -4,7 +4,7 @@ import { ArgumentValidationError } from 'type-graphql';
 import { ErrorCode, forbidden } from '../auth/errors';
 import { DomainError, DomainErrorCode, type FixableCode, type InputProblem } from '../domain/errors';
 import type { Context } from '../context';
-import { CATALOGS, DEFAULT_LOCALE, type Locale, type MessageKey, type Translate } from '../i18n';
+import { DEFAULT_LOCALE, type Locale, type MessageKey, type Translate } from '../i18n';
 import { UserErrorCode, type UserError } from './types/user-error';
 
 /**
@@ -38,24 +38,26 @@ function userErrorCode(code: FixableCode): UserErrorCode {
   }
 }
 
-/** The catalog keys that can give a problem's text, most specific first: by reason, then by code (LANG-1). */
-function messageKeysOf(problem: InputProblem): string[] {
-  const keys = problem.reason ? [`userError.ticketState.${problem.reason}`, `userError.refusal.${problem.reason}`] : [];
-  if (problem.code === DomainErrorCode.REQUIRED) keys.push('userError.required');
-  // last: the code's own text, for developer-facing problems (class-validator constraints, limits)
-  if (problem.generic) keys.push(`userError.code.${problem.code}`);
-  return keys;
+/**
+ * The catalog text a problem shows in non-English answers, if any: the one it was raised with when its
+ * message is English (an access rule's refusal, a detail in English), else for developer-facing
+ * checks (class-validator) the text of its code (LANG-1).
+ */
+function catalogKeyOf(problem: InputProblem): MessageKey | undefined {
+  if (problem.messageKey) return problem.messageKey;
+  if (!problem.generic) return undefined;
+  return problem.code === DomainErrorCode.REQUIRED ? 'userError.required' : `userError.code.${problem.code}`;
 }
 
 /**
  * LANG-1: a problem's message in the answer language. English keeps the message as raised (it may name
- * a field or a figure); other languages get the catalog text of its reason or code where there is one,
- * else the message as the service wrote it (a service's own texts already come from `ctx.t`).
+ * a field or a figure); other languages get the catalog text `catalogKeyOf` names, else the message as
+ * the service wrote it (a service's own texts come from `ctx.t`, and are not replaced by a vaguer one).
  */
 export function localizedMessage(problem: InputProblem, locale: Locale, t: Translate): string {
   if (locale === DEFAULT_LOCALE) return problem.message;
-  const key = messageKeysOf(problem).find((k) => k in CATALOGS.en);
-  return key ? t(key as MessageKey) : problem.message;
+  const key = catalogKeyOf(problem);
+  return key ? t(key) : problem.message;
 }
 
 /** A fixable problem as the `UserError` type shows it, its message in the answer language when `ctx` says one. */

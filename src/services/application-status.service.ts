@@ -52,7 +52,7 @@ export class ApplicationStatusService {
   async set(input: SetApplicationStatus): Promise<ApplicationComponentStatus> {
     const key = input.component as ApplicationComponentKey;
     if (!NAMES.has(key)) {
-      throw DomainError.input(['input', 'component'], DomainErrorCode.NOT_FOUND, `Unknown component "${input.component}"; expected one of ${[...NAMES.keys()].join(', ')}.`);
+      throw DomainError.input(['input', 'component'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.status.unknownComponent', { component: input.component, expected: [...NAMES.keys()].join(', ') }));
     }
     const now = this.ctx.now();
     const row = await this.ctx.em.transactional(async (em) => {

@@ -15,11 +15,11 @@ import {
 import { BillingInquiry, Brand, Contract, License } from '../entities';
 import { SupportLanguage } from '../entities/enums';
 
-/** BILL-4: listed with the billing details. */
+/** BILL-4: listed with the billing details; each title is `billing.document.<code>` in the answer language (LANG-1). */
 export const SECURITY_DOCUMENTS = [
-  { title: 'Trust center', url: 'https://www.qualtrics.com/trust-center/' },
-  { title: 'Terms of service', url: 'https://www.qualtrics.com/terms-of-service/' },
-  { title: 'Privacy statement', url: 'https://www.qualtrics.com/privacy-statement/' },
+  { code: 'TRUST_CENTER', url: 'https://www.qualtrics.com/trust-center/' },
+  { code: 'TERMS_OF_SERVICE', url: 'https://www.qualtrics.com/terms-of-service/' },
+  { code: 'PRIVACY_STATEMENT', url: 'https://www.qualtrics.com/privacy-statement/' },
 ] as const;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -40,6 +40,11 @@ export class BillingService {
   /** A length problem: English as raised (it names the field), other languages the catalog text (LANG-1). */
   private tooLong(english: string, max: number): string {
     return this.ctx.locale === 'en' ? english : this.ctx.t('userError.tooLong', { max });
+  }
+
+  /** A missing value: English as raised (it names the field), other languages the catalog text (LANG-1). */
+  private required(english: string): string {
+    return this.ctx.locale === 'en' ? english : this.ctx.t('userError.required');
   }
 
   private get viewer(): CustomerViewer {
@@ -86,7 +91,7 @@ export class BillingService {
     const brand = await this.em.findOneOrFail(Brand, { id: this.viewer.brandId });
     return {
       contracts: await this.toViews(contracts, canEditBillingContacts(decision, brand.billingContactEditing)),
-      documents: SECURITY_DOCUMENTS.map((d) => ({ ...d })),
+      documents: SECURITY_DOCUMENTS.map((d) => ({ title: this.ctx.t(`billing.document.${d.code}`), url: d.url })),
       contactEditingEnabled: brand.billingContactEditing,
     };
   }
@@ -146,7 +151,7 @@ export class BillingService {
     const lastName = input.lastName.trim();
     const email = input.email.trim().toLowerCase();
     for (const [field, value, max] of [['firstName', firstName, 100], ['lastName', lastName, 100], ['email', email, 320]] as const) {
-      if (value === '') problems.add(['input', field], DomainErrorCode.REQUIRED, `${field} is required.`);
+      if (value === '') problems.add(['input', field], DomainErrorCode.REQUIRED, this.required(`${field} is required.`));
       else if (value.length > max) problems.add(['input', field], DomainErrorCode.INVALID, this.tooLong(`${field} is at most ${max} characters.`, max));
     }
     if (email !== '' && !EMAIL.test(email)) problems.add(['input', 'email'], DomainErrorCode.INVALID, this.ctx.t('userError.invalidEmail'));
@@ -182,9 +187,9 @@ export class BillingService {
     }
     const subject = input.subject.trim();
     const message = input.message.trim();
-    if (subject === '') problems.add(['input', 'subject'], DomainErrorCode.REQUIRED, 'A subject is required.');
+    if (subject === '') problems.add(['input', 'subject'], DomainErrorCode.REQUIRED, this.required('A subject is required.'));
     else if (subject.length > 300) problems.add(['input', 'subject'], DomainErrorCode.INVALID, this.tooLong('The subject is at most 300 characters.', 300));
-    if (message === '') problems.add(['input', 'message'], DomainErrorCode.REQUIRED, 'A message is required.');
+    if (message === '') problems.add(['input', 'message'], DomainErrorCode.REQUIRED, this.required('A message is required.'));
     else if (message.length > 10_000) problems.add(['input', 'message'], DomainErrorCode.INVALID, this.tooLong('The message is at most 10000 characters.', 10_000));
     problems.throwIfAny();
     const now = this.ctx.now();

@@ -1,6 +1,7 @@
-import type { Translate } from '../i18n';
+import type { MessageKey, Translate } from '../i18n';
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import { canEndChat, canFollowChat, canSendChatLine, type ChatDecision, type ChatFacts } from '../auth/chat-access';
+import { canEndChat, canFollowChat, canSendChatLine, ChatRefusal, type ChatDecision, type ChatFacts } from '../auth/chat-access';
+import type { Viewer } from '../auth/viewer';
 import { ForbiddenReason } from '../auth/errors';
 import type { Context } from '../context';
 import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
@@ -64,11 +65,15 @@ export function normalizeChatLine(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
 }
 
-/** Turns a refused chat decision into the service's domain error. */
-function enforce(decision: ChatDecision): void {
+/**
+ * Turns a refused chat decision into the service's domain error. A state refusal keeps the rule's
+ * English text and names its catalog text by reason (an agent waiting for a chat is told to take it).
+ */
+function enforce(decision: ChatDecision, viewer: Viewer): void {
   if (decision.allowed) return;
   if (decision.kind === 'forbidden') throw DomainError.forbidden(decision.reason, decision.message);
-  throw DomainError.state(TICKET_FIELD, decision.reason, decision.message);
+  const key: MessageKey = viewer.kind === 'agent' && decision.reason === ChatRefusal.CHAT_WAITING_FOR_AGENT ? 'userError.chat.takeFirst' : `userError.refusal.${decision.reason}`;
+  throw DomainError.refusal(TICKET_FIELD, decision.reason, decision.message, key);
 }
 
 /**
@@ -213,7 +218,7 @@ export class ChatService {
     const now = this.ctx.now();
     const written = await this.em.transactional(async (em) => {
       const view = await this.followable(ticketId, em);
-      enforce(canSendChatLine(this.ctx.viewer, view.facts));
+      enforce(canSendChatLine(this.ctx.viewer, view.facts), this.ctx.viewer);
       await this.withinRate(em, ticketId, author.kind, clean.length, now);
       // keep the order of lines sent together even when they share the instant
       const lines = clean.map((text, i) =>
@@ -242,7 +247,7 @@ export class ChatService {
   async typing(ticketId: number, typing: boolean): Promise<ChatView> {
     const author = this.author();
     const view = await this.followable(ticketId);
-    enforce(canSendChatLine(this.ctx.viewer, view.facts));
+    enforce(canSendChatLine(this.ctx.viewer, view.facts), this.ctx.viewer);
     this.ctx.events?.publish(chatUpdated(view.ticket, 'TYPING', { party: author.party, typing }, this.ctx.now()));
     return view;
   }
@@ -310,7 +315,7 @@ export class ChatService {
     let wasWaiting = false;
     const view = await this.em.transactional(async (em) => {
       const view = await this.followable(ticketId, em);
-      enforce(canEndChat(this.ctx.viewer, view.facts));
+      enforce(canEndChat(this.ctx.viewer, view.facts), this.ctx.viewer);
       wasWaiting = view.session.state === ChatState.WAITING;
       ChatService.finish(em, view.ticket, view.session, author.party, now);
       recordEvents(em, ChatService.endEvents(view.ticket, view.session, wasWaiting, now));

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Context } from '../context';
 import { DomainError, DomainErrorCode, InputProblems, StateReason } from '../domain/errors';
 import type { EmailPreferenceChange, EmailPreferences } from '../domain/profile';
+import type { Translate } from '../i18n';
 import { createHmac } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { canUnsubscribe, emailPreferencesEligibility, preferenceCategoriesFor } from '../auth/profile-access';
@@ -32,17 +33,17 @@ export async function signManageLinkToken(key: Uint8Array, email: string, now: D
     .sign(key);
 }
 
-/** PREF-6: the address a manage-link token is bound to; a userError when invalid or expired. */
-export async function verifyManageLinkToken(key: Uint8Array | undefined, token: string, now: Date): Promise<string> {
+/** PREF-6: the address a manage-link token is bound to; a userError (in `t`'s language) when invalid or expired. */
+export async function verifyManageLinkToken(key: Uint8Array | undefined, token: string, now: Date, t: Translate): Promise<string> {
   const refuse = (message: string) => DomainError.input(['input', 'token'], DomainErrorCode.INVALID, message);
-  if (!key) throw refuse('Manage links are not enabled on this server.');
+  if (!key) throw refuse(t('userError.manageLink.disabled'));
   try {
     const { payload } = await jwtVerify(token, key, { audience: LINK_AUDIENCE, algorithms: ['HS256'], currentDate: now });
     if (typeof payload.email !== 'string' || payload.email === '') throw new Error('no address');
     return payload.email;
   } catch (error) {
     const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
-    throw refuse(expired ? 'This link has expired: use the link in a more recent e-mail.' : 'This link is not valid.');
+    throw refuse(t(expired ? 'userError.manageLink.expired' : 'userError.manageLink.invalid'));
   }
 }
 
@@ -93,11 +94,11 @@ export class EmailPreferencesService {
     changes.forEach((change, i) => {
       const field = ['input', 'changes', String(i), 'category'];
       if (!allowed.has(change.category)) {
-        problems.add(field, DomainErrorCode.INVALID, `${change.category} e-mails are not available to this address.`);
+        problems.add(field, DomainErrorCode.INVALID, this.ctx.t('userError.emailPreferences.categoryNotOffered', { category: change.category }));
       } else if (!canUnsubscribe(change.category) && !change.subscribed) {
         problems.add(['input', 'changes', String(i), 'subscribed'], DomainErrorCode.INVALID, this.ctx.t('userError.operationalUpdatesRequired'));
       } else if (seen.has(change.category)) {
-        problems.add(field, DomainErrorCode.INVALID, `${change.category} is listed twice.`);
+        problems.add(field, DomainErrorCode.INVALID, this.ctx.t('userError.emailPreferences.listedTwice', { category: change.category }));
       }
       seen.add(change.category);
     });
@@ -126,7 +127,7 @@ export class EmailPreferencesService {
     const accounts = await this.em.find(Account, { email: email.toLowerCase() }, { populate: ['brand'] });
     const eligible = accounts.filter((a) => emailPreferencesEligibility({ accountType: a.accountType, isFedramp: a.brand.getEntity().fedramp }).available);
     if (eligible.length === 0) {
-      throw DomainError.state(['input', 'token'], StateReason.EMAIL_PREFERENCES_NOT_ELIGIBLE, 'This address has no e-mail preferences to manage.');
+      throw DomainError.state(['input', 'token'], StateReason.EMAIL_PREFERENCES_NOT_ELIGIBLE, this.ctx.t('userError.emailPreferences.notEligible'));
     }
     return eligible.some((a) => a.role === BrandRole.BRAND_ADMIN) ? BrandRole.BRAND_ADMIN : BrandRole.STANDARD;
   }

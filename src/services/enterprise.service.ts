@@ -22,11 +22,11 @@ export class EnterpriseService {
 
   /** Agent side: creates the forwarded ticket (enterprise, awaiting verification) and asks the user to verify. */
   async forward(input: ForwardToEnterpriseInput): Promise<Ticket> {
-    checkDescription(input.description, false);
+    checkDescription(this.ctx.t, input.description, false);
     const now = this.ctx.now();
     const created = await this.ctx.em.transactional(async (em) => {
       const account = await em.findOne(Account, { id: input.accountId }, { populate: ['brand'] });
-      if (!account) throw DomainError.input(['input', 'accountId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.enterprise.noAccount', { accountId: input.accountId }));
+      if (!account) throw DomainError.input(['input', 'accountId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.accountNotFound', { accountId: input.accountId }));
       if (!account.brand.getEntity().successPackage) {
         throw DomainError.state(['input', 'accountId'], StateReason.NOT_SUCCESS_PACKAGE, this.ctx.t('userError.enterprise.noSuccessPackage'));
       }

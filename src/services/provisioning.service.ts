@@ -38,7 +38,7 @@ export class ProvisioningService {
 
   private async brandOf(em: EntityManager, brandId: string): Promise<Brand> {
     const brand = await em.findOne(Brand, { id: brandId });
-    if (!brand) throw DomainError.input(['input', 'brandId'], DomainErrorCode.NOT_FOUND, `No brand "${brandId}".`);
+    if (!brand) throw DomainError.input(['input', 'brandId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.brandNotFound', { brandId }));
     return brand;
   }
 
@@ -73,7 +73,7 @@ export class ProvisioningService {
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
-        throw DomainError.input(['input', 'username'], DomainErrorCode.TAKEN, `Username "${input.username}" is taken.`);
+        throw DomainError.input(['input', 'username'], DomainErrorCode.TAKEN, this.ctx.t('userError.provisioning.usernameTaken', { username: input.username }));
       }
       throw error;
     }
@@ -82,14 +82,14 @@ export class ProvisioningService {
   /** ENT-1: seats need a success package, and a brand has at most five. */
   private async checkSeats(em: EntityManager, brand: Brand, accountId: string): Promise<void> {
     if (!brand.successPackage) {
-      throw DomainError.state(['input', 'enterpriseSeat'], StateReason.NOT_SUCCESS_PACKAGE, 'Enterprise Support seats need a success package.');
+      throw DomainError.state(['input', 'enterpriseSeat'], StateReason.NOT_SUCCESS_PACKAGE, this.ctx.t('userError.provisioning.seatNeedsSuccessPackage'));
     }
     const others = await em.count(Account, { brand: brand.id, enterpriseSeat: true, id: { $ne: accountId } });
     if (others >= MAX_ENTERPRISE_SEATS) {
       throw DomainError.input(
         ['input', 'enterpriseSeat'],
         DomainErrorCode.LIMIT_EXCEEDED,
-        `A success package gives at most ${MAX_ENTERPRISE_SEATS} Enterprise Support seats; brand "${brand.id}" has ${others}.`,
+        this.ctx.t('userError.provisioning.seatLimit', { max: MAX_ENTERPRISE_SEATS, brandId: brand.id, taken: others }),
       );
     }
   }
@@ -119,18 +119,18 @@ export class ProvisioningService {
 
   async upsertContract(input: ContractUpsert): Promise<Contract> {
     if (input.endDate <= input.startDate) {
-      throw DomainError.input(['input', 'endDate'], DomainErrorCode.INVALID, 'The end date must be after the start date.');
+      throw DomainError.input(['input', 'endDate'], DomainErrorCode.INVALID, this.ctx.t('userError.provisioning.endBeforeStart'));
     }
     for (const key of ['startDate', 'endDate'] as const) {
       if (Number.isNaN(Date.parse(`${input[key]}T00:00:00Z`))) {
-        throw DomainError.input(['input', key], DomainErrorCode.INVALID, `${input[key]} is not a calendar date.`);
+        throw DomainError.input(['input', key], DomainErrorCode.INVALID, this.ctx.t('userError.provisioning.notADate', { value: input[key] }));
       }
     }
     return this.em.transactional(async (em) => {
       const brand = await this.brandOf(em, input.brandId);
       let contract = await em.findOne(Contract, { number: input.number });
       if (contract && contract.brand.id !== brand.id) {
-        throw DomainError.input(['input', 'number'], DomainErrorCode.TAKEN, `Contract ${input.number} belongs to another brand.`);
+        throw DomainError.input(['input', 'number'], DomainErrorCode.TAKEN, this.ctx.t('userError.provisioning.contractOfAnotherBrand', { number: input.number }));
       }
       const contact = (c: ContractUpsert['primaryContact']) => ({ firstName: c.firstName, lastName: c.lastName, email: c.email.toLowerCase(), updatedAt: null });
       if (!contract) {
@@ -157,7 +157,7 @@ export class ProvisioningService {
   async setLinkedAccounts(input: LinkedAccountsChange): Promise<void> {
     await this.em.transactional(async (em) => {
       const account = await em.findOne(Account, { id: input.accountId });
-      if (!account) throw DomainError.input(['input', 'accountId'], DomainErrorCode.NOT_FOUND, `No account "${input.accountId}".`);
+      if (!account) throw DomainError.input(['input', 'accountId'], DomainErrorCode.NOT_FOUND, this.ctx.t('userError.accountNotFound', { accountId: input.accountId }));
       await em.nativeDelete(CommunityAccount, { account: account.id });
       await em.nativeDelete(Certification, { account: account.id });
       if (input.community) em.create(CommunityAccount, { account, ...input.community });

@@ -321,7 +321,7 @@ export class TicketCreateService {
   createEmailTicket(input: EmailTicketRequest): Promise<CreatedTicket> {
     return this.create(TicketKind.EMAIL, input.idempotencyKey, () => {
       this.requireAvailable(ContactMethod.EMAIL, input.productArea, input.language);
-      checkDescription(input.description, true);
+      checkDescription(this.ctx.t, input.description, true);
       return {
         kind: TicketKind.EMAIL,
         productArea: input.productArea,
@@ -379,7 +379,7 @@ export class TicketCreateService {
   startChat(input: ChatRequest): Promise<CreatedTicket> {
     return this.create(TicketKind.CHAT, input.idempotencyKey, () => {
       this.requireAvailable(ContactMethod.CHAT, input.productArea, input.language);
-      checkDescription(input.description, false);
+      checkDescription(this.ctx.t, input.description, false);
       return {
         kind: TicketKind.CHAT,
         productArea: input.productArea,
@@ -404,7 +404,7 @@ export class TicketCreateService {
   scheduleConferenceCall(input: ConferenceCallRequest): Promise<CreatedTicket> {
     return this.create(TicketKind.CONFERENCE, input.idempotencyKey, () => {
       this.requireAvailable(ContactMethod.CONFERENCE, input.productArea, SupportLanguage.ENGLISH);
-      checkDescription(input.description, false);
+      checkDescription(this.ctx.t, input.description, false);
       const now = this.ctx.now();
       if (input.scheduledAt.getTime() <= now.getTime()) {
         throw DomainError.input(['input', 'scheduledAt'], DomainErrorCode.INVALID, this.ctx.t('userError.pickFutureTime'));

@@ -11,6 +11,7 @@ import {
   type TicketActionFacts,
 } from '../auth/ticket-actions';
 import type { Context } from '../context';
+import type { MessageKey } from '../i18n';
 import { DomainError, DomainErrorCode, StateReason } from '../domain/errors';
 import type { TicketView } from '../read/tickets';
 import { Account, Attachment, ChatParty, type EventLogEntry, Message, MessageAuthorKind, ProxyAccessChange, Ticket, TicketFeedback, TicketStatus } from '../entities';
@@ -28,23 +29,25 @@ export const MAX_REPLY_HTML = 100_000;
 
 const TICKET_FIELD = ['input', 'ticketId'];
 
-/** The ticket-state refusals of the action rules, as the reasons of INVALID_STATE problems. */
-const STATE_REFUSALS: Partial<Record<TicketActionRefusal, StateReason>> = {
-  [TicketActionRefusal.TICKET_CLOSED]: StateReason.TICKET_CLOSED,
-  [TicketActionRefusal.TICKET_NOT_CLOSED]: StateReason.TICKET_NOT_CLOSED,
-  [TicketActionRefusal.NO_EMAIL_THREAD]: StateReason.NO_EMAIL_THREAD,
-  [TicketActionRefusal.FEEDBACK_ALREADY_RECEIVED]: StateReason.FEEDBACK_ALREADY_RECEIVED,
+/** The ticket-state refusals of the action rules: the reason of their INVALID_STATE problem, and its catalog text. */
+const STATE_REFUSALS: Partial<Record<TicketActionRefusal, { reason: StateReason; key: MessageKey }>> = {
+  [TicketActionRefusal.TICKET_CLOSED]: { reason: StateReason.TICKET_CLOSED, key: 'userError.ticketState.TICKET_CLOSED' },
+  [TicketActionRefusal.TICKET_NOT_CLOSED]: { reason: StateReason.TICKET_NOT_CLOSED, key: 'userError.ticketState.TICKET_NOT_CLOSED' },
+  [TicketActionRefusal.NO_EMAIL_THREAD]: { reason: StateReason.NO_EMAIL_THREAD, key: 'userError.ticketState.NO_EMAIL_THREAD' },
+  [TicketActionRefusal.FEEDBACK_ALREADY_RECEIVED]: { reason: StateReason.FEEDBACK_ALREADY_RECEIVED, key: 'userError.ticketState.FEEDBACK_ALREADY_RECEIVED' },
 };
 
 /**
- * Turns a refused decision into a domain error: who-you-are refusals are FORBIDDEN with the reason;
- * ticket-state refusals are INVALID_STATE on the ticket id with the same reason.
+ * Turns a refused decision into a domain error: who-you-are refusals are FORBIDDEN with the reason
+ * (its text given at the boundary, `error.FORBIDDEN.<REASON>`); ticket-state refusals are
+ * INVALID_STATE on the ticket id with the same reason, the rule's English text and the reason's
+ * catalog text for other languages.
  */
 export function enforceDecision(decision: ActionDecision): void {
   if (decision.allowed) return;
   const state = STATE_REFUSALS[decision.reason];
   if (isAuthorizationRefusal(decision.reason) || !state) throw DomainError.forbidden(decision.reason, decision.message);
-  throw DomainError.state(TICKET_FIELD, state, decision.message);
+  throw DomainError.refusal(TICKET_FIELD, state.reason, decision.message, state.key);
 }
 
 /** The thread's subject (its first e-mail's) and recipients (every address seen in it, first-seen order). */
@@ -90,7 +93,7 @@ export class TicketFollowupService {
   /** A ticket the viewer can read, or a NOT_FOUND problem (unknown and unreadable look the same). */
   private async readable(id: number): Promise<Ticket> {
     const ticket = await this.query.findReadable(id);
-    if (!ticket) throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, 'No such ticket.');
+    if (!ticket) throw DomainError.input(TICKET_FIELD, DomainErrorCode.NOT_FOUND, this.ctx.t('userError.noSuchTicket'));
     return ticket;
   }
 
@@ -246,11 +249,11 @@ export class TicketFollowupService {
   /** CLS-3: feedback on a closed ticket, once; a second attempt changes nothing. */
   async leaveFeedback(input: { ticketId: number; rating: number; comment?: string | null }): Promise<{ ticket: Ticket; feedback: TicketFeedback }> {
     if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) {
-      throw DomainError.input(['input', 'rating'], DomainErrorCode.INVALID, 'The rating is a whole number from 1 to 5.');
+      throw DomainError.input(['input', 'rating'], DomainErrorCode.INVALID, this.ctx.t('userError.feedback.rating', { min: 1, max: 5 }));
     }
     const comment = input.comment?.trim() || null;
     if (comment && comment.length > MAX_FEEDBACK_COMMENT) {
-      throw DomainError.input(['input', 'comment'], DomainErrorCode.LIMIT_EXCEEDED, `A comment is limited to ${MAX_FEEDBACK_COMMENT} characters.`);
+      throw DomainError.input(['input', 'comment'], DomainErrorCode.LIMIT_EXCEEDED, this.ctx.t('userError.feedback.commentTooLong', { max: MAX_FEEDBACK_COMMENT }));
     }
     const ticket = await this.readable(input.ticketId);
     enforceDecision(canLeaveFeedback(this.ctx.viewer, await this.facts(ticket)));
@@ -267,7 +270,7 @@ export class TicketFollowupService {
     } catch (error) {
       // two submissions racing: the unique ticket key keeps the first
       if (error instanceof UniqueConstraintViolationException) {
-        throw DomainError.state(TICKET_FIELD, StateReason.FEEDBACK_ALREADY_RECEIVED, 'Feedback was already received for this ticket.');
+        throw DomainError.state(TICKET_FIELD, StateReason.FEEDBACK_ALREADY_RECEIVED, this.ctx.t('userError.ticketState.FEEDBACK_ALREADY_RECEIVED'));
       }
       throw error;
     }

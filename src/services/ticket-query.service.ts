@@ -1,5 +1,5 @@
 import { canListOrganizationTickets, canReadTicket, canUseTicketHistory, type TicketAccessFacts, visibleTicketsWhere } from '../auth/ticket-access';
-import { badUserInput, forbidden } from '../auth/errors';
+import { badUserInput, forbidden, InputErrorReason } from '../auth/errors';
 import type { Context } from '../context';
 import { accessFactsOf } from '../read/access-facts';
 import { readTicketPage, readTicketRow, sortPositionParams, type SortPosition, type TicketRow, type TicketView } from '../read/tickets';
@@ -57,14 +57,14 @@ function decodeCursor(order: TicketOrderField, cursor: string, argument: 'after'
   } catch {
     params = null;
   }
-  if (!params) throw badUserInput(`"${cursor}" is not a cursor of this list and order.`, argument);
+  if (!params) throw badUserInput(`"${cursor}" is not a cursor of this list and order.`, argument, InputErrorReason.INVALID_CURSOR);
   return params;
 }
 
 /** A range with its ends in order; `from` after `to` is BAD_USER_INPUT. */
 function checkRange(range: InstantRange | null | undefined, field: string): InstantRange | null {
   if (!range) return null;
-  if (range.from && range.to && range.from.getTime() > range.to.getTime()) throw badUserInput(`\`${field}.from\` is after \`${field}.to\`.`, field);
+  if (range.from && range.to && range.from.getTime() > range.to.getTime()) throw badUserInput(`\`${field}.from\` is after \`${field}.to\`.`, field, InputErrorReason.INVALID_RANGE);
   return range;
 }
 

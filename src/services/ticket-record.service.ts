@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Context } from '../context';
+import type { Translate } from '../i18n';
 import { DomainError, DomainErrorCode, type FixableCode } from '../domain/errors';
 import type { RecordTicket } from '../domain/tickets';
 import {
@@ -22,15 +23,15 @@ import { ticketUpdated } from '../realtime/events';
 import { recordEvent } from '../realtime/event-log';
 import { sanitizeMessageHtml, ticketSubject } from './ticket-rules';
 
-/** Checks a recorded escalation timeline: statuses strictly in ESC-3 order, dates not going back. */
-export function checkTimeline(timeline: { status: EscalationStatus; reachedAt: Date }[]): string | null {
-  if (timeline.length === 0) return 'An escalation needs at least the SUBMITTED entry.';
-  if (timeline[0].status !== EscalationStatus.SUBMITTED) return 'A timeline starts with SUBMITTED.';
+/** Checks a recorded escalation timeline: statuses strictly in ESC-3 order, dates not going back; the problem in `t`'s language. */
+export function checkTimeline(t: Translate, timeline: { status: EscalationStatus; reachedAt: Date }[]): string | null {
+  if (timeline.length === 0) return t('userError.record.timelineEmpty');
+  if (timeline[0].status !== EscalationStatus.SUBMITTED) return t('userError.record.timelineStart');
   for (let i = 1; i < timeline.length; i++) {
     if (ESCALATION_ORDER.indexOf(timeline[i].status) <= ESCALATION_ORDER.indexOf(timeline[i - 1].status)) {
-      return `Timeline statuses must follow ${ESCALATION_ORDER.join(' → ')}.`;
+      return t('userError.record.timelineOrder', { order: ESCALATION_ORDER.join(' → ') });
     }
-    if (timeline[i].reachedAt < timeline[i - 1].reachedAt) return 'Timeline dates must not go back in time.';
+    if (timeline[i].reachedAt < timeline[i - 1].reachedAt) return t('userError.record.timelineDates');
   }
   return null;
 }
@@ -49,7 +50,7 @@ export class TicketRecordService {
       ticket = await this.write(input);
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
-        throw DomainError.input(['input', 'escalation', 'reference'], DomainErrorCode.TAKEN, 'That escalation reference is already used.');
+        throw DomainError.input(['input', 'escalation', 'reference'], DomainErrorCode.TAKEN, this.ctx.t('userError.work.referenceTaken'));
       }
       throw error;
     }
@@ -57,33 +58,34 @@ export class TicketRecordService {
   }
 
   private async write(input: RecordTicket): Promise<Ticket> {
+    const { t } = this.ctx;
     const invalid = (field: string, message: string, code: FixableCode = DomainErrorCode.INVALID) => DomainError.input(['input', field], code, message);
-    if (input.kind === TicketKind.PHONE && !input.phone) throw invalid('phone', 'A phone ticket needs `phone` details.', DomainErrorCode.REQUIRED);
-    if (input.kind === TicketKind.CONFERENCE && !input.conference) throw invalid('conference', 'A conference ticket needs `conference` details.', DomainErrorCode.REQUIRED);
-    if (input.kind !== TicketKind.CHAT && input.transcript?.length) throw invalid('transcript', 'Only chat tickets have a transcript.');
+    if (input.kind === TicketKind.PHONE && !input.phone) throw invalid('phone', t('userError.record.phoneDetails'), DomainErrorCode.REQUIRED);
+    if (input.kind === TicketKind.CONFERENCE && !input.conference) throw invalid('conference', t('userError.record.conferenceDetails'), DomainErrorCode.REQUIRED);
+    if (input.kind !== TicketKind.CHAT && input.transcript?.length) throw invalid('transcript', t('userError.work.notAChat'));
     if ((input.status === TicketStatus.ESCALATED) !== Boolean(input.escalation)) {
-      throw invalid('status', 'ESCALATED goes with an `escalation`, and an escalation with status ESCALATED.');
+      throw invalid('status', t('userError.record.escalatedStatus'));
     }
     if (input.escalation) {
-      const problem = checkTimeline(input.escalation.timeline);
+      const problem = checkTimeline(t, input.escalation.timeline);
       if (problem) throw invalid('escalation', problem);
     }
     if (input.kind !== TicketKind.CONFERENCE && input.kind !== TicketKind.PHONE && !input.subject?.trim()) {
-      throw invalid('subject', 'A subject is required.', DomainErrorCode.REQUIRED);
+      throw invalid('subject', t('userError.record.subjectRequired'), DomainErrorCode.REQUIRED);
     }
 
     return this.ctx.em.transactional(async (em) => {
       const submitter = await em.findOne(Account, { id: input.submitterId });
-      if (!submitter) throw invalid('submitterId', `No account "${input.submitterId}".`, DomainErrorCode.NOT_FOUND);
+      if (!submitter) throw invalid('submitterId', t('userError.accountNotFound', { accountId: input.submitterId }), DomainErrorCode.NOT_FOUND);
       const others = [...new Set(input.participantIds ?? [])].filter((id) => id !== submitter.id);
       const associated = others.length ? await em.find(Account, { id: { $in: others } }) : [];
       if (associated.length !== others.length || associated.some((a) => a.brand.id !== submitter.brand.id)) {
-        throw invalid('participantIds', "Associated users must be existing accounts of the submitter's brand.", DomainErrorCode.NOT_FOUND);
+        throw invalid('participantIds', t('userError.record.participants'), DomainErrorCode.NOT_FOUND);
       }
       let assignee: Agent | null = null;
       if (input.assigneeId) {
         assignee = await em.findOne(Agent, { id: input.assigneeId });
-        if (!assignee) throw invalid('assigneeId', `No agent "${input.assigneeId}".`, DomainErrorCode.NOT_FOUND);
+        if (!assignee) throw invalid('assigneeId', t('userError.work.noAgent', { agentId: input.assigneeId }), DomainErrorCode.NOT_FOUND);
       }
       const createdAt = input.createdAt ?? this.ctx.now();
       const ticket = em.create(Ticket, {

@@ -1,6 +1,7 @@
 import sanitizeHtml from 'sanitize-html';
 import { TicketKind } from '../entities/enums';
 import { DomainError, DomainErrorCode } from '../domain/errors';
+import type { Translate } from '../i18n';
 
 /**
  * HIST-7: a conference ticket is always `Conference call – <username>`; a phone ticket without a
@@ -31,11 +32,11 @@ export function sanitizeMessageHtml(html: string): string {
 /**
  * A blank (whitespace-only) description is not a description: refused where one is required, and
  * where it is optional an empty one means "none" but a blank one is refused too, so a form never
- * stores spaces as the problem statement.
+ * stores spaces as the problem statement. The texts are in the answer language of `t` (LANG-1).
  */
-export function checkDescription(description: string | null | undefined, required: boolean, field: string[] = ['input', 'description']): void {
+export function checkDescription(t: Translate, description: string | null | undefined, required: boolean, field: string[] = ['input', 'description']): void {
   const blank = (description ?? '').trim() === '';
   if (!blank) return;
-  if (required) throw DomainError.input(field, DomainErrorCode.REQUIRED, 'Describe the problem: the description is blank.');
-  if (description) throw DomainError.input(field, DomainErrorCode.INVALID, 'The description is blank: describe the problem or leave it empty.');
+  if (required) throw DomainError.input(field, DomainErrorCode.REQUIRED, t('userError.description.required'));
+  if (description) throw DomainError.input(field, DomainErrorCode.INVALID, t('userError.description.blank'));
 }

@@ -97,7 +97,14 @@ export class WebhookService {
       await resolvePublicAddresses(hostOf(checkWebhookUrlSyntax(url, this.allowPrivate)), this.allowPrivate);
       return undefined;
     } catch (error) {
-      return { field: ['input', 'url'], code: DomainErrorCode.INVALID, reason: StateReason.WEBHOOK_URL_NOT_ALLOWED, message: this.ctx.t('userError.webhookUrlRefused', { detail: (error as Error).message }) };
+      // the detail is the URL check's English text: other languages show the reason's own
+      return {
+        field: ['input', 'url'],
+        code: DomainErrorCode.INVALID,
+        reason: StateReason.WEBHOOK_URL_NOT_ALLOWED,
+        message: this.ctx.t('userError.webhookUrlRefused', { detail: (error as Error).message }),
+        messageKey: 'userError.refusal.WEBHOOK_URL_NOT_ALLOWED',
+      };
     }
   }
 

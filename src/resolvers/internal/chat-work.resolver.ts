@@ -49,7 +49,7 @@ export class CompleteCallbackPayload {
   userErrors!: UserError[];
 }
 
-const chatIdOf = (input: { ticketId: string }) => inputIdOf('Ticket', input.ticketId, ['input', 'ticketId'], 'No live chat with this id.');
+const chatIdOf = (ctx: Context, input: { ticketId: string }) => inputIdOf(ctx.t, 'Ticket', input.ticketId, ['input', 'ticketId'], 'userError.chat.noSuchChat');
 
 /**
  * The agent's side of live chat (CHAT-1, CHAT-2) and of finishing a call (PHN-5). Agents send their
@@ -68,21 +68,21 @@ export class ChatWorkResolver {
   @Authorized(Role.AGENT)
   @Mutation(() => EndChatPayload, { description: 'End a chat the agent is in (CHAT-2); its transcript stays on the ticket (TKT-5).' })
   async endChat(@Ctx() ctx: Context, @Arg('input', () => EndChatInput, { description: 'The chat.' }) input: EndChatInput) {
-    const { ticket, session } = await new ChatService(ctx).end(chatIdOf(input));
+    const { ticket, session } = await new ChatService(ctx).end(chatIdOf(ctx, input));
     return { ticket, chat: await chatSessionView(ctx, session) };
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => SetChatTypingPayload, { description: 'Tell the customer the agent is typing (or stopped); ephemeral, never stored.' })
   async setChatTyping(@Ctx() ctx: Context, @Arg('input', () => SetChatTypingInput, { description: 'The signal.' }) input: SetChatTypingInput) {
-    await new ChatService(ctx).typing(chatIdOf(input), input.typing);
+    await new ChatService(ctx).typing(chatIdOf(ctx, input), input.typing);
     return { sent: true };
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => CompleteCallbackPayload, { description: 'Complete a call the agent took (PHN-5); its handle time feeds the queue’s estimates (PHN-2).' })
   async completeCallback(@Ctx() ctx: Context, @Arg('input', () => CompleteCallbackInput, { description: 'The call.' }) input: CompleteCallbackInput) {
-    const ticketId = inputIdOf('Ticket', input.ticketId, ['input', 'ticketId'], 'This ticket has no callback request.');
+    const ticketId = inputIdOf(ctx.t, 'Ticket', input.ticketId, ['input', 'ticketId'], 'userError.callback.noRequest');
     return { ticket: await new CallbackQueueService(ctx).complete(ticketId, input.outcome) };
   }
 }

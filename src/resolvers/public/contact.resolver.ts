@@ -104,13 +104,13 @@ export class ContactResolver {
   @Authorized(Role.CUSTOMER)
   @Mutation(() => ChooseCallbackLanguagePayload, { description: 'Answer the English fallback offer of a waiting phone request (PHN-3).' })
   async chooseCallbackLanguage(@Ctx() ctx: Context, @Arg('input', () => ChooseCallbackLanguageInput, { description: 'The request.' }) input: ChooseCallbackLanguageInput) {
-    return new TicketCreateService(ctx).chooseCallbackLanguage({ ...input, ticketId: inputIdOf('Ticket', input.ticketId, ['input', 'ticketId'], 'No phone request of yours with this id.') });
+    return new TicketCreateService(ctx).chooseCallbackLanguage({ ...input, ticketId: inputIdOf(ctx.t, 'Ticket', input.ticketId, ['input', 'ticketId'], 'userError.callback.notYours') });
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => VerifyEnterpriseAccountPayload, { description: 'Verify the account on a ticket forwarded to Enterprise Support, and say whether it may access the account (ENT-5).' })
   async verifyEnterpriseAccount(@Ctx() ctx: Context, @Arg('input', () => VerifyEnterpriseAccountInput, { description: 'The request.' }) input: VerifyEnterpriseAccountInput) {
-    const ticket = await new EnterpriseService(ctx).verify(inputIdOf('Ticket', input.ticketId, ['input', 'ticketId']), input.allowEnterpriseAccess);
+    const ticket = await new EnterpriseService(ctx).verify(inputIdOf(ctx.t, 'Ticket', input.ticketId, ['input', 'ticketId']), input.allowEnterpriseAccess);
     return { ticket, verification: verificationOf(ticket) };
   }
 }

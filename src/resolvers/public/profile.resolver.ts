@@ -41,7 +41,7 @@ export function billingInquiryType(inquiry: BillingInquiryView): BillingInquiryT
   return asNode('BillingInquiry', { ...inquiry, id: toGlobalId('BillingInquiry', inquiry.id) });
 }
 
-const contractId = (globalId: string) => inputIdOf('Contract', globalId, ['input', 'contractId'], 'No such contract.');
+const contractId = (ctx: Context, globalId: string) => inputIdOf(ctx.t, 'Contract', globalId, ['input', 'contractId'], 'userError.noSuchContract');
 
 /** Profile fields of `viewer` (ACC, PREF, BILL, LINK). The root is always the viewer's own account. */
 @Resolver(() => ViewerType)
@@ -120,7 +120,7 @@ export class ProfileResolver {
   @Mutation(() => UpdateEmailPreferencesPayload, { description: 'Change e-mail preferences from the manage link of a success e-mail (PREF-6); no sign-in needed. An invalid or expired token is a userError on input.token.' })
   async updateEmailPreferencesByLink(@Ctx() ctx: Context, @Arg('input', () => UpdateEmailPreferencesByLinkInput, { description: 'The mutation input.' }) input: UpdateEmailPreferencesByLinkInput) {
     const service = new EmailPreferencesService(ctx);
-    const email = await verifyManageLinkToken(ctx.preferenceLinkKey, input.token, ctx.now());
+    const email = await verifyManageLinkToken(ctx.preferenceLinkKey, input.token, ctx.now(), ctx.t);
     const role = await service.roleForAddress(email);
     await service.save(email, role, input.changes, 'MANAGE_LINK');
     return { emailPreferences: await service.get(email, role) };
@@ -130,21 +130,21 @@ export class ProfileResolver {
   @Mutation(() => ContractPayload, { description: 'Edit the primary or billing contact of a contract (BILL-5); only when the organization has contact editing (BILL-7), else a userError.' })
   async updateBillingContact(@Ctx() ctx: Context, @Arg('input', () => UpdateBillingContactInput, { description: 'The mutation input.' }) input: UpdateBillingContactInput) {
     customerOf(ctx);
-    return { contract: contractType(await new BillingService(ctx).updateContact({ ...input, contractId: contractId(input.contractId) })) };
+    return { contract: contractType(await new BillingService(ctx).updateContact({ ...input, contractId: contractId(ctx, input.contractId) })) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => ContractPayload, { description: 'Confirm the contacts of a contract for this renewal cycle (BILL-6).' })
   async confirmBillingContacts(@Ctx() ctx: Context, @Arg('input', () => ConfirmBillingContactsInput, { description: 'The mutation input.' }) input: ConfirmBillingContactsInput) {
     customerOf(ctx);
-    return { contract: contractType(await new BillingService(ctx).confirmContacts(contractId(input.contractId))) };
+    return { contract: contractType(await new BillingService(ctx).confirmContacts(contractId(ctx, input.contractId))) };
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => SubmitBillingInquiryPayload, { description: 'Ask billing a question (BILL-2): quotes, invoices, payments, renewals. English only; stored as a billing inquiry, not a support ticket.' })
   async submitBillingInquiry(@Ctx() ctx: Context, @Arg('input', () => SubmitBillingInquiryInput, { description: 'The mutation input.' }) input: SubmitBillingInquiryInput) {
     customerOf(ctx);
-    const inquiry = await new BillingService(ctx).submitInquiry({ ...input, contractId: input.contractId ? contractId(input.contractId) : null });
+    const inquiry = await new BillingService(ctx).submitInquiry({ ...input, contractId: input.contractId ? contractId(ctx, input.contractId) : null });
     return { inquiry: billingInquiryType(inquiry) };
   }
 }

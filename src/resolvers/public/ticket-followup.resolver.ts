@@ -30,7 +30,7 @@ import {
 } from './ticket-followup.types';
 
 /** The ticket of a mutation's input (a malformed id is a NOT_FOUND userError, like an unreadable one). */
-const ticketIdOf = (input: { ticketId: string }) => inputIdOf('Ticket', input.ticketId, ['input', 'ticketId']);
+const ticketIdOf = (ctx: Context, input: { ticketId: string }) => inputIdOf(ctx.t, 'Ticket', input.ticketId, ['input', 'ticketId']);
 
 /** Follow-up, closing, feedback and proxy access for customers (FUP, CLS, PRX). */
 @Resolver()
@@ -38,25 +38,25 @@ export class TicketFollowupResolver {
   @Authorized(Role.CUSTOMER)
   @Mutation(() => ReplyToTicketPayload, { description: 'Reply on an open ticket with an e-mail thread, as its submitter or a brand admin (FUP-1…4); safe to retry with an `idempotencyKey`.' })
   async replyToTicket(@Ctx() ctx: Context, @Arg('input', () => ReplyToTicketInput, { description: 'The mutation input.' }) input: ReplyToTicketInput) {
-    return new TicketFollowupService(ctx).reply({ ...input, ticketId: ticketIdOf(input) });
+    return new TicketFollowupService(ctx).reply({ ...input, ticketId: ticketIdOf(ctx, input) });
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => CloseTicketPayload, { description: 'Close a ticket you submitted (CLS-1).' })
   async closeTicket(@Ctx() ctx: Context, @Arg('input', () => CloseTicketInput, { description: 'The mutation input.' }) input: CloseTicketInput) {
-    return new TicketFollowupService(ctx).close(ticketIdOf(input));
+    return new TicketFollowupService(ctx).close(ticketIdOf(ctx, input));
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => LeaveTicketFeedbackPayload, { description: 'Rate the support interaction of a closed ticket you submitted, once (CLS-3).' })
   async leaveTicketFeedback(@Ctx() ctx: Context, @Arg('input', () => LeaveTicketFeedbackInput, { description: 'The mutation input.' }) input: LeaveTicketFeedbackInput) {
-    return new TicketFollowupService(ctx).leaveFeedback({ ...input, ticketId: ticketIdOf(input) });
+    return new TicketFollowupService(ctx).leaveFeedback({ ...input, ticketId: ticketIdOf(ctx, input) });
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => SetTicketProxyAccessPayload, { description: "Grant or revoke support's proxy access to your own account for one ticket (PRX-1…4)." })
   async setTicketProxyAccess(@Ctx() ctx: Context, @Arg('input', () => SetTicketProxyAccessInput, { description: 'The mutation input.' }) input: SetTicketProxyAccessInput) {
-    return { ticket: await new TicketFollowupService(ctx).setProxyAccess({ ...input, ticketId: ticketIdOf(input) }) };
+    return { ticket: await new TicketFollowupService(ctx).setProxyAccess({ ...input, ticketId: ticketIdOf(ctx, input) }) };
   }
 }
 

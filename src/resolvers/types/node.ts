@@ -6,6 +6,7 @@ import { TicketKind } from '../../entities/enums';
 import { DomainError, DomainErrorCode } from '../../domain/errors';
 import type { TicketOrEscalationRef } from '../../domain/tickets';
 import { toGlobalId } from '../../domain/global-id';
+import type { MessageKey, Translate } from '../../i18n';
 
 const TICKET_TYPE_NAMES: Record<TicketKind, string> = {
   [TicketKind.EMAIL]: 'EmailTicket',
@@ -72,13 +73,14 @@ export function numericIdOf(type: string, globalId: string): number {
 
 /**
  * A global id given in a mutation's input, as its numeric local id. A malformed id or one of another
- * type names nothing the caller can see: a NOT_FOUND userError at `field`, like an unknown id.
+ * type names nothing the caller can see: a NOT_FOUND userError at `field`, like an unknown id, with
+ * the catalog text `key` in the answer language of `t` (LANG-1).
  */
-export function inputIdOf(type: string, globalId: string, field: string[], message = 'No such ticket.'): number {
+export function inputIdOf(t: Translate, type: string, globalId: string, field: string[], key: MessageKey = 'userError.noSuchTicket'): number {
   try {
     return numericIdOf(type, globalId);
   } catch {
-    throw DomainError.input(field, DomainErrorCode.NOT_FOUND, message);
+    throw DomainError.input(field, DomainErrorCode.NOT_FOUND, t(key));
   }
 }
 
