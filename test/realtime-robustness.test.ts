@@ -70,8 +70,9 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
   };
 
   beforeAll(async () => {
-    // the event log's poll is off (commits wake it in process): the statement-count tests below count a queue move's and an event's statements, not a background read landing in their window
-    t = await startTestServer(SQLITE, { eventLog: { pollMs: 0, retentionHours: 24 } });
+    // the event log's poll (commits wake it in process) and the minutely job (preference changes, upload sweep, purges: 4–7 statements) are off:
+    // the statement-count tests below count a queue move's and an event's statements, not a background read landing in their window (CI once counted 7 more with 30 waiters: the job, 60 s into the file)
+    t = await startTestServer(SQLITE, { eventLog: { pollMs: 0, retentionHours: 24 } }, { preferenceJobIntervalMs: 0 });
     ws = new WsClients(t.publicUrl);
     f = new Fixtures(t);
     await f.brand('brand-a');
@@ -282,6 +283,16 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
     expect(losing.results).toHaveLength(1);
   });
 
+  /**
+   * Waits until nothing started before the measured window still runs in the background: the
+   * fan-out of the set-up's events (each joining waiter moves its queue) and the outbox round its
+   * mutations woke. (The server's minutely job is off, see beforeAll.)
+   */
+  const quiet = async () => {
+    await deliveriesDone(t.server.subscriptions);
+    await t.server.delivery.settled();
+  };
+
   it('RT-3 at scale: one ticket event to many subscribers costs a constant number of SQL statements', async () => {
     const ticket = await f.ticket({ submitterId: 'a-admin' });
     const measure = async (prefix: string, n: number) => {
@@ -292,6 +303,7 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
         lives.push(new Live(ws.open(await f.tokenFor(`${prefix}-${i}`)), TICKETS_UPDATED, { scope: 'ORGANIZATION' }));
       }
       await started(n);
+      await quiet();
       let statements = 0;
       const off = onQuery(() => statements++);
       try {
@@ -323,6 +335,7 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
       }
       await Promise.all(lives.map((l) => l.waitFor(1)));
       expect(lives.map((l) => (l.results[0].data as any).callbackQueuePosition.position)).toEqual(lives.map((_, i) => i + 1));
+      await quiet();
       let statements = 0;
       const off = onQuery(() => statements++);
       try {
