@@ -70,9 +70,9 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
   };
 
   beforeAll(async () => {
-    // the event log's poll (commits wake it in process) and the minutely job (preference changes, upload sweep, purges: 4–7 statements) are off:
+    // the event log's poll (commits wake it in process) and (test/utils/harness.ts) the minutely job (preference changes, upload sweep, purges: 4–7 statements) are off:
     // the statement-count tests below count a queue move's and an event's statements, not a background read landing in their window (CI once counted 7 more with 30 waiters: the job, 60 s into the file)
-    t = await startTestServer(SQLITE, { eventLog: { pollMs: 0, retentionHours: 24 } }, { preferenceJobIntervalMs: 0 });
+    t = await startTestServer(SQLITE, { eventLog: { pollMs: 0, retentionHours: 24 } });
     ws = new WsClients(t.publicUrl);
     f = new Fixtures(t);
     await f.brand('brand-a');
@@ -286,7 +286,7 @@ describe('real-time robustness: close codes, limits, keep-alive, shutdown (sqlit
   /**
    * Waits until nothing started before the measured window still runs in the background: the
    * fan-out of the set-up's events (each joining waiter moves its queue) and the outbox round its
-   * mutations woke. (The server's minutely job is off, see beforeAll.)
+   * mutations woke. (The server's minutely job is off in every test server.)
    */
   const quiet = async () => {
     await deliveriesDone(t.server.subscriptions);
