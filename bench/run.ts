@@ -60,6 +60,12 @@ function knownTargets(name: string, r: Record<string, any>): TargetRow[] {
     if (typeof r.single?.p99Ms === 'number') {
       rows.push({ figure: `subscriptions: status change delivered, p99 (${n} connected)`, value: `${r.single.p99Ms} ms`, target: '≤ 50 ms (at 10,000)', met: r.single.p99Ms <= 50 });
     }
+    const rounds: number[] | undefined = r.fanout?.allDeliveredMs;
+    if (Array.isArray(rounds) && rounds.length > 0) {
+      // every round counts: the target is each status change, not a typical one
+      const slowest = Math.max(...rounds);
+      rows.push({ figure: `subscriptions: one status change fanned out to all ${n}, last delivered after (slowest of ${rounds.length} rounds)`, value: `${slowest} ms (rounds: ${rounds.join(', ')} ms)`, target: '≤ 1000 ms', met: slowest <= 1000 });
+    }
   }
   if (name === 'queue' && typeof r.perWaiter?.p99Ms === 'number') {
     rows.push({ figure: `queue: new position per waiter, p99 (${r.callers ?? '?'} waiters)`, value: `${r.perWaiter.p99Ms} ms`, target: '≤ 500 ms', met: r.perWaiter.p99Ms <= 500 });
@@ -88,7 +94,7 @@ async function main(): Promise<void> {
   const pair = (c: typeof a) => `peer / baseline ${c.peerRatio.toFixed(2)}, API / peer ${c.apiPeerRatio.toFixed(2)} (peer ${c.peer.requestsPerSecond.toFixed(0)} req/s; CPU ms/request API ${c.cpuMs.graphql.toFixed(2)}, peer ${c.cpuMs.peer.toFixed(2)}, baseline ${c.cpuMs.baseline.toFixed(2)})`;
   rows.push({ figure: '(a) tickets(first: 50) throughput GraphQL / baseline', value: `${a.ratio.toFixed(2)} (${a.graphql.requestsPerSecond.toFixed(0)} / ${a.baseline.requestsPerSecond.toFixed(0)} req/s)`, target: '≥ 0.5', met: a.ratio >= 0.5 });
   rows.push({ figure: '(a) latency p50 / p99', value: `${a.graphql.p50Ms} / ${a.graphql.p99Ms} ms (baseline ${a.baseline.p50Ms} / ${a.baseline.p99Ms})`, target: '—', met: null });
-  rows.push({ figure: '(b) ticket(id) throughput GraphQL / baseline', value: `${b.ratio.toFixed(2)} (${b.graphql.requestsPerSecond.toFixed(0)} / ${b.baseline.requestsPerSecond.toFixed(0)} req/s)`, target: '—', met: null });
+  rows.push({ figure: '(b) ticket(id) throughput GraphQL / baseline', value: `${b.ratio.toFixed(2)} (${b.graphql.requestsPerSecond.toFixed(0)} / ${b.baseline.requestsPerSecond.toFixed(0)} req/s)`, target: '≥ 0.5', met: b.ratio >= 0.5 });
   rows.push({ figure: '(a) against the peer (Mercurius + graphql-jit)', value: pair(a), target: 'API / peer: aim 1.0', met: null });
   rows.push({ figure: '(b) against the peer (Mercurius + graphql-jit)', value: pair(b), target: 'API / peer: aim 1.0', met: null });
   rows.push({ figure: '(b) latency p50 / p99', value: `${b.graphql.p50Ms} / ${b.graphql.p99Ms} ms (baseline ${b.baseline.p50Ms} / ${b.baseline.p99Ms})`, target: '—', met: null });
