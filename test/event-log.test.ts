@@ -226,6 +226,29 @@ describe.each(DATABASE_TARGETS)('issue 20: resumable subscriptions ($name)', (ta
     expect(delivered(resumed, 'ticketUpdated').map((e) => e.what)).toEqual([`MESSAGE@${tickets.b}`, `MESSAGE@${tickets.b}`]);
   });
 
+  it('RT-4: a resume whose replay read fails (a pool time-out) reads it again: the missed event arrives, no EVENTS_EXPIRED', async () => {
+    const first = await subscribe(tok['a-std'], TICKET_UPDATED, { id: tickets.a1 });
+    await reply('a1');
+    await first.waitFor(1);
+    const [seen] = delivered(first, 'ticketUpdated');
+    first.dispose();
+    await reply('a1');
+    const log = t.server.eventLog;
+    const replay = log.replay;
+    let reads = 0;
+    log.replay = (...args) => (++reads === 1 ? Promise.reject(new Error('Knex: Timeout acquiring a connection (test)')) : replay.apply(log, args));
+    try {
+      const resumed = await subscribe(tok['a-std'], TICKET_UPDATED, { id: tickets.a1, after: seen.eventId });
+      await resumed.waitFor(1, 10_000);
+      resumed.dispose();
+      expect(reads).toBe(2);
+      expect(resumed.results[0].errors).toBeUndefined();
+      expect(delivered(resumed, 'ticketUpdated').map((e) => e.what)).toEqual([`MESSAGE@${tickets.a1}`]);
+    } finally {
+      log.replay = replay;
+    }
+  });
+
   it('past the retention the resume gets EVENTS_EXPIRED (re-query), then live events; `after` that is no event id is BAD_USER_INPUT', async () => {
     const first = await subscribe(tok['a-std'], TICKET_UPDATED, { id: tickets.a1 });
     await reply('a1');

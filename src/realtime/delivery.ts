@@ -1,13 +1,18 @@
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ANONYMOUS } from '../auth/viewer';
 import type { Context } from '../context';
 import { Topic, type DomainEvent, type TransportState } from './events';
+import type { EventLog, Replay } from './event-log';
 import type { InflightDeliveries } from './inflight';
 import { PUSH_STREAM, type PushSink, type PushStream } from './graphql-ws-fork';
 
 /** Events a subscription may hold before the oldest are dropped (a slow client does not grow memory). */
 export const MAX_BUFFERED_EVENTS = 100;
+
+/** Waits before reading a failed resume's replay again (then EVENTS_EXPIRED): about 5 s in all, beyond a pool time-out. */
+export const REPLAY_RETRY_DELAYS_MS = [250, 1_000, 4_000];
 
 /** Error codes of the results that tell a subscriber the cross-instance transport (Redis) was lost or is back. */
 export const TransportErrorCode = {
@@ -198,10 +203,10 @@ class Delivery<T> implements AsyncIterableIterator<T | TransportNotice>, PushStr
     this.floor = Math.max(after, upTo);
     this.held = [];
     this.inflight?.add();
-    log
-      .replay(after, upTo, (event) => this.opts.accept(event))
+    this.replayRetrying(log, after, upTo)
       .then(
         (replay) => (replay.expired ? [new TransportNotice('EXPIRED')] : replay.events),
+        // still unreadable after the retries: the subscriber re-queries, as for a gap past retention
         () => [new TransportNotice('EXPIRED')],
       )
       .then((replayed) => {
@@ -216,6 +221,22 @@ class Delivery<T> implements AsyncIterableIterator<T | TransportNotice>, PushStr
         for (const event of held) this.onEvent(event);
         this.pump();
       });
+  }
+
+  /**
+   * The log's replay, read again after a failure: a failed read (a pool time-out under load, the
+   * database restarting) is no gap in the log, so the subscriber is not told EVENTS_EXPIRED for it
+   * before REPLAY_RETRY_DELAYS_MS have been tried. Live events stay held meanwhile.
+   */
+  private async replayRetrying(log: EventLog, after: number, upTo: number): Promise<Replay> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await log.replay(after, upTo, (event) => this.opts.accept(event));
+      } catch (error) {
+        if (this.done || attempt >= REPLAY_RETRY_DELAYS_MS.length) throw error;
+        await delay(REPLAY_RETRY_DELAYS_MS[attempt]);
+      }
+    }
   }
 
   private onEvent(event: DomainEvent): void {
