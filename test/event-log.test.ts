@@ -226,13 +226,19 @@ describe.each(DATABASE_TARGETS)('issue 20: resumable subscriptions ($name)', (ta
     expect(delivered(resumed, 'ticketUpdated').map((e) => e.what)).toEqual([`MESSAGE@${tickets.b}`, `MESSAGE@${tickets.b}`]);
   });
 
-  it('RT-4: a resume whose replay read fails (a pool time-out) reads it again: the missed event arrives, no EVENTS_EXPIRED', async () => {
+  /** A subscriber of ticket a1 sees one reply, goes away, and misses the next one: the id it would resume after. */
+  const missOneOnA1 = async () => {
     const first = await subscribe(tok['a-std'], TICKET_UPDATED, { id: tickets.a1 });
     await reply('a1');
     await first.waitFor(1);
     const [seen] = delivered(first, 'ticketUpdated');
     first.dispose();
     await reply('a1');
+    return seen;
+  };
+
+  it('RT-4: a resume whose replay read fails (a pool time-out) reads it again: the missed event arrives, no EVENTS_EXPIRED', async () => {
+    const seen = await missOneOnA1();
     const log = t.server.eventLog;
     const replay = log.replay;
     let reads = 0;
@@ -250,12 +256,7 @@ describe.each(DATABASE_TARGETS)('issue 20: resumable subscriptions ($name)', (ta
   });
 
   it('past the retention the resume gets EVENTS_EXPIRED (re-query), then live events; `after` that is no event id is BAD_USER_INPUT', async () => {
-    const first = await subscribe(tok['a-std'], TICKET_UPDATED, { id: tickets.a1 });
-    await reply('a1');
-    await first.waitFor(1);
-    const [seen] = delivered(first, 'ticketUpdated');
-    first.dispose();
-    await reply('a1');
+    const seen = await missOneOnA1();
     // retention: every row recorded before "now + 1 h" is past a 24-hour window 25 hours from now
     const pruned = await t.server.eventLog.prune(new Date(Date.now() + 25 * 3_600_000));
     expect(pruned).toBeGreaterThan(0);
