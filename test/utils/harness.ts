@@ -113,16 +113,16 @@ async function post(url: string, query: string, variables: Record<string, unknow
 }
 
 /** Starts the real HTTP server on a fresh database built by running the migrations. */
-export async function startTestServer(target: DatabaseTarget, overrides: Partial<AppConfig> & { mailPatch?: Partial<MailSettings> } = {}, opts: { logger?: Logger; preferenceJobIntervalMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(target: DatabaseTarget, overrides: Partial<AppConfig> & { mailPatch?: Partial<MailSettings> } = {}, opts: { logger?: Logger } = {}): Promise<TestServer> {
   const { database, drop } = await target.create();
   const orm = await createOrm(database);
   const clock = { now: new Date('2026-11-02T15:00:00.000Z') };
   const { mailPatch, ...rest } = overrides;
   const config = testConfig(database, rest);
   if (mailPatch) config.mail = { ...config.mail!, ...mailPatch };
-  // the minutely job (preference changes, upload sweep, purges) is off unless asked for: tests call its parts
-  // directly, and its statements would otherwise land in a statement count that runs a minute into a file
-  const server = await startServer(config, { orm, now: () => clock.now, logger: opts.logger, preferenceJobIntervalMs: opts.preferenceJobIntervalMs ?? 0 });
+  // the minutely job (preference changes, upload sweep, purges) is off: tests call its parts directly, and
+  // its statements would otherwise land in a statement count that runs a minute into a file
+  const server = await startServer(config, { orm, now: () => clock.now, logger: opts.logger, preferenceJobIntervalMs: 0 });
   const base = `http://127.0.0.1:${server.port}`;
   const token = (subject: string, scopes: string[] = []) => signLocalToken(TEST_SECRET, subject, { scopes, expiresIn: '1h' });
   const integrationToken = await token('integration-test', ['hub:integration']);
